@@ -1,0 +1,32 @@
+// Package deps pins the module set while the packages that use it are written.
+package deps
+
+import (
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "go.opentelemetry.io/otel"
+	_ "go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	_ "go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
+	_ "go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
+	_ "go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
+	_ "go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	_ "go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	_ "go.opentelemetry.io/otel/exporters/prometheus"
+	_ "go.opentelemetry.io/otel/exporters/stdout/stdoutlog"
+	_ "go.opentelemetry.io/otel/exporters/stdout/stdoutmetric"
+	_ "go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	_ "go.opentelemetry.io/otel/log"
+	_ "go.opentelemetry.io/otel/log/logtest"
+	_ "go.opentelemetry.io/otel/sdk/log"
+	_ "go.opentelemetry.io/otel/sdk/log/logtest"
+	_ "go.opentelemetry.io/otel/sdk/metric"
+	_ "go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+	_ "go.opentelemetry.io/otel/sdk/resource"
+	_ "go.opentelemetry.io/otel/sdk/trace"
+	_ "go.opentelemetry.io/otel/sdk/trace/tracetest"
+	_ "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	_ "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
+	_ "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	_ "google.golang.org/grpc"
+	_ "google.golang.org/protobuf/encoding/protojson"
+)
