@@ -60,8 +60,8 @@ type Config struct {
 	// ResourceAttributes are the OTEL_RESOURCE_ATTRIBUTES pairs, in order.
 	ResourceAttributes []Attribute
 
-	Include Include
-	Content Content
+	Include  Include
+	Content  Content
 	Identity Identity
 
 	// HeadersHelper is the otelHeadersHelper settings key: an executable or a
@@ -154,12 +154,12 @@ type OTLP struct {
 // CLAUDE_CODE_CLIENT_KEY_PASSPHRASE, with the CA from NODE_EXTRA_CA_CERTS or
 // OTEL_EXPORTER_OTLP_*CERTIFICATE.
 type TLS struct {
-	CAFile         string
-	CertFile       string
-	KeyFile        string
-	KeyPassphrase  string // a secret: never printed
-	ProxyURL       string // HTTPS_PROXY or HTTP_PROXY, HTTP protocols only
-	NoProxy        string // NO_PROXY
+	CAFile        string
+	CertFile      string
+	KeyFile       string
+	KeyPassphrase string // a secret: never printed
+	ProxyURL      string // HTTPS_PROXY or HTTP_PROXY, HTTP protocols only
+	NoProxy       string // NO_PROXY
 }
 
 // Header is one static header. Its value is a secret: never printed.
