@@ -1,0 +1,180 @@
+package core
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/ccotel/ccotel/config"
+)
+
+func TestTaggedID(t *testing.T) {
+	for _, tc := range []struct{ uuid, want string }{
+		{"5f3c1f4e-8a2b-4c6d-9e0f-1a2b3c4d5e6f", "user_01Cm5fDZJDx3mCiuSVh6ZT9g"},
+		{"00000000-0000-0000-0000-000000000000", "user_011111111111111111111111"},
+		{"not-a-uuid", "user_not-a-uuid"},
+	} {
+		if got := TaggedID("user", tc.uuid); got != tc.want {
+			t.Errorf("TaggedID(%q) = %q, want %q", tc.uuid, got, tc.want)
+		}
+	}
+}
+
+func TestParseRemote(t *testing.T) {
+	want := Repository{URL: "https://github.com/acme/widgets", Owner: "acme", Name: "widgets", Provider: "github"}
+	for _, remote := range []string{
+		"https://github.com/acme/widgets.git",
+		"https://github.com/acme/widgets",
+		"git@github.com:acme/widgets.git",
+		"ssh://git@github.com/acme/widgets.git",
+		"https://user:token@github.com/acme/widgets.git",
+	} {
+		got := ParseRemote(remote)
+		if got == nil || *got != want {
+			t.Errorf("ParseRemote(%q) = %+v, want %+v", remote, got, want)
+		}
+	}
+	if r := ParseRemote("https://gitlab.example.com/group/sub/proj.git"); r == nil || r.Provider != "gitlab" || r.Owner != "group/sub" || r.Name != "proj" {
+		t.Errorf("gitlab subgroup: %+v", r)
+	}
+	for _, bad := range []string{"", "/local/path", "https://github.com/", "git@github.com:"} {
+		if r := ParseRemote(bad); r != nil {
+			t.Errorf("ParseRemote(%q) = %+v, want nil", bad, r)
+		}
+	}
+}
+
+func TestDetectRepository(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://github.com/other/x.git\n[remote \"origin\"]\n\turl = https://github.com/acme/widgets.git\n"
+	if err := os.WriteFile(filepath.Join(dir, ".git", "config"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := DetectRepository(sub)
+	if r == nil || r.URL != "https://github.com/acme/widgets" {
+		t.Fatalf("DetectRepository = %+v", r)
+	}
+	if DetectRepository(t.TempDir()) != nil {
+		t.Error("a directory outside any repository has no repository")
+	}
+}
+
+func TestStandardAttributeOrder(t *testing.T) {
+	cfg := config.Config{
+		Include:            config.Include{SessionID: true, Version: true, Entrypoint: true, AccountUUID: true, ResourceAttributes: true, Repository: true},
+		ResourceAttributes: []config.Attribute{{Key: "department", Value: "eng"}, {Key: "user.id", Value: "spoof"}},
+		Identity:           config.Identity{AccountUUID: "5f3c1f4e-8a2b-4c6d-9e0f-1a2b3c4d5e6f", UserEmail: "a@b.c", OrganizationID: "org"},
+	}
+	st := NewState(cfg, Static{UserID: "u", AppVersion: "1.0", Entrypoint: "cli", TerminalType: "dumb", CustomBaseURL: true,
+		Repository: &Repository{URL: "https://github.com/acme/widgets", Owner: "acme", Name: "widgets", Provider: "github"}})
+	ss := st.NewSession("s")
+	want := []string{"department", "user.id", "session.id", "app.version", "app.entrypoint",
+		"vcs.repository.url.full", "vcs.owner.name", "vcs.repository.name", "vcs.provider.name",
+		"organization.id", "user.email", "user.account_uuid", "user.account_id",
+		"anthropic.provider", "anthropic.custom_base_url", "terminal.type"}
+	if got := keys(ss.Attributes); !equal(got, want) {
+		t.Errorf("order\n got %v\nwant %v", got, want)
+	}
+	if got := keys(ss.EarlyAttributes); len(got) != len(want)-4 {
+		t.Errorf("early attributes keep vcs.*: %v", got)
+	}
+	if v := ss.Attributes[1].Value.AsString(); v != "u" {
+		t.Errorf("built-in user.id must win over the resource copy, got %q", v)
+	}
+	if ss.Attributes[14].Value.Type() != attribute.BOOL {
+		t.Errorf("anthropic.custom_base_url must be a bool")
+	}
+
+	off := NewState(config.Config{}, Static{UserID: "u"}).NewSession("s")
+	if got := keys(off.Attributes); !equal(got, []string{"user.id", "anthropic.provider", "anthropic.custom_base_url"}) {
+		t.Errorf("all toggles off: %v", got)
+	}
+}
+
+func TestSequenceAndSessions(t *testing.T) {
+	st := NewState(config.Config{}, Static{})
+	for i := int64(0); i < 3; i++ {
+		if got := st.NextSequence(); got != i {
+			t.Fatalf("sequence %d, want %d", got, i)
+		}
+	}
+	def := st.Session(context.Background())
+	if def != st.Session(context.Background()) {
+		t.Fatal("default session must be stable")
+	}
+	ss := st.NewSession("")
+	if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(ss.ID) {
+		t.Errorf("session id %q is not a UUIDv4", ss.ID)
+	}
+	if st.Session(ContextWithSession(context.Background(), ss)) != ss {
+		t.Error("session from context")
+	}
+	other := NewState(config.Config{}, Static{}).NewSession("x")
+	if st.Session(ContextWithSession(context.Background(), other)) == other {
+		t.Error("a session of another handle must not be used")
+	}
+	if ss.NextInteraction() != 1 || ss.NextInteraction() != 2 {
+		t.Error("interaction.sequence is 1-based and increments")
+	}
+}
+
+func TestDetectTerminalAndProvider(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"TERM": "dumb"}, "dumb"},
+		{map[string]string{"TERM_PROGRAM": "iTerm.app", "TERM": "xterm"}, "iTerm.app"},
+		{map[string]string{"TMUX": "/tmp/x", "TERM": "screen"}, "tmux"},
+		{map[string]string{"CURSOR_TRACE_ID": "x", "TERM_PROGRAM": "vscode"}, "cursor"},
+		{map[string]string{}, "non-interactive"},
+	} {
+		if got := DetectTerminal(env(tc.env)); got != tc.want {
+			t.Errorf("DetectTerminal(%v) = %q, want %q", tc.env, got, tc.want)
+		}
+	}
+	if p, c := DetectProvider(env(map[string]string{})); p != "firstParty" || c {
+		t.Errorf("default provider %q %v", p, c)
+	}
+	if p, c := DetectProvider(env(map[string]string{"CLAUDE_CODE_USE_BEDROCK": "1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:18787"})); p != "bedrock" || !c {
+		t.Errorf("bedrock with custom URL: %q %v", p, c)
+	}
+	if _, c := DetectProvider(env(map[string]string{"ANTHROPIC_BASE_URL": "https://api.anthropic.com"})); c {
+		t.Error("the default API host is not a custom base URL")
+	}
+	if id := DefaultUserID(); !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(id) || id != DefaultUserID() {
+		t.Errorf("DefaultUserID %q must be 64 hex and stable", id)
+	}
+}
+
+func keys(kv []attribute.KeyValue) []string {
+	out := make([]string, len(kv))
+	for i, a := range kv {
+		out[i] = string(a.Key)
+	}
+	return out
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,131 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"sync"
+
+	"go.opentelemetry.io/otel/attribute"
+)
+
+// Session is one agent session: its id and its standard attributes, built once.
+type Session struct {
+	ID    string
+	state *State
+
+	// Attributes are the standard attributes in Claude Code's order:
+	// OTEL_RESOURCE_ATTRIBUTES copies, user.id, session.id, app.version,
+	// app.entrypoint, vcs.*, organization.id, user.email, user.account_uuid,
+	// user.account_id, anthropic.provider, anthropic.custom_base_url,
+	// terminal.type. Never modify the slice.
+	Attributes []attribute.KeyValue
+	// EarlyAttributes are the same without vcs.*: Claude Code records its
+	// startup events and the interaction span before it resolves the
+	// repository.
+	EarlyAttributes []attribute.KeyValue
+
+	// Cache is for the metrics package: attribute sets per combination of
+	// metric attributes, so a repeated emit does not allocate.
+	Cache sync.Map
+
+	promptSeq sync.Mutex
+	prompts   int64
+}
+
+// NewSession builds a session with the given id (a UUIDv4 when empty).
+func (s *State) NewSession(id string) *Session {
+	if id == "" {
+		id = NewUUID()
+	}
+	ss := &Session{ID: id, state: s}
+	ss.Attributes = s.standard(id, true)
+	ss.EarlyAttributes = s.standard(id, false)
+	return ss
+}
+
+// State is the handle the session belongs to.
+func (ss *Session) State() *State { return ss.state }
+
+// NextInteraction returns the 1-based interaction.sequence of a new prompt.
+func (ss *Session) NextInteraction() int64 {
+	ss.promptSeq.Lock()
+	defer ss.promptSeq.Unlock()
+	ss.prompts++
+	return ss.prompts
+}
+
+func (s *State) standard(sessionID string, withRepo bool) []attribute.KeyValue {
+	st := s.Static
+	kv := make([]attribute.KeyValue, 0, len(s.resourceCopy)+14)
+	kv = append(kv, s.resourceCopy...)
+	kv = append(kv, attribute.String("user.id", st.UserID))
+	if s.Include.SessionID {
+		kv = append(kv, attribute.String("session.id", sessionID))
+	}
+	if s.Include.Version && st.AppVersion != "" {
+		kv = append(kv, attribute.String("app.version", st.AppVersion))
+	}
+	if s.Include.Entrypoint && st.Entrypoint != "" {
+		kv = append(kv, attribute.String("app.entrypoint", st.Entrypoint))
+	}
+	if withRepo && s.Include.Repository && st.Repository != nil {
+		kv = append(kv, st.Repository.Attributes()...)
+	}
+	id := st.Identity
+	if id.OrganizationID != "" {
+		kv = append(kv, attribute.String("organization.id", id.OrganizationID))
+	}
+	if id.UserEmail != "" {
+		kv = append(kv, attribute.String("user.email", id.UserEmail))
+	}
+	if s.Include.AccountUUID && id.AccountUUID != "" {
+		kv = append(kv, attribute.String("user.account_uuid", id.AccountUUID))
+		tagged := id.AccountTaggedID
+		if tagged == "" {
+			tagged = TaggedID("user", id.AccountUUID)
+		}
+		kv = append(kv, attribute.String("user.account_id", tagged))
+	}
+	kv = append(kv,
+		attribute.String("anthropic.provider", st.Provider),
+		attribute.Bool("anthropic.custom_base_url", st.CustomBaseURL))
+	if st.TerminalType != "" {
+		kv = append(kv, attribute.String("terminal.type", st.TerminalType))
+	}
+	return kv
+}
+
+type sessionKey struct{}
+type promptKey struct{}
+
+// ContextWithSession returns ctx carrying ss.
+func ContextWithSession(ctx context.Context, ss *Session) context.Context {
+	return context.WithValue(ctx, sessionKey{}, ss)
+}
+
+// Prompt is one user prompt: everything emitted inside it carries prompt.id.
+type Prompt struct {
+	ID       string
+	Sequence int64 // interaction.sequence, 1-based
+}
+
+// ContextWithPrompt returns ctx carrying p.
+func ContextWithPrompt(ctx context.Context, p *Prompt) context.Context {
+	return context.WithValue(ctx, promptKey{}, p)
+}
+
+// PromptFromContext returns the prompt in ctx, or nil.
+func PromptFromContext(ctx context.Context) *Prompt {
+	p, _ := ctx.Value(promptKey{}).(*Prompt)
+	return p
+}
+
+// NewUUID returns a random UUIDv4 in its canonical lowercase form.
+func NewUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
