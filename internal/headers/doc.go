@@ -1,0 +1,10 @@
+// Package headers runs Claude Code's otelHeadersHelper: a command that
+// prints a JSON object of HTTP headers, typically short-lived auth tokens.
+//
+// The helper is run in the background, never on an emit path: at start and
+// then every debounce period. Exports read the last good result; until the
+// first run finishes they wait for it (bounded by the helper timeout) so
+// the first batch is not sent without credentials. A failing or hanging
+// helper is reported and the previous headers stay in use. Errors never
+// contain the helper's output, since that output is credentials.
+package headers
