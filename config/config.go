@@ -86,6 +86,18 @@ type Config struct {
 	Provenance map[string]Source
 	// SettingsFiles lists the settings files that were read, managed first.
 	SettingsFiles []string
+
+	// ProvenanceFiles names, for each variable whose value came from a
+	// settings file, that file.
+	ProvenanceFiles map[string]string
+	// Values holds the effective raw text of every variable that was set,
+	// before parsing. It includes secrets: print it only through Describe.
+	Values map[string]string
+	// Warnings are things Load ignored without failing: variables removed by
+	// the managed destination lock or dropped from project settings files,
+	// an invalid inbound TRACEPARENT, and, when telemetry is off, the
+	// problems that would otherwise have been errors.
+	Warnings []string
 }
 
 // MetricsConfig is the metrics pipeline.
@@ -230,7 +242,9 @@ type Identity struct {
 // Source tells where a variable's value came from.
 type Source string
 
-// The sources, from strongest to weakest.
+// The sources. Precedence, strongest first: managed settings, options
+// (SourceOption, WithVariable), settings files, the environment, defaults;
+// see the package documentation.
 const (
 	SourceManaged     Source = "managed settings"
 	SourceEnvironment Source = "environment"

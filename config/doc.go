@@ -1,0 +1,238 @@
+// Package config reads the telemetry configuration exactly as Claude Code
+// does: the same environment variables, the same settings files, the same
+// defaults and the same precedence. [Load] returns a validated [Config] of
+// plain data; it never builds OpenTelemetry objects.
+//
+// # Sources and precedence
+//
+// For each variable the strongest source that sets it wins, strongest first:
+//
+//  1. Managed settings: the "env" object (and otelHeadersHelper) of the
+//     platform's managed-settings.json (/etc/claude-code/ on Linux,
+//     /Library/Application Support/ClaudeCode/ on macOS,
+//     C:\Program Files\ClaudeCode\ on Windows; see WithManagedSettingsPath)
+//     and of the *.json drop-ins of managed-settings.d next to it, merged
+//     after the file in alphabetical order (a later drop-in wins; names
+//     starting with "." are skipped). Managed values cannot be overridden.
+//  2. Options: [WithVariable] (the counterpart of Claude Code's --settings).
+//  3. Project settings files ([WithProjectSettingsFiles]), a later file
+//     winning, restricted as below.
+//  4. User settings files ([WithSettingsFiles]), a later file winning.
+//  5. The process environment ([WithGetenv], [WithEnviron]).
+//  6. The defaults of the table below.
+//
+// A settings file's env value wins over the process environment: Claude
+// Code's environment variable reference says "When the same variable is set
+// in both your shell and a settings file env block, the settings file value
+// applies", because Claude Code writes each env entry into its process
+// environment. An empty value means unset, so a settings file can cancel a
+// shell export with "". A missing settings file is skipped; an unreadable
+// file, invalid JSON, or an env value that is not a JSON string is a
+// [Problem] naming the file. Variables the table does not list are ignored
+// in env blocks.
+//
+// Project settings files (a checked-out repository's) cannot set the
+// variables that turn telemetry on, choose where it goes, or choose what
+// content it captures (the "not project" and "project: off only" rows): they
+// are dropped with a warning in [Config.Warnings]. They may still turn a
+// feature off: "none" for an exporter selector, a falsy value for
+// OTEL_LOG_USER_PROMPTS, OTEL_LOG_TOOL_DETAILS or OTEL_LOG_TOOL_CONTENT. Such
+// an off value beats user settings files but not the environment, options or
+// managed settings. CLAUDE_CODE_ACCOUNT_UUID is read from the environment
+// and options only ("environment only").
+//
+// # The managed destination lock
+//
+// As in Claude Code v2.1.217 and later, managed OTLP variables remove the
+// conflicting developer-set ones (from any other source), with a warning:
+//
+//   - a managed OTEL_EXPORTER_OTLP_ENDPOINT removes every per-signal endpoint;
+//   - a managed OTEL_EXPORTER_OTLP_PROTOCOL removes every per-signal protocol;
+//   - a managed OTEL_EXPORTER_OTLP_HEADERS, _CLIENT_KEY or
+//     _CLIENT_CERTIFICATE removes the per-signal versions of that variable
+//     and every endpoint variable, generic or per-signal;
+//   - a managed per-signal credential removes that signal's endpoint
+//     variable.
+//
+// Per-signal variables set in managed settings themselves stay. Exporter
+// selectors follow the normal per-key precedence.
+//
+// Claude Code's "telemetry unit" rule (the OTLP, OTEL_LOG_*,
+// OTEL_LOGS_EXPORTER and beta tracing variables and otelHeadersHelper come
+// as a unit from the highest admin source that sets any of them) chooses
+// between admin sources: server-managed settings, MDM or registry policy,
+// and the managed settings file. ccotel reads one admin source, the managed
+// file with its drop-ins (which Claude Code merges into one source), so the
+// rule has nothing to choose between and is not implemented.
+//
+// # Parsing
+//
+// Truthy is 1, true, yes or on, case-insensitive, spaces trimmed. Switches
+// are on only when truthy. The include toggles keep their default when
+// unset; any other value than a truthy one turns them off.
+// OTEL_LOG_ASSISTANT_RESPONSES follows OTEL_LOG_USER_PROMPTS when unset; a
+// falsy value forces redaction. The beta switch is
+// CLAUDE_CODE_ENHANCED_TELEMETRY_BETA when set (a falsy value forces it off),
+// else ENABLE_ENHANCED_TELEMETRY_BETA.
+//
+// Numbers accept plain digits, digit separators (64_000) and scientific
+// notation (2e3), as Claude Code does. Intervals, timeouts and the content
+// limit must be positive; the prometheus port is 0 to 65535;
+// CLAUDE_CODE_MAX_RETRIES must not be negative and is capped at 15.
+//
+// Exporter selectors are comma lists, trimmed and case-insensitive; "none"
+// and duplicates are dropped; unknown names are rejected; prometheus is for
+// metrics only. OTEL_TRACES_EXPORTER is read only when the traces beta is on.
+//
+// The OTLP variables of a signal are validated only when that signal's
+// selector includes otlp. There is no default protocol: an otlp exporter
+// without OTEL_EXPORTER_OTLP_PROTOCOL or the per-signal protocol is a
+// problem naming both, and "http" alone is rejected in favour of
+// http/protobuf or http/json. A per-signal variable wins over the generic one
+// (headers merge, per-signal winning on a name, case-insensitive). The
+// generic endpoint gets /v1/metrics, /v1/logs or /v1/traces appended for HTTP
+// protocols (with one slash, whatever trailing slash it had); a per-signal
+// endpoint is used as is. Endpoints must be http:// or https:// URLs with a
+// host; for grpc a bare host:port is accepted and read as
+// https://host:port (TLS unless an INSECURE variable says otherwise).
+// Insecure is set by an http:// endpoint or a truthy INSECURE variable.
+// Header values are percent-decoded; header names must be HTTP tokens.
+//
+// TLS files are not opened here, only paired: a client certificate without
+// its key (or the reverse) is a problem. gRPC uses the
+// OTEL_EXPORTER_OTLP_*CERTIFICATE, *CLIENT_CERTIFICATE and *CLIENT_KEY
+// variables; HTTP uses CLAUDE_CODE_CLIENT_CERT, CLAUDE_CODE_CLIENT_KEY and
+// CLAUDE_CODE_CLIENT_KEY_PASSPHRASE, the CA from NODE_EXTRA_CA_CERTS or else
+// OTEL_EXPORTER_OTLP_*CERTIFICATE, and the proxy variables.
+//
+// Decisions where Claude Code's documentation is silent:
+//
+//   - OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=lowmemory is read as
+//     delta: every Claude Code instrument is a counter, for which the
+//     OpenTelemetry lowmemory preference selects delta.
+//   - An invalid inbound TRACEPARENT (not 00-<32 hex>-<16 hex>-<2 hex>
+//     lowercase, or an all-zero id) is ignored with its TRACESTATE and a
+//     warning: an ambient value must not stop the host.
+//   - OTEL_LOG_RAW_API_BODIES does not turn the other content flags on.
+//     The documentation says raw bodies imply consent to what those flags
+//     reveal, because the bodies contain it; the other events keep their
+//     own flags, as Claude Code's do. Any value other than a truthy one or
+//     file:<dir> turns raw bodies off.
+//   - ENABLE_BETA_TRACING_DETAILED without BETA_TRACING_ENDPOINT is a
+//     problem rather than silently off.
+//   - WithVariable with a name the table does not list is a problem.
+//
+// # Errors and secrets
+//
+// Load reports every problem at once in one [*Error]. When
+// CLAUDE_CODE_ENABLE_TELEMETRY is not truthy, Load returns Enabled=false and
+// no error, whatever else is wrong; the problems become warnings. Secret
+// values (the Secret rows: every *HEADERS*, *KEY*, *TOKEN*, *SECRET*,
+// *PASSWORD*, *PASSPHRASE* name, and the proxy URLs, which may hold
+// credentials) are printed as "****" in errors, warnings and
+// [Config.Describe], never in part.
+//
+// # Variables
+//
+// Every variable Load reads, from the table [Variables]. "Files" says which
+// settings files may set it; every variable can also be set in code with
+// WithVariable(name, value), which the Option column repeats.
+//
+// BEGIN VARIABLES (generated from Variables by go test -run TestDocTable -update; do not edit)
+//
+//	Variable                                           Default      Files              Option        Secret  Meaning
+//	CLAUDE_CODE_ENABLE_TELEMETRY                       -            not project        WithVariable          Master switch (truthy: 1, true, yes, on). Off: Load returns Enabled=false and never an error.
+//	OTEL_METRICS_EXPORTER                              -            project: off only  WithVariable          Comma list of otlp, prometheus, console, none.
+//	OTEL_LOGS_EXPORTER                                 -            project: off only  WithVariable          Comma list of otlp, console, none (events).
+//	OTEL_TRACES_EXPORTER                               -            project: off only  WithVariable          Comma list of otlp, console, none; used only with the traces beta.
+//	OTEL_EXPORTER_OTLP_PROTOCOL                        -            not project        WithVariable          grpc, http/protobuf or http/json; no default: required for an otlp exporter.
+//	OTEL_EXPORTER_OTLP_METRICS_PROTOCOL                -            not project        WithVariable          Per-signal PROTOCOL for metrics; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
+//	OTEL_EXPORTER_OTLP_LOGS_PROTOCOL                   -            not project        WithVariable          Per-signal PROTOCOL for logs; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
+//	OTEL_EXPORTER_OTLP_TRACES_PROTOCOL                 -            not project        WithVariable          Per-signal PROTOCOL for traces; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
+//	OTEL_EXPORTER_OTLP_ENDPOINT                        -            not project        WithVariable          Collector URL; generic default http://localhost:4317 (grpc) or http://localhost:4318 (http, /v1/<signal> appended); per-signal used as is.
+//	OTEL_EXPORTER_OTLP_METRICS_ENDPOINT                -            not project        WithVariable          Per-signal ENDPOINT for metrics; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
+//	OTEL_EXPORTER_OTLP_LOGS_ENDPOINT                   -            not project        WithVariable          Per-signal ENDPOINT for logs; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
+//	OTEL_EXPORTER_OTLP_TRACES_ENDPOINT                 -            not project        WithVariable          Per-signal ENDPOINT for traces; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
+//	OTEL_EXPORTER_OTLP_HEADERS                         -            not project        WithVariable  yes     Static headers name=value,... (values percent-decoded); per-signal merged over generic.
+//	OTEL_EXPORTER_OTLP_METRICS_HEADERS                 -            not project        WithVariable  yes     Per-signal HEADERS for metrics; falls back to OTEL_EXPORTER_OTLP_HEADERS.
+//	OTEL_EXPORTER_OTLP_LOGS_HEADERS                    -            not project        WithVariable  yes     Per-signal HEADERS for logs; falls back to OTEL_EXPORTER_OTLP_HEADERS.
+//	OTEL_EXPORTER_OTLP_TRACES_HEADERS                  -            not project        WithVariable  yes     Per-signal HEADERS for traces; falls back to OTEL_EXPORTER_OTLP_HEADERS.
+//	OTEL_EXPORTER_OTLP_INSECURE                        false        not project        WithVariable          Truthy: no TLS (also implied by an http:// endpoint).
+//	OTEL_EXPORTER_OTLP_METRICS_INSECURE                -            not project        WithVariable          Per-signal INSECURE for metrics; falls back to OTEL_EXPORTER_OTLP_INSECURE.
+//	OTEL_EXPORTER_OTLP_LOGS_INSECURE                   -            not project        WithVariable          Per-signal INSECURE for logs; falls back to OTEL_EXPORTER_OTLP_INSECURE.
+//	OTEL_EXPORTER_OTLP_TRACES_INSECURE                 -            not project        WithVariable          Per-signal INSECURE for traces; falls back to OTEL_EXPORTER_OTLP_INSECURE.
+//	OTEL_EXPORTER_OTLP_COMPRESSION                     none         any                WithVariable          gzip or none.
+//	OTEL_EXPORTER_OTLP_METRICS_COMPRESSION             -            any                WithVariable          Per-signal COMPRESSION for metrics; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
+//	OTEL_EXPORTER_OTLP_LOGS_COMPRESSION                -            any                WithVariable          Per-signal COMPRESSION for logs; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
+//	OTEL_EXPORTER_OTLP_TRACES_COMPRESSION              -            any                WithVariable          Per-signal COMPRESSION for traces; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
+//	OTEL_EXPORTER_OTLP_TIMEOUT                         10000        any                WithVariable          Export timeout, milliseconds.
+//	OTEL_EXPORTER_OTLP_METRICS_TIMEOUT                 -            any                WithVariable          Per-signal TIMEOUT for metrics; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_LOGS_TIMEOUT                    -            any                WithVariable          Per-signal TIMEOUT for logs; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_TRACES_TIMEOUT                  -            any                WithVariable          Per-signal TIMEOUT for traces; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_CERTIFICATE                     -            not project        WithVariable          CA certificate file (grpc; http when NODE_EXTRA_CA_CERTS is unset).
+//	OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE             -            not project        WithVariable          Per-signal CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE                -            not project        WithVariable          Per-signal CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE              -            not project        WithVariable          Per-signal CERTIFICATE for traces; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE              -            not project        WithVariable          Client certificate file (grpc mTLS); needs CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE      -            not project        WithVariable          Per-signal CLIENT_CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE         -            not project        WithVariable          Per-signal CLIENT_CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE       -            not project        WithVariable          Per-signal CLIENT_CERTIFICATE for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_CLIENT_KEY                      -            not project        WithVariable  yes     Client key file (grpc mTLS); needs CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY              -            not project        WithVariable  yes     Per-signal CLIENT_KEY for metrics; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY                 -            not project        WithVariable  yes     Per-signal CLIENT_KEY for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY               -            not project        WithVariable  yes     Per-signal CLIENT_KEY for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE  delta        any                WithVariable          delta or cumulative (case-insensitive); lowmemory is read as delta.
+//	OTEL_METRIC_EXPORT_INTERVAL                        60000        any                WithVariable          Metrics export interval, milliseconds.
+//	OTEL_LOGS_EXPORT_INTERVAL                          5000         any                WithVariable          Events batch delay, milliseconds.
+//	OTEL_TRACES_EXPORT_INTERVAL                        5000         any                WithVariable          Spans batch delay, milliseconds.
+//	OTEL_SERVICE_NAME                                  claude-code  any                WithVariable          service.name of the resource.
+//	OTEL_RESOURCE_ATTRIBUTES                           -            any                WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
+//	OTEL_EXPORTER_PROMETHEUS_HOST                      -            not project        WithVariable          Host the prometheus exporter listens on; empty: all interfaces.
+//	OTEL_EXPORTER_PROMETHEUS_PORT                      9464         not project        WithVariable          Port of the prometheus exporter (0 to 65535).
+//	CLAUDE_CODE_CLIENT_CERT                            -            any                WithVariable          Client certificate file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_KEY.
+//	CLAUDE_CODE_CLIENT_KEY                             -            any                WithVariable  yes     Client key file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_CERT.
+//	CLAUDE_CODE_CLIENT_KEY_PASSPHRASE                  -            any                WithVariable  yes     Passphrase of CLAUDE_CODE_CLIENT_KEY.
+//	NODE_EXTRA_CA_CERTS                                -            any                WithVariable          CA certificate file for http/protobuf and http/json.
+//	HTTPS_PROXY                                        -            any                WithVariable  yes     Proxy for OTLP over HTTP (first set of HTTPS_PROXY, https_proxy, HTTP_PROXY, http_proxy).
+//	https_proxy                                        -            any                WithVariable  yes     As HTTPS_PROXY.
+//	HTTP_PROXY                                         -            any                WithVariable  yes     As HTTPS_PROXY, when neither HTTPS_PROXY nor https_proxy is set.
+//	http_proxy                                         -            any                WithVariable  yes     As HTTP_PROXY.
+//	NO_PROXY                                           -            any                WithVariable          Hosts that bypass the proxy (or no_proxy).
+//	no_proxy                                           -            any                WithVariable          As NO_PROXY.
+//	OTEL_METRICS_INCLUDE_SESSION_ID                    true         any                WithVariable          session.id on every metric, event and span.
+//	OTEL_METRICS_INCLUDE_VERSION                       false        any                WithVariable          app.version on every metric, event and span.
+//	OTEL_METRICS_INCLUDE_ACCOUNT_UUID                  true         any                WithVariable          user.account_uuid and user.account_id.
+//	OTEL_METRICS_INCLUDE_ENTRYPOINT                    false        any                WithVariable          app.entrypoint.
+//	OTEL_METRICS_INCLUDE_RESOURCE_ATTRIBUTES           true         any                WithVariable          Copy OTEL_RESOURCE_ATTRIBUTES onto datapoints and events.
+//	OTEL_METRICS_INCLUDE_REPOSITORY                    false        any                WithVariable          Repository attributes.
+//	OTEL_RESOURCE_INCLUDE_HOST                         false        any                WithVariable          host.name on the resource.
+//	OTEL_LOG_USER_PROMPTS                              false        project: off only  WithVariable          Log prompt text instead of <REDACTED>.
+//	OTEL_LOG_ASSISTANT_RESPONSES                       -            not project        WithVariable          Log response text; unset: follows OTEL_LOG_USER_PROMPTS; falsy forces redaction.
+//	OTEL_LOG_TOOL_DETAILS                              false        project: off only  WithVariable          Log tool parameters, names of MCP servers, skills, plugins.
+//	OTEL_LOG_TOOL_CONTENT                              false        project: off only  WithVariable          tool.output span events with tool input and output.
+//	OTEL_LOG_RAW_API_BODIES                            -            not project        WithVariable          Truthy: api_request_body/api_response_body events inline; file:<dir>: bodies written to dir.
+//	CLAUDE_CODE_OTEL_CONTENT_MAX_LENGTH                61440        any                WithVariable          Content limit in UTF-16 code units, marker included.
+//	OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT                  -            any                WithVariable          Lowers the content limit when smaller.
+//	OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT        -            any                WithVariable          Lowers the content limit when smaller.
+//	OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT             -            any                WithVariable          Lowers the content limit when smaller.
+//	otelHeadersHelper                                  -            any                WithVariable  yes     Settings key: command printing a JSON object of headers (http protocols only).
+//	CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS        1740000      any                WithVariable  yes     Headers helper refresh interval, milliseconds.
+//	CLAUDE_CODE_ENHANCED_TELEMETRY_BETA                -            not project        WithVariable          Traces beta switch; when set it decides, else ENABLE_ENHANCED_TELEMETRY_BETA.
+//	ENABLE_ENHANCED_TELEMETRY_BETA                     -            not project        WithVariable          Alias of CLAUDE_CODE_ENHANCED_TELEMETRY_BETA.
+//	ENABLE_BETA_TRACING_DETAILED                       -            not project        WithVariable          Detailed beta tracing; needs BETA_TRACING_ENDPOINT.
+//	BETA_TRACING_ENDPOINT                              -            not project        WithVariable          Base URL of the detailed beta tracing pipeline.
+//	CLAUDE_CODE_PROPAGATE_TRACEPARENT                  false        any                WithVariable          Send traceparent even through a custom ANTHROPIC_BASE_URL.
+//	TRACEPARENT                                        -            any                WithVariable          Inbound W3C traceparent; an invalid one is ignored with a warning.
+//	TRACESTATE                                         -            any                WithVariable          Inbound W3C tracestate; used only with a valid TRACEPARENT.
+//	CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS               2000         any                WithVariable          Exporter shutdown timeout, milliseconds.
+//	CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS                  5000         any                WithVariable          Flush timeout, milliseconds.
+//	CLAUDE_CODE_OTEL_DIAG_STDERR                       false        any                WithVariable          Write exporter errors to stderr.
+//	CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL        false        any                WithVariable          Route feedback surveys to OTel.
+//	CLAUDE_CODE_MAX_RETRIES                            10           any                WithVariable          API retries (at most 15); sets the attempt numbers.
+//	CLAUDE_CODE_ACCOUNT_UUID                           -            environment only   WithVariable          user.account_uuid.
+//	CLAUDE_CODE_USER_EMAIL                             -            any                WithVariable          user.email.
+//	CLAUDE_CODE_ORGANIZATION_UUID                      -            any                WithVariable          organization.id.
+//	CLAUDE_CODE_ACCOUNT_TAGGED_ID                      -            any                WithVariable          Overrides the computed user.account_id.
+//	CLAUDE_CODE_WORKSPACE_HOST_PATHS                   -            any                WithVariable          |-separated paths: workspace.host_paths.
+//	CLAUDE_CODE_ENTRYPOINT                             -            any                WithVariable          app.entrypoint (cli, sdk-go, ...).
+package config
