@@ -1,0 +1,184 @@
+// Package pricing turns token usage into the cost_usd of Claude Code's
+// api_request event and claude_code.cost.usage metric.
+//
+// The embedded table (prices.json, stamped with its Version) holds USD per
+// million tokens for input, output, cache reads and 5-minute and 1-hour cache
+// writes. Cost is computed as Claude Code does, term by term as
+// tokens/1e6*price, so captured values such as 0.0027209999999999995 are
+// reproduced to the last bit. A model the table does not know costs 0.
+package pricing
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+//go:embed prices.json
+var embedded []byte
+
+// Price is what one model costs, in USD per million tokens.
+type Price struct {
+	Input        float64 `json:"input"`
+	Output       float64 `json:"output"`
+	CacheRead    float64 `json:"cache_read"`
+	CacheWrite5m float64 `json:"cache_write_5m"`
+	CacheWrite1h float64 `json:"cache_write_1h"`
+	// LongContext, when set, replaces every rate of a request whose prompt
+	// (input plus cache reads and writes) exceeds its threshold.
+	LongContext *Tier `json:"long_context,omitempty"`
+}
+
+// Tier is a prompt-length price band.
+type Tier struct {
+	ThresholdTokens int64   `json:"threshold_tokens"`
+	Input           float64 `json:"input"`
+	Output          float64 `json:"output"`
+	CacheRead       float64 `json:"cache_read"`
+	CacheWrite5m    float64 `json:"cache_write_5m"`
+	CacheWrite1h    float64 `json:"cache_write_1h"`
+}
+
+// Usage is the token usage of one API response.
+type Usage struct {
+	InputTokens         int64
+	OutputTokens        int64
+	CacheReadTokens     int64
+	CacheCreationTokens int64 // all cache writes; priced at the 5-minute rate unless split below
+	// CacheCreation5mTokens and CacheCreation1hTokens split
+	// CacheCreationTokens by lifetime when the API reports it.
+	CacheCreation5mTokens int64
+	CacheCreation1hTokens int64
+}
+
+// Table is an immutable price table.
+type Table struct {
+	version string
+	models  map[string]Price
+	// lookups remembers each model id's price: Canonical's regular
+	// expressions cost a microsecond, a repeated model id should not.
+	lookups sync.Map // string -> lookup
+}
+
+type lookup struct {
+	price Price
+	ok    bool
+}
+
+type file struct {
+	Version string           `json:"version"`
+	Models  map[string]Price `json:"models"`
+}
+
+var defaultTable = mustParse(embedded)
+
+func mustParse(b []byte) *Table {
+	var f file
+	if err := json.Unmarshal(b, &f); err != nil {
+		panic("pricing: embedded prices.json: " + err.Error()) // a build defect, caught by the package tests
+	}
+	return &Table{version: f.Version, models: f.Models}
+}
+
+// Default returns the embedded table.
+func Default() *Table { return defaultTable }
+
+// Parse reads a table in the embedded file's JSON format.
+func Parse(b []byte) (*Table, error) {
+	var f file
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("pricing: %w", err)
+	}
+	t := &Table{version: f.Version, models: map[string]Price{}}
+	for k, p := range f.Models {
+		t.models[Canonical(k)] = p
+	}
+	return t, nil
+}
+
+// Version is the table's date stamp.
+func (t *Table) Version() string { return t.version }
+
+// With returns a copy of t with prices added or replaced. Keys are model ids
+// in any form Canonical accepts.
+func (t *Table) With(version string, prices map[string]Price) *Table {
+	out := &Table{version: version, models: make(map[string]Price, len(t.models)+len(prices))}
+	for k, p := range t.models {
+		out.models[k] = p
+	}
+	for k, p := range prices {
+		out.models[Canonical(k)] = p
+	}
+	return out
+}
+
+// Lookup returns the price of model, matching dated, provider-prefixed and
+// [1m]-suffixed ids to their family ("claude-sonnet-4-5-20250929" and
+// "us.anthropic.claude-sonnet-4-5-20250929-v1:0" are "claude-sonnet-4-5").
+func (t *Table) Lookup(model string) (Price, bool) {
+	if l, ok := t.lookups.Load(model); ok {
+		return l.(lookup).price, l.(lookup).ok
+	}
+	p, ok := t.models[Canonical(model)]
+	t.lookups.Store(model, lookup{p, ok})
+	return p, ok
+}
+
+// Cost returns the cost of usage on model in USD, and false (with 0) when
+// the model is unknown.
+func (t *Table) Cost(model string, u Usage) (float64, bool) {
+	p, ok := t.Lookup(model)
+	if !ok {
+		return 0, false
+	}
+	in, out, read, w5, w1 := p.Input, p.Output, p.CacheRead, p.CacheWrite5m, p.CacheWrite1h
+	if lc := p.LongContext; lc != nil && u.InputTokens+u.CacheReadTokens+u.CacheCreationTokens > lc.ThresholdTokens {
+		in, out, read, w5, w1 = lc.Input, lc.Output, lc.CacheRead, lc.CacheWrite5m, lc.CacheWrite1h
+	}
+	writes5m, writes1h := u.CacheCreationTokens, int64(0)
+	if u.CacheCreation5mTokens+u.CacheCreation1hTokens > 0 {
+		writes5m, writes1h = u.CacheCreation5mTokens, u.CacheCreation1hTokens
+	}
+	cost := float64(u.InputTokens)/1e6*in +
+		float64(u.OutputTokens)/1e6*out +
+		float64(u.CacheReadTokens)/1e6*read +
+		float64(writes5m)/1e6*w5
+	if writes1h > 0 {
+		cost += float64(writes1h) / 1e6 * w1
+	}
+	return cost, true
+}
+
+// Micros is cost_usd_micros: the cost in millionths of a dollar, rounded.
+func Micros(usd float64) int64 { return int64(math.Round(usd * 1e6)) }
+
+var (
+	dateSuffix    = regexp.MustCompile(`[-@]\d{8}$`)
+	bedrockSuffix = regexp.MustCompile(`-v\d+(:\d+)?$`)
+)
+
+// Canonical reduces a model id to its family key: lower case, without a
+// provider prefix ("us.anthropic.", "anthropic/"), a context suffix ("[1m]"),
+// a Bedrock version ("-v1:0") or a date ("-20250929", "@20250929").
+func Canonical(model string) string {
+	m := strings.ToLower(strings.TrimSpace(model))
+	if i := strings.Index(m, "["); i >= 0 {
+		m = m[:i]
+	}
+	if i := strings.LastIndex(m, "/"); i >= 0 {
+		m = m[i+1:]
+	}
+	if i := strings.Index(m, "claude-"); i > 0 {
+		m = m[i:]
+	}
+	m = bedrockSuffix.ReplaceAllString(m, "")
+	m = dateSuffix.ReplaceAllString(m, "")
+	if strings.HasSuffix(m, "-latest") {
+		m = strings.TrimSuffix(m, "-latest")
+	}
+	return m
+}
