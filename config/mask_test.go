@@ -98,3 +98,16 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupVariable(t *testing.T) {
+	v, ok := LookupVariable("OTEL_METRIC_EXPORT_INTERVAL")
+	if !ok || v.Default != "60000" || v.Secret {
+		t.Errorf("%+v %v", v, ok)
+	}
+	if v, ok := LookupVariable("OTEL_EXPORTER_OTLP_TRACES_HEADERS"); !ok || !v.Secret || v.Files != NotFromProject {
+		t.Errorf("%+v %v", v, ok)
+	}
+	if _, ok := LookupVariable("NOPE"); ok {
+		t.Error("unknown variable found")
+	}
+}

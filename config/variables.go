@@ -1,9 +1,6 @@
 package config
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Variable describes one environment variable (or settings key) that Load
 // reads. [Variables] is the one table of them: the loader, the masking of
@@ -198,16 +195,6 @@ var variableIndex = func() map[string]Variable {
 func LookupVariable(name string) (Variable, bool) {
 	v, ok := variableIndex[name]
 	return v, ok
-}
-
-// variableNames returns the names of Variables, sorted.
-func variableNames() []string {
-	names := make([]string, 0, len(Variables))
-	for _, v := range Variables {
-		names = append(names, v.Name)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // secretWords mark a variable name as secret wherever they appear in it.
