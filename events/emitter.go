@@ -1,0 +1,312 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/log"
+
+	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/redact"
+)
+
+// Emitter emits Claude Code's events on one logger. A nil *Emitter is valid
+// and emits nothing, so a host can keep calling it with telemetry off. Its
+// methods never return errors and never panic: problems go to the handle's
+// error handler.
+type Emitter struct {
+	logger   log.Logger
+	st       *core.State
+	flags    redact.Gate
+	max      int
+	bodyDir  string // absolute OTEL_LOG_RAW_API_BODIES=file:<dir>, "" inline
+	hostRedo core.Redactor
+}
+
+// Option configures an Emitter.
+type Option func(*Emitter)
+
+// WithDetailedBeta opens the detailed beta tracing gate
+// (ENABLE_BETA_TRACING_DETAILED with BETA_TRACING_ENDPOINT): the tool event
+// and hook_definitions. The telemetry package passes it from the traces
+// configuration, which core.State does not carry.
+func WithDetailedBeta(on bool) Option {
+	return func(e *Emitter) {
+		if on {
+			e.flags |= redact.DetailedBeta
+		} else {
+			e.flags &^= redact.DetailedBeta
+		}
+	}
+}
+
+// New returns an Emitter writing to logger, which should be the logger of
+// scope com.anthropic.claude_code.events. The telemetry package calls it
+// once per handle; hosts get the Emitter from there. It returns nil (a no-op
+// Emitter) when logger or st is nil.
+func New(logger log.Logger, st *core.State, opts ...Option) *Emitter {
+	if logger == nil || st == nil {
+		return nil
+	}
+	e := &Emitter{
+		logger:   logger,
+		st:       st,
+		flags:    redact.Flags(st.Content, false),
+		max:      st.Content.MaxLength,
+		hostRedo: st.Redact,
+	}
+	if e.max <= 0 {
+		e.max = redact.DefaultMaxLength
+	}
+	if d := st.Content.RawAPIBodies.Dir; st.Content.RawAPIBodies.Enabled && d != "" {
+		if abs, err := filepath.Abs(d); err == nil {
+			d = abs
+		}
+		e.bodyDir = d
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// builder collects one record. It is pooled so an emit allocates only what
+// the SDK itself allocates plus the formatted timestamp.
+type builder struct {
+	e     *Emitter
+	name  string
+	r     log.Record
+	kv    []attribute.KeyValue
+	flags redact.Gate
+}
+
+var builders = sync.Pool{New: func() any { return &builder{kv: make([]attribute.KeyValue, 0, 48)} }}
+
+// begin starts a record: body, timestamps and the prefix every event has.
+// It returns false when the event's gate is closed or the logger is off.
+func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redact.Gate) (*builder, bool) {
+	if !gate.Open(e.flags) {
+		return nil, false
+	}
+	if !e.logger.Enabled(ctx, log.EnabledParameters{}) {
+		return nil, false
+	}
+	b := builders.Get().(*builder)
+	b.e, b.name, b.flags = e, name, e.flags
+	b.r = log.Record{}
+	b.kv = b.kv[:0]
+
+	// Claude Code uses JavaScript Date: millisecond resolution, the same
+	// instant for the timestamps and event.timestamp.
+	now := e.st.Now().Truncate(time.Millisecond)
+	b.r.SetTimestamp(now)
+	b.r.SetObservedTimestamp(now)
+	b.r.SetBody(attribute.StringValue("claude_code." + name))
+	// No severity and no EventName: Claude Code sets neither, and consumers
+	// key on the body.
+
+	ss := e.st.Session(ctx)
+	if early {
+		b.kv = append(b.kv, ss.EarlyAttributes...)
+	} else {
+		b.kv = append(b.kv, ss.Attributes...)
+	}
+	var ts [24]byte
+	b.kv = append(b.kv,
+		attribute.String("event.name", name),
+		attribute.String("event.timestamp", string(now.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05.000Z"))),
+		attribute.Int64("event.sequence", e.st.NextSequence()),
+	)
+	if p := core.PromptFromContext(ctx); p != nil && p.ID != "" {
+		b.kv = append(b.kv, attribute.String("prompt.id", p.ID))
+	}
+	if paths := e.st.Static.Identity.WorkspaceHostPaths; len(paths) > 0 {
+		b.kv = append(b.kv, attribute.StringSlice("workspace.host_paths", paths))
+	}
+	return b, true
+}
+
+// add appends an event-specific attribute after the host's redactor.
+func (b *builder) add(a attribute.KeyValue) {
+	if rd := b.e.hostRedo; rd != nil {
+		v, keep := rd(b.name, string(a.Key), a.Value)
+		if !keep {
+			return
+		}
+		a.Value = v
+	}
+	b.kv = append(b.kv, a)
+}
+
+// apply runs the built-in content rule of one attribute.
+func (b *builder) apply(r redact.Rule, v string, firstParty bool) (string, bool) {
+	return r.Apply(b.flags, v, firstParty, b.e.max)
+}
+
+// pluginMetrics adds the host-chosen keys of hook_plugin_metrics, keeping
+// only what Claude Code accepts: at most 20 keys of the form
+// ^[a-z][a-z0-9_]{0,39}$ with bool or number values, first occurrence wins.
+func (b *builder) pluginMetrics(kvs []attribute.KeyValue) {
+	n := 0
+	for i, a := range kvs {
+		if n == 20 {
+			return
+		}
+		if !pluginMetricKey(string(a.Key)) {
+			continue
+		}
+		switch a.Value.Type() {
+		case attribute.BOOL, attribute.INT64, attribute.FLOAT64:
+		default:
+			continue
+		}
+		dup := false
+		for _, p := range kvs[:i] {
+			if p.Key == a.Key {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		b.add(a)
+		n++
+	}
+}
+
+func pluginMetricKey(k string) bool {
+	if len(k) == 0 || len(k) > 40 || k[0] < 'a' || k[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(k); i++ {
+		c := k[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// finish hands the record to the SDK, which takes the trace context from ctx.
+func (e *Emitter) finish(ctx context.Context, b *builder) {
+	b.r.AddAttributes(b.kv...)
+	e.logger.Emit(ctx, b.r)
+	b.r = log.Record{}
+	if cap(b.kv) <= 256 { // do not keep a buffer a freak event grew
+		clear(b.kv)
+		b.kv = b.kv[:0]
+		b.e = nil
+		builders.Put(b)
+	}
+}
+
+// recover turns a panic in an emit (a host redactor, an exporter called
+// synchronously) into an error for the handle.
+func (e *Emitter) recover(name string) {
+	if v := recover(); v != nil {
+		e.st.Error(fmt.Errorf("events: %s: panic: %v", name, v))
+	}
+}
+
+// rawBody is the body part of api_request_body and api_response_body.
+type rawBody struct {
+	inline    bool
+	body      string
+	ref       string
+	length    int
+	truncated bool
+}
+
+// rawBody prepares an API body. Inline it is cut at the content limit and
+// its length counted in UTF-16 units; in file mode it is written whole to
+// the directory and its length counted in UTF-8 bytes, as Claude Code does.
+//
+// The file is written synchronously: one body per API attempt, whose own
+// latency (hundreds of milliseconds at least) dwarfs a local write of a few
+// hundred kilobytes, and a consumer that follows body_ref must find the file
+// once the record is exported. If the write fails the body is sent inline
+// instead, so it is not lost, and the error goes to the handle.
+func (e *Emitter) rawBody(body, file string) rawBody {
+	if e.bodyDir != "" {
+		path, err := writeBody(e.bodyDir, file, body)
+		if err == nil {
+			return rawBody{ref: path, length: len(body)}
+		}
+		e.st.Error(fmt.Errorf("events: raw API body: %w", err))
+	}
+	out, cut := redact.Truncate(body, e.max)
+	return rawBody{inline: true, body: out, length: redact.UTF16Len(body), truncated: cut}
+}
+
+// writeBody writes body to dir/file atomically (temporary file and rename)
+// so a reader never sees half a body. The files hold whole conversations:
+// they are private to the user.
+func writeBody(dir, file, body string) (string, error) {
+	name := safeFileName(file)
+	if name == "" {
+		return "", errors.New("no file name")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, ".body-*")
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.WriteString(body)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return path, nil
+}
+
+// safeFileName keeps request ids from the network from naming a path
+// outside the directory.
+func safeFileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, s)
+	// No leading dot: no "..", and no hidden name clashing with the
+	// temporary files.
+	return strings.TrimLeft(s, ".")
+}
+
+// isMCPTool reports a tool of an MCP server: Claude Code names them
+// mcp__<server>__<tool>, and tool_result knows the server's scope.
+func isMCPTool(name, scope string) bool {
+	return scope != "" || strings.HasPrefix(name, "mcp__")
+}
+
+// firstPartyScope: plugins Anthropic ships keep their names without
+// OTEL_LOG_TOOL_DETAILS (the captures show the default-bundle names).
+func firstPartyScope(scope string) bool {
+	return scope == "official" || scope == "default-bundle"
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
