@@ -27,9 +27,17 @@ type Difference struct {
 	Kind  string // one of the Kind constants or a field name
 	Where string // the group: logs[api_request], metrics[claude_code.cost.usage], spans[...]
 	Msg   string
+	// Detail is the record a missing or unexpected record difference is
+	// about. Allow does not look into it: a record dump mentions every key.
+	Detail string
 }
 
-func (d Difference) String() string { return d.Where + ": " + d.Msg }
+func (d Difference) String() string {
+	if d.Detail == "" {
+		return d.Where + ": " + d.Msg
+	}
+	return d.Where + ": " + d.Msg + ": " + d.Detail
+}
 
 // Option adjusts Compare.
 type Option func(*comparer)
@@ -43,8 +51,8 @@ type comparer struct {
 	allow []*allowance
 }
 
-// Allow ignores the differences whose Kind equals match or whose String()
-// contains it. A deliberate difference must say why, so an empty reason
+// Allow ignores the differences whose Kind equals match or whose
+// "where: message" contains it. A deliberate difference must say why, so an empty reason
 // panics; an allowance that matches nothing is itself reported, so stale
 // exemptions do not outlive the difference they excused.
 func Allow(match, reason string) Option {
@@ -99,7 +107,7 @@ func Compare(want, got *Telemetry, opts ...Option) []Difference {
 
 func (c *comparer) allowed(d Difference) bool {
 	for _, a := range c.allow {
-		if d.Kind == a.match || strings.Contains(d.String(), a.match) {
+		if d.Kind == a.match || strings.Contains(d.Where+": "+d.Msg, a.match) {
 			a.used = true
 			return true
 		}
@@ -121,6 +129,9 @@ func Report(diffs []Difference) string {
 			last = d.Where
 		}
 		fmt.Fprintf(&b, "    %s\n", d.Msg)
+		if d.Detail != "" {
+			fmt.Fprintf(&b, "        %s\n", d.Detail)
+		}
 	}
 	return b.String()
 }
@@ -140,15 +151,15 @@ func distinct(rs []Record) []Record {
 func compareGroup(name string, w, g *Group) []Difference {
 	switch {
 	case w == nil:
-		return []Difference{{KindUnexpectedGroup, name, fmt.Sprintf("unexpected: %d record(s), e.g. %s", len(g.Records), g.Records[0])}}
+		return []Difference{{KindUnexpectedGroup, name, fmt.Sprintf("unexpected: %d record(s)", len(g.Records)), "e.g. " + g.Records[0].String()}}
 	case g == nil:
-		return []Difference{{KindMissingGroup, name, fmt.Sprintf("missing: want %d record(s), e.g. %s", len(w.Records), w.Records[0])}}
+		return []Difference{{KindMissingGroup, name, fmt.Sprintf("missing: want %d record(s)", len(w.Records)), "e.g. " + w.Records[0].String()}}
 	}
 	wr, gr := w.Records, g.Records
 	var diffs []Difference
 	if w.Multiset {
 		if len(wr) != len(gr) {
-			diffs = append(diffs, Difference{KindCount, name, fmt.Sprintf("want %d record(s), got %d", len(wr), len(gr))})
+			diffs = append(diffs, Difference{KindCount, name, fmt.Sprintf("want %d record(s), got %d", len(wr), len(gr)), ""})
 		}
 	} else {
 		wr, gr = distinct(wr), distinct(gr)
@@ -190,7 +201,7 @@ func compareGroup(name string, w, g *Group) []Difference {
 			// Surplus copies of a shape that did match are what the count
 			// difference already says.
 			if !matched[r.String()] {
-				diffs = append(diffs, Difference{KindMissingRecord, name, "missing record: " + r.String()})
+				diffs = append(diffs, Difference{KindMissingRecord, name, "missing record", r.String()})
 			}
 			continue
 		}
@@ -200,7 +211,7 @@ func compareGroup(name string, w, g *Group) []Difference {
 	}
 	for _, r := range gotRest {
 		if !matched[r.String()] {
-			diffs = append(diffs, Difference{KindUnexpected, name, "unexpected record: " + r.String()})
+			diffs = append(diffs, Difference{KindUnexpected, name, "unexpected record", r.String()})
 		}
 	}
 	return diffs
@@ -214,12 +225,12 @@ func diffRecord(where string, w, g Record, ordered bool) []Difference {
 			gv = "(absent)"
 		}
 		if gv != f.Value {
-			diffs = append(diffs, Difference{f.Name, where, fmt.Sprintf("%s: want %s, got %s", f.Name, f.Value, gv)})
+			diffs = append(diffs, Difference{f.Name, where, fmt.Sprintf("%s: want %s, got %s", f.Name, f.Value, gv), ""})
 		}
 	}
 	for _, f := range g.Fields {
 		if _, ok := w.field(f.Name); !ok {
-			diffs = append(diffs, Difference{f.Name, where, fmt.Sprintf("%s: want (absent), got %s", f.Name, f.Value)})
+			diffs = append(diffs, Difference{f.Name, where, fmt.Sprintf("%s: want (absent), got %s", f.Name, f.Value), ""})
 		}
 	}
 	diffs = append(diffs, diffAttrs(where, "standard key", w.Standard, g.Standard, ordered)...)
@@ -243,16 +254,16 @@ func diffAttrs(where, label string, want, got []Attr, ordered bool) []Difference
 		ga, ok := gm[wa.Key]
 		switch {
 		case !ok:
-			diffs = append(diffs, Difference{KindMissingKey, where, fmt.Sprintf("%s %q: missing (want %s)", label, wa.Key, wa.Type+valueSuffix(wa))})
+			diffs = append(diffs, Difference{KindMissingKey, where, fmt.Sprintf("%s %q: missing (want %s)", label, wa.Key, wa.Type+valueSuffix(wa)), ""})
 		case ga.Type != wa.Type:
-			diffs = append(diffs, Difference{KindType, where, fmt.Sprintf("%s %q: want %s, got %s", label, wa.Key, wa.Type, ga.Type)})
+			diffs = append(diffs, Difference{KindType, where, fmt.Sprintf("%s %q: want %s, got %s", label, wa.Key, wa.Type, ga.Type), ""})
 		case ga.Value != wa.Value:
-			diffs = append(diffs, Difference{KindValue, where, fmt.Sprintf("%s %q: want %s, got %s", label, wa.Key, orNone(wa.Value), orNone(ga.Value))})
+			diffs = append(diffs, Difference{KindValue, where, fmt.Sprintf("%s %q: want %s, got %s", label, wa.Key, orNone(wa.Value), orNone(ga.Value)), ""})
 		}
 	}
 	for _, ga := range got {
 		if _, ok := wm[ga.Key]; !ok {
-			diffs = append(diffs, Difference{KindUnexpectedKey, where, fmt.Sprintf("%s %q: unexpected (got %s)", label, ga.Key, ga.Type+valueSuffix(ga))})
+			diffs = append(diffs, Difference{KindUnexpectedKey, where, fmt.Sprintf("%s %q: unexpected (got %s)", label, ga.Key, ga.Type+valueSuffix(ga)), ""})
 		}
 	}
 	if ordered {
@@ -298,7 +309,7 @@ func diffOrder(where, label string, want, got []Attr, wm, gm map[string]Attr) []
 		}
 		wi := indexOf(ws, k)
 		diffs = append(diffs, Difference{KindOrder, where, fmt.Sprintf("%s order: %q want after %s, got after %s",
-			label, k, before(ws, wi), before(gs, i))})
+			label, k, before(ws, wi), before(gs, i)), ""})
 	}
 	return diffs
 }

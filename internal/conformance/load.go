@@ -3,8 +3,6 @@ package conformance
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,22 +12,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ccotel/ccotel/internal/otelcoltest"
+	"github.com/ccotel/ccotel/internal/otlptest"
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	colmetricpb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
 
-// Signal names an OTLP signal as it appears in capture file names and in
-// the OTLP/HTTP paths (/v1/<signal>).
-type Signal string
-
-const (
-	Metrics Signal = "metrics"
-	Logs    Signal = "logs"
-	Traces  Signal = "traces"
-)
+// Signal is the receiver's: capture file names and OTLP/HTTP paths use the
+// same words (metrics, logs, traces).
+type Signal = otlptest.Signal
 
 // Header is one HTTP request header. Captures keep header order because
 // Claude Code's exporter sends them in a fixed order; a map would lose it.
@@ -178,13 +171,13 @@ func DecodeRequest(sig Signal, encoding string, body []byte) (Request, error) {
 	req := Request{Signal: sig, Encoding: encoding}
 	var m proto.Message
 	switch sig {
-	case Metrics:
+	case otlptest.Metrics:
 		req.Metrics = &colmetricpb.ExportMetricsServiceRequest{}
 		m = req.Metrics
-	case Logs:
+	case otlptest.Logs:
 		req.Logs = &collogspb.ExportLogsServiceRequest{}
 		m = req.Logs
-	case Traces:
+	case otlptest.Traces:
 		req.Traces = &coltracepb.ExportTraceServiceRequest{}
 		m = req.Traces
 	default:
@@ -196,13 +189,10 @@ func DecodeRequest(sig Signal, encoding string, body []byte) (Request, error) {
 			return req, fmt.Errorf("conformance: decoding protobuf %s: %w", sig, err)
 		}
 	case "json":
-		b, err := hexIDsToBase64(body)
-		if err != nil {
-			return req, err
-		}
-		// DiscardUnknown: a newer SDK may add fields the pinned proto
-		// does not know; they cannot matter to a consumer built on it.
-		if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(b, m); err != nil {
+		// Hex ids are rewritten to protojson's base64 and unknown fields
+		// discarded: a newer SDK may add fields the pinned proto does not
+		// know, and they cannot matter to a consumer built on it.
+		if err := otelcoltest.UnmarshalOTLPJSON(body, m); err != nil {
 			return req, fmt.Errorf("conformance: decoding OTLP/JSON %s: %w", sig, err)
 		}
 	default:
@@ -211,49 +201,31 @@ func DecodeRequest(sig Signal, encoding string, body []byte) (Request, error) {
 	return req, nil
 }
 
-// idKeys are the OTLP/JSON fields that carry hex where protojson expects
-// base64 (bytes fields).
-var idKeys = map[string]bool{"traceId": true, "spanId": true, "parentSpanId": true}
-
-// hexIDsToBase64 rewrites id fields by walking the decoded JSON tree, so
-// only object keys are touched, never attribute values that look alike.
-func hexIDsToBase64(body []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber() // keeps intValue numbers exact
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("conformance: invalid JSON: %w", err)
-	}
-	var walk func(any) error
-	walk = func(v any) error {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, child := range x {
-				if s, ok := child.(string); ok && idKeys[k] {
-					raw, err := hex.DecodeString(s)
-					if err != nil {
-						return fmt.Errorf("conformance: %s %q is not hex: %w", k, s, err)
-					}
-					x[k] = base64.StdEncoding.EncodeToString(raw)
-					continue
-				}
-				if err := walk(child); err != nil {
-					return err
-				}
-			}
-		case []any:
-			for _, child := range x {
-				if err := walk(child); err != nil {
-					return err
-				}
+// FromReceiver converts what an otlptest.Receiver accepted, in arrival
+// order, into Requests for Shape. Refused requests are left out: they never
+// reached a consumer.
+func FromReceiver(rs []otlptest.Request) []Request {
+	var out []Request
+	for i, r := range rs {
+		if r.Err != nil {
+			continue
+		}
+		enc := "protobuf"
+		if strings.Contains(r.ContentType, "json") {
+			enc = "json"
+		}
+		var hs []Header
+		for name, vs := range r.Header {
+			for _, v := range vs {
+				hs = append(hs, Header{Name: name, Value: v})
 			}
 		}
-		return nil
+		// http.Header has no order; sorting keeps the result stable.
+		sort.Slice(hs, func(i, j int) bool { return hs[i].Name < hs[j].Name })
+		out = append(out, Request{Seq: i + 1, Signal: r.Signal, Encoding: enc, Headers: hs,
+			Metrics: r.Metrics, Logs: r.Logs, Traces: r.Traces})
 	}
-	if err := walk(v); err != nil {
-		return nil, err
-	}
-	return json.Marshal(v)
+	return out
 }
 
 // readHeaders reads the "headers" object of a .meta.json file keeping the

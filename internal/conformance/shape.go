@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ccotel/ccotel/internal/otlptest"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
@@ -381,7 +382,7 @@ func (s *shaper) metrics(r Request) error {
 			scopes = append(scopes, sm.Scope)
 		}
 	}
-	copied := s.envelope(Metrics, res, scopes)
+	copied := s.envelope(otlptest.Metrics, res, scopes)
 	for _, rm := range r.Metrics.ResourceMetrics {
 		for _, sm := range rm.ScopeMetrics {
 			for _, m := range sm.Metrics {
@@ -479,7 +480,7 @@ func (s *shaper) logs(r Request, spanNames map[string]string, seq *seqTracker) e
 			scopes = append(scopes, sl.Scope)
 		}
 	}
-	copied := s.envelope(Logs, res, scopes)
+	copied := s.envelope(otlptest.Logs, res, scopes)
 	seq.startRequest()
 	for _, rl := range r.Logs.ResourceLogs {
 		for _, sl := range rl.ScopeLogs {
@@ -552,7 +553,7 @@ func (s *shaper) traces(r Request, spanNames map[string]string) error {
 			scopes = append(scopes, ss.Scope)
 		}
 	}
-	copied := s.envelope(Traces, res, scopes)
+	copied := s.envelope(otlptest.Traces, res, scopes)
 	for _, rs := range r.Traces.ResourceSpans {
 		for _, ss := range rs.ScopeSpans {
 			for _, sp := range ss.Spans {
