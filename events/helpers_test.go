@@ -183,4 +183,3 @@ func keysOf(kvs []kv) []string {
 	}
 	return out
 }
-

@@ -28,9 +28,12 @@ type UserPrompt struct {
 
 // UserPrompt emits claude_code.user_prompt.
 func (e *Emitter) UserPrompt(ctx context.Context, ev UserPrompt) {
-	if e == nil {
-		return
+	if e != nil {
+		e.userPrompt(ctx, &ev)
 	}
+}
+
+func (e *Emitter) userPrompt(ctx context.Context, ev *UserPrompt) {
 	defer e.recover("user_prompt")
 	b, ok := e.begin(ctx, "user_prompt", false, 0)
 	if !ok {
@@ -76,9 +79,12 @@ type AssistantResponse struct {
 
 // AssistantResponse emits claude_code.assistant_response.
 func (e *Emitter) AssistantResponse(ctx context.Context, ev AssistantResponse) {
-	if e == nil {
-		return
+	if e != nil {
+		e.assistantResponse(ctx, &ev)
 	}
+}
+
+func (e *Emitter) assistantResponse(ctx context.Context, ev *AssistantResponse) {
 	defer e.recover("assistant_response")
 	b, ok := e.begin(ctx, "assistant_response", false, 0)
 	if !ok {
@@ -145,9 +151,12 @@ type ToolResult struct {
 
 // ToolResult emits claude_code.tool_result.
 func (e *Emitter) ToolResult(ctx context.Context, ev ToolResult) {
-	if e == nil {
-		return
+	if e != nil {
+		e.toolResult(ctx, &ev)
 	}
+}
+
+func (e *Emitter) toolResult(ctx context.Context, ev *ToolResult) {
 	defer e.recover("tool_result")
 	b, ok := e.begin(ctx, "tool_result", false, 0)
 	if !ok {
@@ -265,9 +274,12 @@ type APIRequest struct {
 
 // APIRequest emits claude_code.api_request.
 func (e *Emitter) APIRequest(ctx context.Context, ev APIRequest) {
-	if e == nil {
-		return
+	if e != nil {
+		e.aPIRequest(ctx, &ev)
 	}
+}
+
+func (e *Emitter) aPIRequest(ctx context.Context, ev *APIRequest) {
 	defer e.recover("api_request")
 	b, ok := e.begin(ctx, "api_request", false, 0)
 	if !ok {
@@ -398,9 +410,12 @@ type APIError struct {
 
 // APIError emits claude_code.api_error.
 func (e *Emitter) APIError(ctx context.Context, ev APIError) {
-	if e == nil {
-		return
+	if e != nil {
+		e.aPIError(ctx, &ev)
 	}
+}
+
+func (e *Emitter) aPIError(ctx context.Context, ev *APIError) {
 	defer e.recover("api_error")
 	b, ok := e.begin(ctx, "api_error", false, 0)
 	if !ok {
@@ -523,9 +538,12 @@ type APIRefusal struct {
 
 // APIRefusal emits claude_code.api_refusal.
 func (e *Emitter) APIRefusal(ctx context.Context, ev APIRefusal) {
-	if e == nil {
-		return
+	if e != nil {
+		e.aPIRefusal(ctx, &ev)
 	}
+}
+
+func (e *Emitter) aPIRefusal(ctx context.Context, ev *APIRefusal) {
 	defer e.recover("api_refusal")
 	b, ok := e.begin(ctx, "api_refusal", false, 0)
 	if !ok {
@@ -611,9 +629,12 @@ type APIRequestBody struct {
 
 // APIRequestBody emits claude_code.api_request_body.
 func (e *Emitter) APIRequestBody(ctx context.Context, ev APIRequestBody) {
-	if e == nil {
-		return
+	if e != nil {
+		e.aPIRequestBody(ctx, &ev)
 	}
+}
+
+func (e *Emitter) aPIRequestBody(ctx context.Context, ev *APIRequestBody) {
 	defer e.recover("api_request_body")
 	b, ok := e.begin(ctx, "api_request_body", false, redact.RawAPIBodies)
 	if !ok {
@@ -667,9 +688,12 @@ type APIResponseBody struct {
 
 // APIResponseBody emits claude_code.api_response_body.
 func (e *Emitter) APIResponseBody(ctx context.Context, ev APIResponseBody) {
-	if e == nil {
-		return
+	if e != nil {
+		e.aPIResponseBody(ctx, &ev)
 	}
+}
+
+func (e *Emitter) aPIResponseBody(ctx context.Context, ev *APIResponseBody) {
 	defer e.recover("api_response_body")
 	b, ok := e.begin(ctx, "api_response_body", false, redact.RawAPIBodies)
 	if !ok {
@@ -734,9 +758,12 @@ type ToolDecision struct {
 
 // ToolDecision emits claude_code.tool_decision.
 func (e *Emitter) ToolDecision(ctx context.Context, ev ToolDecision) {
-	if e == nil {
-		return
+	if e != nil {
+		e.toolDecision(ctx, &ev)
 	}
+}
+
+func (e *Emitter) toolDecision(ctx context.Context, ev *ToolDecision) {
 	defer e.recover("tool_decision")
 	b, ok := e.begin(ctx, "tool_decision", false, 0)
 	if !ok {
@@ -788,9 +815,12 @@ type PermissionModeChanged struct {
 
 // PermissionModeChanged emits claude_code.permission_mode_changed.
 func (e *Emitter) PermissionModeChanged(ctx context.Context, ev PermissionModeChanged) {
-	if e == nil {
-		return
+	if e != nil {
+		e.permissionModeChanged(ctx, &ev)
 	}
+}
+
+func (e *Emitter) permissionModeChanged(ctx context.Context, ev *PermissionModeChanged) {
 	defer e.recover("permission_mode_changed")
 	b, ok := e.begin(ctx, "permission_mode_changed", false, 0)
 	if !ok {
@@ -821,9 +851,12 @@ type Auth struct {
 
 // Auth emits claude_code.auth.
 func (e *Emitter) Auth(ctx context.Context, ev Auth) {
-	if e == nil {
-		return
+	if e != nil {
+		e.auth(ctx, &ev)
 	}
+}
+
+func (e *Emitter) auth(ctx context.Context, ev *Auth) {
 	defer e.recover("auth")
 	b, ok := e.begin(ctx, "auth", false, 0)
 	if !ok {
@@ -872,9 +905,12 @@ type MCPServerConnection struct {
 
 // MCPServerConnection emits claude_code.mcp_server_connection.
 func (e *Emitter) MCPServerConnection(ctx context.Context, ev MCPServerConnection) {
-	if e == nil {
-		return
+	if e != nil {
+		e.mCPServerConnection(ctx, &ev)
 	}
+}
+
+func (e *Emitter) mCPServerConnection(ctx context.Context, ev *MCPServerConnection) {
 	defer e.recover("mcp_server_connection")
 	b, ok := e.begin(ctx, "mcp_server_connection", false, 0)
 	if !ok {
@@ -924,9 +960,12 @@ type InternalError struct {
 
 // InternalError emits claude_code.internal_error.
 func (e *Emitter) InternalError(ctx context.Context, ev InternalError) {
-	if e == nil {
-		return
+	if e != nil {
+		e.internalError(ctx, &ev)
 	}
+}
+
+func (e *Emitter) internalError(ctx context.Context, ev *InternalError) {
 	defer e.recover("internal_error")
 	b, ok := e.begin(ctx, "internal_error", false, 0)
 	if !ok {
@@ -956,9 +995,12 @@ type PluginInstalled struct {
 
 // PluginInstalled emits claude_code.plugin_installed.
 func (e *Emitter) PluginInstalled(ctx context.Context, ev PluginInstalled) {
-	if e == nil {
-		return
+	if e != nil {
+		e.pluginInstalled(ctx, &ev)
 	}
+}
+
+func (e *Emitter) pluginInstalled(ctx context.Context, ev *PluginInstalled) {
 	defer e.recover("plugin_installed")
 	b, ok := e.begin(ctx, "plugin_installed", false, 0)
 	if !ok {
@@ -1019,9 +1061,12 @@ type PluginLoaded struct {
 
 // PluginLoaded emits claude_code.plugin_loaded.
 func (e *Emitter) PluginLoaded(ctx context.Context, ev PluginLoaded) {
-	if e == nil {
-		return
+	if e != nil {
+		e.pluginLoaded(ctx, &ev)
 	}
+}
+
+func (e *Emitter) pluginLoaded(ctx context.Context, ev *PluginLoaded) {
 	defer e.recover("plugin_loaded")
 	b, ok := e.begin(ctx, "plugin_loaded", true, 0)
 	if !ok {
@@ -1080,9 +1125,12 @@ type SkillActivated struct {
 
 // SkillActivated emits claude_code.skill_activated.
 func (e *Emitter) SkillActivated(ctx context.Context, ev SkillActivated) {
-	if e == nil {
-		return
+	if e != nil {
+		e.skillActivated(ctx, &ev)
 	}
+}
+
+func (e *Emitter) skillActivated(ctx context.Context, ev *SkillActivated) {
 	defer e.recover("skill_activated")
 	b, ok := e.begin(ctx, "skill_activated", false, 0)
 	if !ok {
@@ -1124,9 +1172,12 @@ type AtMention struct {
 
 // AtMention emits claude_code.at_mention.
 func (e *Emitter) AtMention(ctx context.Context, ev AtMention) {
-	if e == nil {
-		return
+	if e != nil {
+		e.atMention(ctx, &ev)
 	}
+}
+
+func (e *Emitter) atMention(ctx context.Context, ev *AtMention) {
 	defer e.recover("at_mention")
 	b, ok := e.begin(ctx, "at_mention", false, 0)
 	if !ok {
@@ -1158,9 +1209,12 @@ type APIRetriesExhausted struct {
 
 // APIRetriesExhausted emits claude_code.api_retries_exhausted.
 func (e *Emitter) APIRetriesExhausted(ctx context.Context, ev APIRetriesExhausted) {
-	if e == nil {
-		return
+	if e != nil {
+		e.aPIRetriesExhausted(ctx, &ev)
 	}
+}
+
+func (e *Emitter) aPIRetriesExhausted(ctx context.Context, ev *APIRetriesExhausted) {
 	defer e.recover("api_retries_exhausted")
 	b, ok := e.begin(ctx, "api_retries_exhausted", false, 0)
 	if !ok {
@@ -1209,9 +1263,12 @@ type HookRegistered struct {
 
 // HookRegistered emits claude_code.hook_registered.
 func (e *Emitter) HookRegistered(ctx context.Context, ev HookRegistered) {
-	if e == nil {
-		return
+	if e != nil {
+		e.hookRegistered(ctx, &ev)
 	}
+}
+
+func (e *Emitter) hookRegistered(ctx context.Context, ev *HookRegistered) {
 	defer e.recover("hook_registered")
 	b, ok := e.begin(ctx, "hook_registered", false, 0)
 	if !ok {
@@ -1262,9 +1319,12 @@ type HookExecutionStart struct {
 
 // HookExecutionStart emits claude_code.hook_execution_start.
 func (e *Emitter) HookExecutionStart(ctx context.Context, ev HookExecutionStart) {
-	if e == nil {
-		return
+	if e != nil {
+		e.hookExecutionStart(ctx, &ev)
 	}
+}
+
+func (e *Emitter) hookExecutionStart(ctx context.Context, ev *HookExecutionStart) {
 	defer e.recover("hook_execution_start")
 	b, ok := e.begin(ctx, "hook_execution_start", false, 0)
 	if !ok {
@@ -1329,9 +1389,12 @@ type HookExecutionComplete struct {
 
 // HookExecutionComplete emits claude_code.hook_execution_complete.
 func (e *Emitter) HookExecutionComplete(ctx context.Context, ev HookExecutionComplete) {
-	if e == nil {
-		return
+	if e != nil {
+		e.hookExecutionComplete(ctx, &ev)
 	}
+}
+
+func (e *Emitter) hookExecutionComplete(ctx context.Context, ev *HookExecutionComplete) {
 	defer e.recover("hook_execution_complete")
 	b, ok := e.begin(ctx, "hook_execution_complete", false, 0)
 	if !ok {
@@ -1378,9 +1441,12 @@ type HookPluginMetrics struct {
 
 // HookPluginMetrics emits claude_code.hook_plugin_metrics.
 func (e *Emitter) HookPluginMetrics(ctx context.Context, ev HookPluginMetrics) {
-	if e == nil {
-		return
+	if e != nil {
+		e.hookPluginMetrics(ctx, &ev)
 	}
+}
+
+func (e *Emitter) hookPluginMetrics(ctx context.Context, ev *HookPluginMetrics) {
 	defer e.recover("hook_plugin_metrics")
 	b, ok := e.begin(ctx, "hook_plugin_metrics", false, 0)
 	if !ok {
@@ -1417,9 +1483,12 @@ type Compaction struct {
 
 // Compaction emits claude_code.compaction.
 func (e *Emitter) Compaction(ctx context.Context, ev Compaction) {
-	if e == nil {
-		return
+	if e != nil {
+		e.compaction(ctx, &ev)
 	}
+}
+
+func (e *Emitter) compaction(ctx context.Context, ev *Compaction) {
 	defer e.recover("compaction")
 	b, ok := e.begin(ctx, "compaction", false, 0)
 	if !ok {
@@ -1474,9 +1543,12 @@ type SubagentCompleted struct {
 
 // SubagentCompleted emits claude_code.subagent_completed.
 func (e *Emitter) SubagentCompleted(ctx context.Context, ev SubagentCompleted) {
-	if e == nil {
-		return
+	if e != nil {
+		e.subagentCompleted(ctx, &ev)
 	}
+}
+
+func (e *Emitter) subagentCompleted(ctx context.Context, ev *SubagentCompleted) {
 	defer e.recover("subagent_completed")
 	b, ok := e.begin(ctx, "subagent_completed", false, 0)
 	if !ok {
@@ -1531,9 +1603,12 @@ type FeedbackSurvey struct {
 
 // FeedbackSurvey emits claude_code.feedback_survey.
 func (e *Emitter) FeedbackSurvey(ctx context.Context, ev FeedbackSurvey) {
-	if e == nil {
-		return
+	if e != nil {
+		e.feedbackSurvey(ctx, &ev)
 	}
+}
+
+func (e *Emitter) feedbackSurvey(ctx context.Context, ev *FeedbackSurvey) {
 	defer e.recover("feedback_survey")
 	b, ok := e.begin(ctx, "feedback_survey", false, 0)
 	if !ok {
@@ -1586,9 +1661,12 @@ type RetentionSweep struct {
 
 // RetentionSweep emits claude_code.retention_sweep.
 func (e *Emitter) RetentionSweep(ctx context.Context, ev RetentionSweep) {
-	if e == nil {
-		return
+	if e != nil {
+		e.retentionSweep(ctx, &ev)
 	}
+}
+
+func (e *Emitter) retentionSweep(ctx context.Context, ev *RetentionSweep) {
 	defer e.recover("retention_sweep")
 	b, ok := e.begin(ctx, "retention_sweep", false, 0)
 	if !ok {
@@ -1644,9 +1722,12 @@ type ManagedSettingsResolved struct {
 
 // ManagedSettingsResolved emits claude_code.managed_settings_resolved.
 func (e *Emitter) ManagedSettingsResolved(ctx context.Context, ev ManagedSettingsResolved) {
-	if e == nil {
-		return
+	if e != nil {
+		e.managedSettingsResolved(ctx, &ev)
 	}
+}
+
+func (e *Emitter) managedSettingsResolved(ctx context.Context, ev *ManagedSettingsResolved) {
 	defer e.recover("managed_settings_resolved")
 	b, ok := e.begin(ctx, "managed_settings_resolved", true, 0)
 	if !ok {
@@ -1680,9 +1761,12 @@ type Tool struct {
 
 // Tool emits claude_code.tool.
 func (e *Emitter) Tool(ctx context.Context, ev Tool) {
-	if e == nil {
-		return
+	if e != nil {
+		e.tool(ctx, &ev)
 	}
+}
+
+func (e *Emitter) tool(ctx context.Context, ev *Tool) {
 	defer e.recover("tool")
 	b, ok := e.begin(ctx, "tool", false, redact.DetailedBeta)
 	if !ok {

@@ -68,9 +68,13 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 	}
 	w("}\n\n")
 
+	// The exported method is small enough to inline, so a nil Emitter costs
+	// a compare and the struct is never copied.
+	lower := strings.ToLower(ev.Type[:1]) + ev.Type[1:]
 	w("// %s emits claude_code.%s.\n", ev.Type, ev.Name)
 	w("func (e *Emitter) %s(ctx context.Context, ev %s) {\n", ev.Type, ev.Type)
-	w("\tif e == nil {\n\t\treturn\n\t}\n")
+	w("\tif e != nil {\n\t\te.%s(ctx, &ev)\n\t}\n}\n\n", lower)
+	w("func (e *Emitter) %s(ctx context.Context, ev *%s) {\n", lower, ev.Type)
 	w("\tdefer e.recover(%q)\n", ev.Name)
 	gate := "0"
 	if ev.Gate != 0 {

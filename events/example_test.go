@@ -1,0 +1,70 @@
+package events_test
+
+import (
+	"context"
+	"fmt"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/internal/core"
+)
+
+type printer struct{}
+
+func (printer) OnEmit(_ context.Context, r *sdklog.Record) error {
+	fmt.Println(r.Body().AsString())
+	r.WalkAttributes(func(a attribute.KeyValue) bool {
+		switch a.Key {
+		case "user.id", "session.id", "anthropic.provider", "anthropic.custom_base_url", "event.timestamp":
+			return true // vary per run
+		}
+		fmt.Printf("  %s = %s (%s)\n", a.Key, a.Value.Emit(), a.Value.Type())
+		return true
+	})
+	return nil
+}
+func (printer) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
+func (printer) Shutdown(context.Context) error                         { return nil }
+func (printer) ForceFlush(context.Context) error                       { return nil }
+
+// The telemetry package builds the Emitter; this is what it does, and what a
+// tool call looks like on the wire with no content flag set.
+func Example() {
+	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(printer{}))
+	st := core.NewState(config.Config{}, core.Static{UserID: "u"})
+	e := events.New(lp.Logger("com.anthropic.claude_code.events"), st)
+
+	ctx := core.ContextWithPrompt(context.Background(), &core.Prompt{ID: "p-1", Sequence: 1})
+	e.UserPrompt(ctx, events.UserPrompt{Prompt: "run the tests"})
+	e.ToolResult(ctx, events.ToolResult{ToolName: "mcp__ci__run", Success: true, DurationMs: 1200,
+		ToolInput: `{"suite":"all"}`, ToolInputSizeBytes: 15, ToolResultSizeBytes: 2048, MCPServerScope: "project"})
+	// Output:
+	// claude_code.user_prompt
+	//   event.name = user_prompt (STRING)
+	//   event.sequence = 0 (INT64)
+	//   prompt.id = p-1 (STRING)
+	//   prompt_length = 13 (STRING)
+	//   prompt = <REDACTED> (STRING)
+	//   prompt_text = <REDACTED> (STRING)
+	// claude_code.tool_result
+	//   event.name = tool_result (STRING)
+	//   event.sequence = 1 (INT64)
+	//   prompt.id = p-1 (STRING)
+	//   tool_name = mcp_tool (STRING)
+	//   success = true (STRING)
+	//   duration_ms = 1200 (STRING)
+	//   tool_input_size_bytes = 15 (STRING)
+	//   tool_result_size_bytes = 2048 (STRING)
+	//   mcp_server_scope = project (STRING)
+}
+
+// A nil Emitter is a valid no-op: hosts need no "telemetry on?" checks.
+func ExampleEmitter_nil() {
+	var e *events.Emitter
+	e.APIRequest(context.Background(), events.APIRequest{Model: "claude-sonnet-4-5"})
+	fmt.Println("nothing emitted")
+	// Output: nothing emitted
+}
