@@ -23,6 +23,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
@@ -56,8 +57,8 @@ type Request struct {
 	Transport string
 	// Path is the HTTP path, or the gRPC full method name.
 	Path string
-	// ContentType and ContentEncoding are the HTTP headers ("application/grpc"
-	// for gRPC).
+	// ContentType and ContentEncoding are the HTTP headers; for gRPC the
+	// content-type metadata and the grpc-encoding ("gzip", "identity" or "").
 	ContentType     string
 	ContentEncoding string
 	// Header holds the HTTP headers or the gRPC metadata, with canonical
@@ -114,7 +115,7 @@ func New(opts Options) (*Receiver, error) {
 		r.grpcLn.Close()
 		return nil, err
 	}
-	var gopts []grpc.ServerOption
+	gopts := []grpc.ServerOption{grpc.StatsHandler(compressionRecorder{})}
 	if opts.TLS != nil {
 		gopts = append(gopts, grpc.Creds(credentials.NewTLS(opts.TLS)))
 	}
@@ -376,7 +377,7 @@ func (r *Receiver) grpcExport(ctx context.Context, s Signal, m proto.Message) er
 	method, _ := grpc.Method(ctx)
 	q := Request{
 		Signal: s, Transport: "grpc", Path: method,
-		ContentType: strings.Join(md.Get("content-type"), ","), ContentEncoding: strings.Join(md.Get("grpc-encoding"), ","),
+		ContentType: strings.Join(md.Get("content-type"), ","), ContentEncoding: compressionOf(ctx),
 		Header: h, ContentLength: -1,
 	}
 	if err := r.checkHeaders(h); err != nil {
@@ -414,4 +415,35 @@ type traceService struct {
 
 func (s traceService) Export(ctx context.Context, req *coltracepb.ExportTraceServiceRequest) (*coltracepb.ExportTraceServiceResponse, error) {
 	return &coltracepb.ExportTraceServiceResponse{}, s.r.grpcExport(ctx, Traces, req)
+}
+
+// compressionRecorder notes the grpc-encoding of each RPC, which gRPC strips
+// from the metadata the handler sees.
+type compressionRecorder struct{}
+
+type compressionKey struct{}
+
+func (compressionRecorder) TagRPC(ctx context.Context, _ *stats.RPCTagInfo) context.Context {
+	return context.WithValue(ctx, compressionKey{}, new(string))
+}
+
+func (compressionRecorder) HandleRPC(ctx context.Context, s stats.RPCStats) {
+	if h, ok := s.(*stats.InHeader); ok {
+		if p, ok := ctx.Value(compressionKey{}).(*string); ok {
+			*p = h.Compression
+		}
+	}
+}
+
+func (compressionRecorder) TagConn(ctx context.Context, _ *stats.ConnTagInfo) context.Context {
+	return ctx
+}
+
+func (compressionRecorder) HandleConn(context.Context, stats.ConnStats) {}
+
+func compressionOf(ctx context.Context) string {
+	if p, ok := ctx.Value(compressionKey{}).(*string); ok {
+		return *p
+	}
+	return ""
 }

@@ -1,0 +1,29 @@
+package exporter
+
+import (
+	"go.opentelemetry.io/otel/exporters/stdout/stdoutlog"
+	"go.opentelemetry.io/otel/exporters/stdout/stdoutmetric"
+	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// The console exporters print the Go SDK's pretty JSON, not Node's
+// util.inspect format Claude Code prints: the content is the same, the
+// syntax is not, and nothing should parse either.
+
+func (b *builder) consoleMetrics() (sdkmetric.Exporter, error) {
+	return stdoutmetric.New(
+		stdoutmetric.WithWriter(b.s.Stdout),
+		stdoutmetric.WithPrettyPrint(),
+		stdoutmetric.WithTemporalitySelector(temporality(b.cfg.Metrics.Temporality)))
+}
+
+func (b *builder) consoleLogs() (sdklog.Exporter, error) {
+	return stdoutlog.New(stdoutlog.WithWriter(b.s.Stdout), stdoutlog.WithPrettyPrint())
+}
+
+func (b *builder) consoleTraces() (sdktrace.SpanExporter, error) {
+	return stdouttrace.New(stdouttrace.WithWriter(b.s.Stdout), stdouttrace.WithPrettyPrint())
+}

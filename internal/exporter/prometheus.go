@@ -1,0 +1,81 @@
+package exporter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/otlptranslator"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+)
+
+// prometheus builds the pull exporter on its own registry and starts the
+// /metrics server. It listens here, so a busy port fails Build.
+//
+// Names follow Claude Code's native exporter: dots become underscores,
+// counters get _total (a name already ending in _total is not doubled), and
+// no unit suffix is ever added. Claude Code (2.1.330) also prints "# UNIT"
+// lines when another metrics exporter is configured next to prometheus;
+// the Go exporter cannot emit unit metadata in the text format without the
+// unit suffix in the name (and the text format has no "# UNIT" at all), so
+// ccotel keeps Claude Code's names and never prints "# UNIT".
+func (b *builder) prometheus() (sdkmetric.Reader, error) {
+	reg := prometheus.NewRegistry()
+	exp, err := otelprom.New(
+		otelprom.WithRegisterer(reg),
+		otelprom.WithTranslationStrategy(otlptranslator.UnderscoreEscapingWithSuffixes),
+		otelprom.WithoutUnits(), //nolint:staticcheck // the only way to get _total without a unit suffix
+	)
+	if err != nil {
+		return nil, fmt.Errorf("OTEL_METRICS_EXPORTER=prometheus: %w", err)
+	}
+	pc := b.cfg.Metrics.Prometheus
+	addr := net.JoinHostPort(pc.Host, strconv.Itoa(pc.Port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		_ = exp.Shutdown(context.Background())
+		return nil, fmt.Errorf("OTEL_EXPORTER_PROMETHEUS_PORT: cannot serve /metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+		ErrorLog:      promLogger{b.report},
+		ErrorHandling: promhttp.ContinueOnError,
+	}))
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          newStdLogger(b.report, "ccotel: prometheus server: "),
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			b.report(fmt.Errorf("ccotel: prometheus server on %s: %w", addr, err))
+		}
+	}()
+	if b.p.promAddr == "" {
+		b.p.promAddr = ln.Addr().String()
+	}
+	b.p.closers = append(b.p.closers, func(ctx context.Context) error {
+		err := srv.Shutdown(ctx)
+		if err != nil {
+			srv.Close()
+		}
+		<-done
+		return err
+	})
+	return exp, nil
+}
+
+type promLogger struct{ report func(error) }
+
+func (l promLogger) Println(v ...any) {
+	l.report(fmt.Errorf("ccotel: prometheus scrape: %s", fmt.Sprint(v...)))
+}
