@@ -1,0 +1,322 @@
+package metrics
+
+import "strconv"
+
+// Metric identifies one of Claude Code's counters.
+type Metric uint8
+
+// The eight counters, in the order of the table.
+const (
+	MetricSessionCount Metric = iota
+	MetricLinesOfCode
+	MetricPullRequest
+	MetricCommit
+	MetricCost
+	MetricTokens
+	MetricCodeEditDecision
+	MetricActiveTime
+
+	numMetrics = iota
+)
+
+// Instrument is the OpenTelemetry instrument a metric is recorded with.
+type Instrument string
+
+// Float64Counter is the only instrument Claude Code uses: a monotonic Sum whose
+// points carry asDouble, even for counts, because the JS SDK's counters are
+// DOUBLE-valued.
+const Float64Counter Instrument = "Float64Counter"
+
+// Definition is one metric as Claude Code 2.1.330 emits it.
+type Definition struct {
+	Metric      Metric
+	Name        string // OpenTelemetry instrument name
+	Unit        string // "" for counts, as Claude Code sends them
+	Description string // byte for byte as captured
+	Instrument  Instrument
+
+	// Attributes are the keys after the standard ones, in the order Claude
+	// Code adds them.
+	Attributes []Attribute
+
+	// Recorded says when Claude Code adds to the counter, for the docs.
+	Recorded string
+	// Methods are the Recorder methods that record it.
+	Methods []string
+
+	// PrometheusName is the series name after an OpenTelemetry Collector's
+	// prometheus exporter or Prometheus' OTLP receiver with unit and type
+	// suffixes: the name the published dashboards query.
+	PrometheusName string
+	// PrometheusNativeName is the series name of Claude Code's own exporter
+	// (OTEL_METRICS_EXPORTER=prometheus), which has no unit suffix.
+	PrometheusNativeName string
+}
+
+// Attribute is one metric-specific attribute. Every value is a string and an
+// empty value is never sent.
+type Attribute struct {
+	Key string
+	// Values is the closed set of values Claude Code sends; nil when open.
+	Values []string
+	Doc    string
+
+	// Redacted marks a name the host passes as a Name. Unless the name is
+	// Official or OTEL_LOG_TOOL_DETAILS is on, Replacement is sent instead,
+	// and nothing at all when Replacement is "".
+	Redacted    bool
+	Replacement string
+}
+
+// StartType is start_type of claude_code.session.count.
+type StartType string
+
+// The ways a session starts.
+const (
+	StartFresh      StartType = "fresh"
+	StartResume     StartType = "resume"
+	StartContinue   StartType = "continue"
+	StartAgentsView StartType = "agents_view"
+)
+
+// LinesType is type of claude_code.lines_of_code.count.
+type LinesType string
+
+// Added and removed lines.
+const (
+	LinesAdded   LinesType = "added"
+	LinesRemoved LinesType = "removed"
+)
+
+// TokenType is type of claude_code.token.usage.
+type TokenType string
+
+// The four token counts of an API response, in the order Claude Code adds them.
+const (
+	TokensInput         TokenType = "input"
+	TokensOutput        TokenType = "output"
+	TokensCacheRead     TokenType = "cacheRead"
+	TokensCacheCreation TokenType = "cacheCreation"
+)
+
+// QuerySource is query_source on cost and token metrics. The metric values
+// differ from the log values (logs say sdk, compact, agent:builtin:...).
+type QuerySource string
+
+// The metric query sources.
+const (
+	QueryMain      QuerySource = "main"
+	QuerySubagent  QuerySource = "subagent"
+	QueryAuxiliary QuerySource = "auxiliary" // e.g. the /compact summarisation
+)
+
+// Speed is the API speed mode. Metrics carry speed only when it is fast; a
+// UsageAttrs shared with events may hold SpeedNormal, which metrics omit.
+type Speed string
+
+// The speed modes.
+const (
+	SpeedNormal Speed = "normal"
+	SpeedFast   Speed = "fast"
+)
+
+// Effort is the reasoning effort; empty when the model does not support it.
+type Effort string
+
+// The effort levels.
+const (
+	EffortLow    Effort = "low"
+	EffortMedium Effort = "medium"
+	EffortHigh   Effort = "high"
+	EffortXHigh  Effort = "xhigh"
+	EffortMax    Effort = "max"
+)
+
+// Decision is decision of claude_code.code_edit_tool.decision.
+type Decision string
+
+// The permission decisions.
+const (
+	DecisionAccept Decision = "accept"
+	DecisionReject Decision = "reject"
+)
+
+// DecisionSource is source of claude_code.code_edit_tool.decision: who made
+// the decision.
+type DecisionSource string
+
+// The decision sources.
+const (
+	SourceConfig        DecisionSource = "config"
+	SourceHook          DecisionSource = "hook"
+	SourceUserPermanent DecisionSource = "user_permanent"
+	SourceUserTemporary DecisionSource = "user_temporary"
+	SourceUserAbort     DecisionSource = "user_abort"
+	SourceUserReject    DecisionSource = "user_reject"
+)
+
+// ActiveType is type of claude_code.active_time.total.
+type ActiveType string
+
+// User time is keyboard interaction; CLI time is tool execution and model
+// responses.
+const (
+	ActiveUser ActiveType = "user"
+	ActiveCLI  ActiveType = "cli"
+)
+
+// usageAttributes are the attributes of cost.usage, and of token.usage before
+// its type. The positions of speed, effort, skill.name, plugin.name and
+// marketplace.name come from the documentation: no 2.1.330 capture has them.
+var usageAttributes = []Attribute{
+	{Key: "model", Doc: "Model id, e.g. `claude-sonnet-4-5-20250929`."},
+	{Key: "query_source", Values: values(QueryMain, QuerySubagent, QueryAuxiliary),
+		Doc: "What made the API call: the main loop, a subagent, or an auxiliary call such as /compact."},
+	{Key: "speed", Values: values(SpeedFast), Doc: "Only in fast mode; absent otherwise (never `normal`)."},
+	{Key: "effort", Values: values(EffortLow, EffortMedium, EffortHigh, EffortXHigh, EffortMax),
+		Doc: "Reasoning effort; absent when the model does not support it."},
+	{Key: "agent.name", Doc: "Subagent calls only.", Redacted: true, Replacement: "custom"},
+	{Key: "skill.name", Doc: "Calls made by a skill.", Redacted: true, Replacement: "third-party"},
+	{Key: "plugin.name", Doc: "Calls made by a plugin.", Redacted: true, Replacement: "third-party"},
+	{Key: "marketplace.name", Doc: "The plugin's marketplace; only official marketplaces are named.", Redacted: true},
+	{Key: "mcp_server.name", Doc: "The API call that follows an MCP tool result.", Redacted: true, Replacement: "custom"},
+	{Key: "mcp_tool.name", Doc: "The API call that follows an MCP tool result.", Redacted: true, Replacement: "custom"},
+}
+
+// table is the single source of truth: instruments, docs and tests derive from it.
+var table = [numMetrics]Definition{
+	MetricSessionCount: {
+		Name:        "claude_code.session.count",
+		Description: "Count of CLI sessions started",
+		Attributes: []Attribute{
+			{Key: "start_type", Values: values(StartFresh, StartResume, StartContinue, StartAgentsView)},
+		},
+		Methods:              []string{"SessionCount"},
+		Recorded:             "Once when a session starts, value 1.",
+		PrometheusName:       "claude_code_session_count_total",
+		PrometheusNativeName: "claude_code_session_count_total",
+	},
+	MetricLinesOfCode: {
+		Name:        "claude_code.lines_of_code.count",
+		Description: "Count of lines of code modified, with the 'type' attribute indicating whether lines were added or removed and the 'model' attribute indicating which model made the change",
+		Attributes: []Attribute{
+			{Key: "type", Values: values(LinesAdded, LinesRemoved)},
+			{Key: "model", Doc: "The model that made the change."},
+		},
+		Methods:              []string{"LinesOfCode", "LinesChanged"},
+		Recorded:             "After each file edit or write: one point per type, zeros included.",
+		PrometheusName:       "claude_code_lines_of_code_count_total",
+		PrometheusNativeName: "claude_code_lines_of_code_count_total",
+	},
+	MetricPullRequest: {
+		Name:                 "claude_code.pull_request.count",
+		Description:          "Number of pull requests created",
+		Methods:              []string{"PullRequest"},
+		Recorded:             "When a tool call creates a pull or merge request (e.g. `gh pr create`), value 1.",
+		PrometheusName:       "claude_code_pull_request_count_total",
+		PrometheusNativeName: "claude_code_pull_request_count_total",
+	},
+	MetricCommit: {
+		Name:                 "claude_code.commit.count",
+		Description:          "Number of git commits created",
+		Methods:              []string{"Commit"},
+		Recorded:             "When a tool call creates a git commit, value 1.",
+		PrometheusName:       "claude_code_commit_count_total",
+		PrometheusNativeName: "claude_code_commit_count_total",
+	},
+	MetricCost: {
+		Name:                 "claude_code.cost.usage",
+		Unit:                 "USD",
+		Description:          "Cost of the Claude Code session",
+		Attributes:           usageAttributes,
+		Methods:              []string{"Cost", "APIUsage"},
+		Recorded:             "After each API response, its cost in USD.",
+		PrometheusName:       "claude_code_cost_usage_USD_total",
+		PrometheusNativeName: "claude_code_cost_usage_total",
+	},
+	MetricTokens: {
+		Name:        "claude_code.token.usage",
+		Unit:        "tokens",
+		Description: "Number of tokens used",
+		Attributes: append(usageAttributes[:len(usageAttributes):len(usageAttributes)], Attribute{
+			Key: "type", Values: values(TokensInput, TokensOutput, TokensCacheRead, TokensCacheCreation),
+		}),
+		Methods:              []string{"Tokens", "APIUsage"},
+		Recorded:             "After each API response, four points (input, output, cacheRead, cacheCreation), zeros included.",
+		PrometheusName:       "claude_code_token_usage_tokens_total",
+		PrometheusNativeName: "claude_code_token_usage_total",
+	},
+	MetricCodeEditDecision: {
+		Name:        "claude_code.code_edit_tool.decision",
+		Description: "Count of code editing tool permission decisions (accept/reject) for Edit, Write, and NotebookEdit tools",
+		Attributes: []Attribute{
+			{Key: "decision", Values: values(DecisionAccept, DecisionReject)},
+			{Key: "source", Values: values(SourceConfig, SourceHook, SourceUserPermanent, SourceUserTemporary, SourceUserAbort, SourceUserReject)},
+			{Key: "tool_name", Doc: "`Edit`, `Write` or `NotebookEdit`."},
+			{Key: "language", Doc: "Language of the edited file, e.g. `Python`, `TypeScript`, `Plain text`, `unknown`; absent when not known."},
+		},
+		Methods:              []string{"CodeEditDecision"},
+		Recorded:             "When an Edit, Write or NotebookEdit call is allowed or denied, value 1.",
+		PrometheusName:       "claude_code_code_edit_tool_decision_total",
+		PrometheusNativeName: "claude_code_code_edit_tool_decision_total",
+	},
+	MetricActiveTime: {
+		Name:        "claude_code.active_time.total",
+		Unit:        "s",
+		Description: "Total active time in seconds",
+		Attributes: []Attribute{
+			{Key: "type", Values: values(ActiveUser, ActiveCLI), Doc: "`user`: keyboard interaction; `cli`: tool execution and model responses."},
+		},
+		Methods:              []string{"ActiveTime"},
+		Recorded:             "When an active stretch ends (e.g. an interaction), its length in seconds.",
+		PrometheusName:       "claude_code_active_time_seconds_total",
+		PrometheusNativeName: "claude_code_active_time_total",
+	},
+}
+
+func init() {
+	for m := range table {
+		table[m].Metric = Metric(m)
+		table[m].Instrument = Float64Counter
+	}
+}
+
+func values[T ~string](vs ...T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Definitions returns the table, one Definition per metric in Metric order.
+// The result is a copy: changing it changes nothing here.
+func Definitions() []Definition {
+	out := make([]Definition, len(table))
+	for i := range table {
+		out[i] = Metric(i).Definition()
+	}
+	return out
+}
+
+// Definition returns the metric's row of the table (a copy).
+func (m Metric) Definition() Definition {
+	if int(m) >= len(table) {
+		return Definition{}
+	}
+	d := table[m]
+	d.Methods = append([]string(nil), d.Methods...)
+	d.Attributes = append([]Attribute(nil), d.Attributes...)
+	for i := range d.Attributes {
+		d.Attributes[i].Values = append([]string(nil), d.Attributes[i].Values...)
+	}
+	return d
+}
+
+// String returns the OpenTelemetry name, e.g. "claude_code.cost.usage".
+func (m Metric) String() string {
+	if int(m) >= len(table) {
+		return "Metric(" + strconv.Itoa(int(m)) + ")"
+	}
+	return table[m].Name
+}
