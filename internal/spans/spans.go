@@ -1,0 +1,188 @@
+package spans
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/redact"
+)
+
+// Span names, as Claude Code 2.1.330 sends them.
+const (
+	NameInteraction    = "claude_code.interaction"
+	NameLLMRequest     = "claude_code.llm_request"
+	NameTool           = "claude_code.tool"
+	NameBlockedOnUser  = "claude_code.tool.blocked_on_user"
+	NameToolExecution  = "claude_code.tool.execution"
+	NameHook           = "claude_code.hook"
+	EventAttempt       = "gen_ai.request.attempt"
+	EventToolOutput    = "tool.output"
+	providerName       = "anthropic"
+	defaultQuerySource = "sdk"
+)
+
+// Tracer builds Claude Code's spans. A nil *Tracer is valid: every method is
+// a no-op that allocates nothing, which is what a host gets while the traces
+// beta is off.
+type Tracer struct {
+	tracer   trace.Tracer
+	st       *core.State
+	detailed bool
+	usage    bool
+	parent   trace.SpanContext
+}
+
+// Option configures a Tracer.
+type Option interface{ apply(*Tracer) }
+
+type optionFunc func(*Tracer)
+
+func (f optionFunc) apply(t *Tracer) { f(t) }
+
+// WithDetailed turns on detailed beta tracing (ENABLE_BETA_TRACING_DETAILED
+// with BETA_TRACING_ENDPOINT): the claude_code.hook span and the extra
+// llm_request keys. By default, if this option is not used, both are left
+// out, as in Claude Code.
+func WithDetailed(on bool) Option { return optionFunc(func(t *Tracer) { t.detailed = on }) }
+
+// WithGenAIUsage also writes gen_ai.usage.input_tokens and
+// gen_ai.usage.output_tokens on llm_request spans, after every key Claude
+// Code sends, so GenAI-aware backends show token counts. The flat
+// input_tokens/output_tokens keys are unchanged. By default, if this option
+// is not used, the span carries only Claude Code's keys.
+func WithGenAIUsage(on bool) Option { return optionFunc(func(t *Tracer) { t.usage = on }) }
+
+// WithRemoteParent makes every interaction span a child of sc, the inbound
+// TRACEPARENT/TRACESTATE, with parent.source=env. By default, if this option
+// is not used (or sc is invalid), each interaction starts a new trace.
+func WithRemoteParent(sc trace.SpanContext) Option {
+	return optionFunc(func(t *Tracer) {
+		if sc.IsValid() {
+			t.parent = sc
+		}
+	})
+}
+
+// New returns a Tracer that starts its spans on tracer. It returns nil, the
+// no-op Tracer, when tracer or st is nil.
+func New(tracer trace.Tracer, st *core.State, opts ...Option) *Tracer {
+	if tracer == nil || st == nil {
+		return nil
+	}
+	t := &Tracer{tracer: tracer, st: st}
+	for _, o := range opts {
+		o.apply(t)
+	}
+	return t
+}
+
+// Detailed reports whether detailed beta tracing is on.
+func (t *Tracer) Detailed() bool { return t != nil && t.detailed }
+
+type agentKey struct{}
+
+// ContextWithAgent marks ctx as running inside the subagent agentID: spans
+// started from it carry the agent id as gen_ai.conversation.id, and
+// llm_request spans add agent_id and default to llm_request.context=tool.
+func ContextWithAgent(ctx context.Context, agentID string) context.Context {
+	return context.WithValue(ctx, agentKey{}, agentID)
+}
+
+// AgentFromContext returns the subagent id set by ContextWithAgent, or "".
+func AgentFromContext(ctx context.Context) string {
+	id, _ := ctx.Value(agentKey{}).(string)
+	return id
+}
+
+// conversation is gen_ai.conversation.id: the session id whatever the
+// session.id toggle says (v_no_session_id still has it), or the agent id
+// inside a subagent.
+func conversation(ctx context.Context, explicit string, ss *core.Session) string {
+	if explicit != "" {
+		return explicit
+	}
+	if id := AgentFromContext(ctx); id != "" {
+		return id
+	}
+	return ss.ID
+}
+
+func (t *Tracer) now() time.Time {
+	if t.st.Now != nil {
+		return t.st.Now()
+	}
+	return time.Now()
+}
+
+func (t *Tracer) startTime(start time.Time) time.Time {
+	if start.IsZero() {
+		return t.now()
+	}
+	return start
+}
+
+// endTime is start+d for a host reporting after the fact, else now.
+func (t *Tracer) endTime(start time.Time, d time.Duration) time.Time {
+	if d > 0 {
+		return start.Add(d)
+	}
+	if now := t.now(); now.After(start) {
+		return now
+	}
+	return start
+}
+
+// header returns the attributes every span starts with: the standard ones,
+// gen_ai.provider.name and span.type, with room for n more.
+func header(std []attribute.KeyValue, spanName string, n int) []attribute.KeyValue {
+	kv := make([]attribute.KeyValue, 0, len(std)+2+n)
+	kv = append(kv, std...)
+	return append(kv,
+		attribute.String("gen_ai.provider.name", providerName),
+		attribute.String("span.type", spanName[len("claude_code."):]))
+}
+
+// set runs the host redactor over kv (a slice this package owns) and sets
+// what is kept on span.
+func (t *Tracer) set(span trace.Span, name string, kv []attribute.KeyValue) {
+	span.SetAttributes(t.redact(name, kv)...)
+}
+
+func (t *Tracer) redact(name string, kv []attribute.KeyValue) []attribute.KeyValue {
+	if t.st.Redact == nil {
+		return kv
+	}
+	out := kv[:0]
+	for _, a := range kv {
+		if v, keep := t.st.Redact(name, string(a.Key), a.Value); keep {
+			out = append(out, attribute.KeyValue{Key: a.Key, Value: v})
+		}
+	}
+	return out
+}
+
+func (t *Tracer) event(span trace.Span, spanName, event string, at time.Time, kv []attribute.KeyValue) {
+	span.AddEvent(event, trace.WithTimestamp(at), trace.WithAttributes(t.redact(spanName, kv)...))
+}
+
+func (t *Tracer) start(ctx context.Context, name string, start time.Time, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	opts = append(opts, trace.WithSpanKind(trace.SpanKindInternal), trace.WithTimestamp(start))
+	return t.tracer.Start(ctx, name, opts...)
+}
+
+func ms(d time.Duration) int64 { return d.Milliseconds() }
+
+func fail(span trace.Span, msg string) {
+	span.SetStatus(codes.Error, msg)
+}
+
+// content cuts s at the content limit, as every content-bearing attribute is.
+func (t *Tracer) content(s string) string {
+	v, _ := redact.Truncate(s, t.st.Content.MaxLength)
+	return v
+}
