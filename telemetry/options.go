@@ -1,0 +1,184 @@
+package telemetry
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/pricing"
+)
+
+// Option configures Start. Options win over the environment, which wins over
+// the defaults.
+type Option interface{ apply(*options) }
+
+type optionFunc func(*options)
+
+func (f optionFunc) apply(o *options) { f(o) }
+
+// Redactor is the host's last word on an event, span or metric attribute,
+// called after ccotel's own privacy rules and before any exporter. name is the
+// event name without its claude_code. prefix, the metric name or the span name.
+// Returning keep=false drops the attribute.
+type Redactor func(name, key string, v attribute.Value) (out attribute.Value, keep bool)
+
+type options struct {
+	config         *config.Config
+	loadOptions    []config.LoadOption
+	serviceName    string
+	serviceVersion string
+	userID         string
+	entrypoint     string
+	provider       string
+	customBaseURL  *bool
+	terminalType   string
+	repositoryDir  string
+	errorHandler   func(error)
+	redactor       Redactor
+	headersFunc    func(context.Context) (map[string]string, error)
+	stdout         io.Writer
+	global         bool
+	now            func() time.Time
+	readers        []sdkmetric.Reader
+	logProcessors  []sdklog.Processor
+	spanProcessors []sdktrace.SpanProcessor
+	prices         *pricing.Table
+}
+
+// WithConfig uses cfg as the configuration instead of loading it.
+// By default, Start calls config.Load with the options of WithLoadOptions.
+func WithConfig(cfg config.Config) Option {
+	return optionFunc(func(o *options) { o.config = &cfg })
+}
+
+// WithLoadOptions passes options to config.Load, for example the host's own
+// settings files. By default, config.Load reads the process environment and
+// the managed settings files.
+func WithLoadOptions(opts ...config.LoadOption) Option {
+	return optionFunc(func(o *options) { o.loadOptions = append(o.loadOptions, opts...) })
+}
+
+// WithServiceName sets service.name. By default, it is OTEL_SERVICE_NAME, else
+// the service.name pair of OTEL_RESOURCE_ATTRIBUTES, else "claude-code", so
+// that dashboards filtering on Claude Code's service name keep working.
+func WithServiceName(name string) Option {
+	return optionFunc(func(o *options) { o.serviceName = name })
+}
+
+// WithServiceVersion sets the host program's version: service.version, the
+// meter and logger scope versions, and app.version. By default, it is the main
+// module's version from the build information, or "0.0.0" when unknown.
+func WithServiceVersion(version string) Option {
+	return optionFunc(func(o *options) { o.serviceVersion = version })
+}
+
+// WithUserID sets user.id, which should be 64 lowercase hex characters and
+// stable per installation. By default, it is derived from the machine id and
+// the OS user, so it is stable without writing any file.
+func WithUserID(id string) Option {
+	return optionFunc(func(o *options) { o.userID = id })
+}
+
+// WithEntrypoint sets app.entrypoint (sent only with
+// OTEL_METRICS_INCLUDE_ENTRYPOINT). By default, it is CLAUDE_CODE_ENTRYPOINT,
+// else "cli".
+func WithEntrypoint(entrypoint string) Option {
+	return optionFunc(func(o *options) { o.entrypoint = entrypoint })
+}
+
+// WithProvider sets anthropic.provider ("firstParty", "bedrock", "vertex",
+// "foundry"). By default, it follows CLAUDE_CODE_USE_BEDROCK,
+// CLAUDE_CODE_USE_VERTEX and CLAUDE_CODE_USE_FOUNDRY, else "firstParty".
+func WithProvider(provider string) Option {
+	return optionFunc(func(o *options) { o.provider = provider })
+}
+
+// WithCustomBaseURL sets anthropic.custom_base_url. By default, it is true when
+// ANTHROPIC_BASE_URL names a host other than api.anthropic.com.
+func WithCustomBaseURL(custom bool) Option {
+	return optionFunc(func(o *options) { o.customBaseURL = &custom })
+}
+
+// WithTerminalType sets terminal.type. By default, it is detected from the
+// environment as Claude Code does (TERM_PROGRAM, multiplexers, TERM).
+func WithTerminalType(terminal string) Option {
+	return optionFunc(func(o *options) { o.terminalType = terminal })
+}
+
+// WithRepositoryDir names the working directory whose git origin becomes the
+// vcs.* attributes under OTEL_METRICS_INCLUDE_REPOSITORY. By default, it is the
+// process's working directory.
+func WithRepositoryDir(dir string) Option {
+	return optionFunc(func(o *options) { o.repositoryDir = dir })
+}
+
+// WithErrorHandler receives every background problem: failed exports, a
+// failing headers helper, unknown model prices. Emit calls never return
+// errors. By default, problems are dropped, or written to stderr when
+// CLAUDE_CODE_OTEL_DIAG_STDERR is set.
+func WithErrorHandler(handle func(error)) Option {
+	return optionFunc(func(o *options) { o.errorHandler = handle })
+}
+
+// WithRedactor installs the host's own redaction, run after ccotel's privacy
+// rules and before any exporter. By default, there is none.
+func WithRedactor(r Redactor) Option {
+	return optionFunc(func(o *options) { o.redactor = r })
+}
+
+// WithHeadersFunc supplies OTLP headers from Go code, refreshed like the
+// otelHeadersHelper setting and overriding static headers, for gRPC and HTTP
+// alike. By default, the otelHeadersHelper command is used when configured.
+func WithHeadersFunc(f func(context.Context) (map[string]string, error)) Option {
+	return optionFunc(func(o *options) { o.headersFunc = f })
+}
+
+// WithConsoleWriter sets where the console exporters write. By default, they
+// write to standard output, as Claude Code's do.
+func WithConsoleWriter(w io.Writer) Option {
+	return optionFunc(func(o *options) { o.stdout = w })
+}
+
+// WithGlobal installs the providers as the OpenTelemetry globals and routes
+// the global error handler to ccotel's. By default, no global state is touched.
+func WithGlobal() Option {
+	return optionFunc(func(o *options) { o.global = true })
+}
+
+// WithClock sets the clock of event timestamps. By default, it is time.Now.
+func WithClock(now func() time.Time) Option {
+	return optionFunc(func(o *options) { o.now = now })
+}
+
+// WithMetricReader adds a reader besides the configured exporters, for tests
+// (sdkmetric.NewManualReader) or an exporter ccotel does not configure itself.
+// Readers added this way are used even when telemetry is disabled by the
+// environment. By default, there is none.
+func WithMetricReader(r sdkmetric.Reader) Option {
+	return optionFunc(func(o *options) { o.readers = append(o.readers, r) })
+}
+
+// WithLogProcessor adds a log processor besides the configured exporters, as
+// WithMetricReader does for metrics. By default, there is none.
+func WithLogProcessor(p sdklog.Processor) Option {
+	return optionFunc(func(o *options) { o.logProcessors = append(o.logProcessors, p) })
+}
+
+// WithSpanProcessor adds a span processor besides the configured exporters.
+// Spans are produced only when the traces beta is on or a processor is added.
+// By default, there is none.
+func WithSpanProcessor(p sdktrace.SpanProcessor) Option {
+	return optionFunc(func(o *options) { o.spanProcessors = append(o.spanProcessors, p) })
+}
+
+// WithPrices sets the price table used when a recorded API response has no
+// cost of its own. By default, it is pricing.Default(), the embedded table.
+func WithPrices(t *pricing.Table) Option {
+	return optionFunc(func(o *options) { o.prices = t })
+}

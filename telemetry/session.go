@@ -1,0 +1,491 @@
+package telemetry
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/edits"
+	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/pricing"
+)
+
+// Session is one agent session: a session.id, the context that carries it, and
+// helpers that emit what Claude Code emits together for one thing that
+// happened. Its methods are safe for concurrent use; on a disabled Telemetry
+// they do nothing.
+type Session struct {
+	t    *Telemetry
+	core *core.Session
+
+	mu     sync.Mutex
+	totals Totals
+}
+
+// SessionOption configures StartSession.
+type SessionOption interface{ applySession(*sessionOptions) }
+
+type sessionOptions struct {
+	id        string
+	startType metrics.StartType
+}
+
+type sessionOptionFunc func(*sessionOptions)
+
+func (f sessionOptionFunc) applySession(o *sessionOptions) { f(o) }
+
+// WithSessionID sets session.id. By default, it is a new UUIDv4.
+func WithSessionID(id string) SessionOption {
+	return sessionOptionFunc(func(o *sessionOptions) { o.id = id })
+}
+
+// WithStartType sets start_type of claude_code.session.count: fresh, resume,
+// continue or agents_view. By default, it is fresh.
+func WithStartType(t metrics.StartType) SessionOption {
+	return sessionOptionFunc(func(o *sessionOptions) { o.startType = t })
+}
+
+// StartSession begins a session and returns a context carrying it: everything
+// recorded with that context carries its session.id. It records
+// claude_code.session.count once. The first session of a handle also emits
+// claude_code.managed_settings_resolved, as Claude Code does at startup.
+func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (context.Context, *Session) {
+	o := sessionOptions{startType: metrics.StartFresh}
+	for _, opt := range opts {
+		opt.applySession(&o)
+	}
+	s := &Session{t: t}
+	if !t.Enabled() {
+		return ctx, s
+	}
+	s.core = t.state.NewSession(o.id)
+	ctx = core.ContextWithSession(ctx, s.core)
+	t.startOnce.Do(func() {
+		t.state.SetDefaultSession(s.core)
+		t.events.ManagedSettingsResolved(ctx, managedSettings(t.cfg))
+	})
+	t.metrics.SessionCount(ctx, o.startType)
+	return ctx, s
+}
+
+// managedSettings describes what the managed settings contributed, in the
+// shape of 2.1.330's startup event. "policySettings" is Claude Code's name for
+// the managed settings source.
+func managedSettings(cfg config.Config) events.ManagedSettingsResolved {
+	ev := events.ManagedSettingsResolved{
+		Trigger:        "startup",
+		Sources:        []string{},
+		SourceBehavior: "first-wins",
+		HelperState:    "none",
+		HelperApplied:  "none",
+	}
+	for _, src := range cfg.Provenance {
+		if src == config.SourceManaged {
+			ev.Sources = []string{"policySettings"}
+			break
+		}
+	}
+	return ev
+}
+
+// ID is session.id; "" when telemetry is disabled.
+func (s *Session) ID() string {
+	if s.core == nil {
+		return ""
+	}
+	return s.core.ID
+}
+
+// Context returns ctx carrying the session.
+func (s *Session) Context(ctx context.Context) context.Context {
+	if s.core == nil {
+		return ctx
+	}
+	return core.ContextWithSession(ctx, s.core)
+}
+
+func (s *Session) enabled() bool { return s != nil && s.core != nil && s.t.Enabled() }
+
+// Query says which part of the agent made an API call. Claude Code names it
+// differently on metrics (main, subagent, auxiliary) and on events (sdk or
+// repl_main_thread, agent:builtin:<type>, compact), and dashboards query both.
+type Query struct {
+	Metric metrics.QuerySource
+	Event  string
+}
+
+// The queries of Claude Code's main loop, in interactive and in SDK or -p
+// mode, and of its /compact summarisation.
+var (
+	QueryMain           = Query{Metric: metrics.QueryMain, Event: "repl_main_thread"}
+	QueryNonInteractive = Query{Metric: metrics.QueryMain, Event: "sdk"}
+	QueryCompact        = Query{Metric: metrics.QueryAuxiliary, Event: "compact"}
+)
+
+// QuerySubagent is the query of a subagent of the given type.
+// Built-in agents are named agent:builtin:<type> on events, as in Claude Code;
+// custom ones agent:custom:<type>.
+func QuerySubagent(agentType string, builtIn bool) Query {
+	if builtIn {
+		return Query{Metric: metrics.QuerySubagent, Event: "agent:builtin:" + agentType}
+	}
+	return Query{Metric: metrics.QuerySubagent, Event: "agent:custom:" + agentType}
+}
+
+func (s *Session) query(q Query) Query {
+	if q.Event != "" {
+		return q
+	}
+	if e := s.t.state.Static.Entrypoint; len(e) > 4 && e[:4] == "sdk-" {
+		return QueryNonInteractive
+	}
+	return QueryMain
+}
+
+// APIResponse is one successful Messages API response.
+type APIResponse struct {
+	Model string
+	Usage pricing.Usage
+	// CostUSD is the cost; when nil it is priced from the handle's price
+	// table (WithPrices), and an unknown model costs 0 and is reported once.
+	CostUSD *float64
+	// Duration is the whole request; TTFT the time to the first token when
+	// the response was streamed (0: not streamed, ttft_ms absent).
+	Duration, TTFT time.Duration
+	RequestID      string
+	// Speed is "fast" or "normal" (the default).
+	Speed  string
+	Effort metrics.Effort
+	Query  Query
+	// The attribution of the call: the subagent that made it, the skill or
+	// plugin active, and the MCP tool whose result it carries.
+	Agent           metrics.Name
+	AgentID         string
+	Skill           metrics.Name
+	Plugin          metrics.Name
+	Marketplace     metrics.Name
+	MCPServer       metrics.Name
+	MCPTool         metrics.Name
+	ClientRequestID string
+	// Text is the response's text blocks; when not empty an
+	// assistant_response event follows the api_request event.
+	Text        string
+	MessageUUID string
+}
+
+// APIResponse records one API response as Claude Code does: the api_request
+// event, an assistant_response event when the response has text, the
+// claude_code.cost.usage point and the four claude_code.token.usage points
+// (input, output, cacheRead, cacheCreation, zeros included).
+func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
+	if !s.enabled() {
+		return
+	}
+	ctx = s.Context(ctx)
+	q := s.query(r.Query)
+	cost := s.t.cost(r.Model, r.Usage, r.CostUSD)
+	speed := r.Speed
+	if speed == "" {
+		speed = string(metrics.SpeedNormal)
+	}
+	ev := events.APIRequest{
+		Model:                 r.Model,
+		InputTokens:           r.Usage.InputTokens,
+		OutputTokens:          r.Usage.OutputTokens,
+		CacheReadTokens:       r.Usage.CacheReadTokens,
+		CacheCreationTokens:   r.Usage.CacheCreationTokens,
+		CacheCreation5mTokens: r.Usage.CacheCreation5mTokens,
+		CacheCreation1hTokens: r.Usage.CacheCreation1hTokens,
+		CostUSD:               cost,
+		DurationMs:            r.Duration.Milliseconds(),
+		RequestID:             r.RequestID,
+		ClientRequestID:       r.ClientRequestID,
+		Speed:                 speed,
+		QuerySource:           q.Event,
+		Effort:                string(r.Effort),
+		AgentName:             r.Agent.Value,
+		AgentID:               r.AgentID,
+		AgentBuiltIn:          r.Agent.Official,
+		SkillName:             r.Skill.Value,
+		SkillBuiltIn:          r.Skill.Official,
+		PluginName:            r.Plugin.Value,
+		MarketplaceName:       r.Marketplace.Value,
+		PluginOfficial:        r.Plugin.Official || r.Marketplace.Official,
+		MCPServerName:         r.MCPServer.Value,
+		MCPToolName:           r.MCPTool.Value,
+	}
+	if r.TTFT > 0 {
+		ev.TTFTMs = new(r.TTFT.Milliseconds())
+	}
+	s.t.events.APIRequest(ctx, ev)
+	if r.Text != "" {
+		s.t.events.AssistantResponse(ctx, events.AssistantResponse{
+			Response:    r.Text,
+			RequestID:   r.RequestID,
+			MessageUUID: r.MessageUUID,
+			Model:       r.Model,
+			QuerySource: q.Event,
+			AgentID:     r.AgentID,
+		})
+	}
+	attrs := metrics.UsageAttrs{
+		Model:           r.Model,
+		QuerySource:     q.Metric,
+		Speed:           metrics.Speed(speed),
+		Effort:          r.Effort,
+		AgentName:       r.Agent,
+		SkillName:       r.Skill,
+		PluginName:      r.Plugin,
+		MarketplaceName: r.Marketplace,
+		MCPServerName:   r.MCPServer,
+		MCPToolName:     r.MCPTool,
+	}
+	s.t.metrics.APIUsage(ctx, cost, metrics.TokenCounts{
+		Input:         float64(r.Usage.InputTokens),
+		Output:        float64(r.Usage.OutputTokens),
+		CacheRead:     float64(r.Usage.CacheReadTokens),
+		CacheCreation: float64(r.Usage.CacheCreationTokens),
+	}, &attrs)
+
+	s.mu.Lock()
+	s.totals.APIRequests++
+	s.totals.CostUSD += cost
+	s.totals.InputTokens += r.Usage.InputTokens
+	s.totals.OutputTokens += r.Usage.OutputTokens
+	s.totals.CacheReadTokens += r.Usage.CacheReadTokens
+	s.totals.CacheCreationTokens += r.Usage.CacheCreationTokens
+	s.totals.APIDuration += r.Duration
+	s.mu.Unlock()
+}
+
+// APIFailure is a Messages API request that failed after its retries.
+type APIFailure struct {
+	Model      string
+	Error      string
+	StatusCode int // 0 when the failure was not an HTTP status
+	// Duration is the last attempt's; TotalDuration all attempts'.
+	Duration, TotalDuration time.Duration
+	// Attempts is the number of attempts made, 1 when not retried.
+	Attempts int
+	// RetriesExhausted is true when the request failed because its retries
+	// ran out; an api_retries_exhausted event then follows the api_error.
+	RetriesExhausted bool
+	RequestID        string
+	Speed            string
+	Effort           metrics.Effort
+	Query            Query
+	Agent            metrics.Name
+	AgentID          string
+}
+
+// APIError records a failed request as Claude Code does: one api_error event
+// after the last attempt (never one per attempt), and api_retries_exhausted
+// when the retries ran out.
+func (s *Session) APIError(ctx context.Context, f APIFailure) {
+	if !s.enabled() {
+		return
+	}
+	ctx = s.Context(ctx)
+	q := s.query(f.Query)
+	speed := f.Speed
+	if speed == "" {
+		speed = string(metrics.SpeedNormal)
+	}
+	attempts := int64(max(f.Attempts, 1))
+	s.t.events.APIError(ctx, events.APIError{
+		Model:        f.Model,
+		Error:        f.Error,
+		StatusCode:   int64(f.StatusCode),
+		DurationMs:   f.Duration.Milliseconds(),
+		Attempt:      attempts,
+		RequestID:    f.RequestID,
+		Speed:        speed,
+		QuerySource:  q.Event,
+		Effort:       string(f.Effort),
+		AgentName:    f.Agent.Value,
+		AgentID:      f.AgentID,
+		AgentBuiltIn: f.Agent.Official,
+	})
+	if f.RetriesExhausted {
+		total := f.TotalDuration
+		if total == 0 {
+			total = f.Duration
+		}
+		s.t.events.APIRetriesExhausted(ctx, events.APIRetriesExhausted{
+			Model:                f.Model,
+			Error:                f.Error,
+			StatusCode:           int64(f.StatusCode),
+			TotalAttempts:        attempts,
+			TotalRetryDurationMs: total.Milliseconds(),
+			Speed:                speed,
+			QuerySource:          q.Event,
+		})
+	}
+	s.mu.Lock()
+	s.totals.APIErrors++
+	s.mu.Unlock()
+}
+
+// Edit is one use of a code-editing tool (Edit, Write, NotebookEdit).
+type Edit struct {
+	ToolName string
+	FilePath string
+	// Language is the language attribute; by default derived from FilePath
+	// ("Python", "Plain text", or "unknown").
+	Language string
+	Decision metrics.Decision
+	Source   metrics.DecisionSource
+	// Model is the model that made the change (lines_of_code's model).
+	Model string
+	// OldText and NewText are the replaced and the new content; for a new
+	// file OldText is "". Lines are counted as Claude Code counts them.
+	OldText, NewText string
+}
+
+// EditDecision records a permission decision on a code edit
+// (claude_code.code_edit_tool.decision) and, when accepted, the lines it
+// changed (claude_code.lines_of_code.count added and removed, zeros included).
+// It returns the lines counted.
+func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int) {
+	if !s.enabled() {
+		return 0, 0
+	}
+	ctx = s.Context(ctx)
+	lang := e.Language
+	if lang == "" {
+		lang = edits.Language(e.FilePath)
+	}
+	decision := e.Decision
+	if decision == "" {
+		decision = metrics.DecisionAccept
+	}
+	source := e.Source
+	if source == "" {
+		source = metrics.SourceConfig
+	}
+	s.t.metrics.CodeEditDecision(ctx, metrics.EditDecision{ToolName: e.ToolName, Decision: decision, Source: source, Language: lang})
+	if decision != metrics.DecisionAccept {
+		return 0, 0
+	}
+	added, removed = edits.Lines(e.OldText, e.NewText)
+	s.t.metrics.LinesChanged(ctx, e.Model, float64(added), float64(removed))
+	s.mu.Lock()
+	s.totals.LinesAdded += int64(added)
+	s.totals.LinesRemoved += int64(removed)
+	s.mu.Unlock()
+	return added, removed
+}
+
+// Commit records a git commit the agent created.
+func (s *Session) Commit(ctx context.Context) {
+	if !s.enabled() {
+		return
+	}
+	s.t.metrics.Commit(s.Context(ctx))
+	s.mu.Lock()
+	s.totals.Commits++
+	s.mu.Unlock()
+}
+
+// PullRequest records a pull or merge request the agent created.
+func (s *Session) PullRequest(ctx context.Context) {
+	if !s.enabled() {
+		return
+	}
+	s.t.metrics.PullRequest(s.Context(ctx))
+	s.mu.Lock()
+	s.totals.PullRequests++
+	s.mu.Unlock()
+}
+
+// ActiveTime records active time: ActiveUser for the user's keyboard
+// interaction, ActiveCLI for tool execution and model responses (Prompt.End
+// records the latter for a whole prompt).
+func (s *Session) ActiveTime(ctx context.Context, d time.Duration, t metrics.ActiveType) {
+	if !s.enabled() || d <= 0 {
+		return
+	}
+	s.t.metrics.ActiveTime(s.Context(ctx), d.Seconds(), t)
+	s.mu.Lock()
+	if t == metrics.ActiveUser {
+		s.totals.UserActiveTime += d
+	} else {
+		s.totals.CLIActiveTime += d
+	}
+	s.mu.Unlock()
+}
+
+// Totals is what a session has recorded through its helpers: what a host
+// shows its user (as Claude Code's /cost does) without reading its own
+// telemetry back.
+type Totals struct {
+	APIRequests, APIErrors int64
+	CostUSD                float64
+	InputTokens            int64
+	OutputTokens           int64
+	CacheReadTokens        int64
+	CacheCreationTokens    int64
+	APIDuration            time.Duration
+	LinesAdded             int64
+	LinesRemoved           int64
+	Commits, PullRequests  int64
+	Prompts                int64
+	UserActiveTime         time.Duration
+	CLIActiveTime          time.Duration
+}
+
+// Totals returns a snapshot of the session's totals.
+func (s *Session) Totals() Totals {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.totals
+}
+
+// Prompt is one user prompt: an interaction. Everything recorded with its
+// context carries its prompt.id.
+type Prompt struct {
+	s     *Session
+	core  *core.Prompt
+	start time.Time
+	once  sync.Once
+}
+
+// StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
+// context carrying the prompt. Call End when the agent has answered.
+func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt) (context.Context, *Prompt) {
+	pr := &Prompt{s: s}
+	if !s.enabled() {
+		return ctx, pr
+	}
+	ctx = s.Context(ctx)
+	pr.core = &core.Prompt{ID: core.NewUUID(), Sequence: s.core.NextInteraction()}
+	pr.start = s.t.state.Now()
+	ctx = core.ContextWithPrompt(ctx, pr.core)
+	s.t.events.UserPrompt(ctx, p)
+	s.mu.Lock()
+	s.totals.Prompts++
+	s.mu.Unlock()
+	return ctx, pr
+}
+
+// ID is prompt.id; "" when telemetry is disabled.
+func (p *Prompt) ID() string {
+	if p.core == nil {
+		return ""
+	}
+	return p.core.ID
+}
+
+// End closes the prompt and records its duration as CLI active time, as
+// Claude Code does when an interaction ends. It is safe to call twice.
+func (p *Prompt) End(ctx context.Context) {
+	if p.core == nil {
+		return
+	}
+	p.once.Do(func() {
+		p.s.ActiveTime(ctx, p.s.t.state.Now().Sub(p.start), metrics.ActiveCLI)
+	})
+}

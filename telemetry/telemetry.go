@@ -1,0 +1,330 @@
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/log"
+	lognoop "go.opentelemetry.io/otel/log/noop"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/exemplar"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/exporter"
+	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/pricing"
+)
+
+// Scope names and the tracer's scope version, as Claude Code's.
+const (
+	MeterName     = "com.anthropic.claude_code"
+	LoggerName    = "com.anthropic.claude_code.events"
+	TracerName    = "com.anthropic.claude_code.tracing"
+	TracerVersion = "1.0.0"
+)
+
+// Telemetry is one running telemetry pipeline. Its methods are safe for
+// concurrent use. A Telemetry whose configuration is disabled does nothing,
+// at almost no cost, and holds no goroutine, socket or file.
+type Telemetry struct {
+	cfg     config.Config
+	version string
+	state   *core.State
+
+	meterProvider  *sdkmetric.MeterProvider
+	loggerProvider *sdklog.LoggerProvider
+	tracerProvider *sdktrace.TracerProvider
+	pipelines      *exporter.Pipelines
+
+	metrics *metrics.Recorder
+	events  *events.Emitter
+	tracer  trace.Tracer
+
+	prices        *pricing.Table
+	unknownModels sync.Map // model -> struct{}: each unknown model is reported once
+	startOnce     sync.Once
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+}
+
+// Start builds the meter, logger and (with the traces beta) tracer providers
+// from the configuration: by default the environment and settings files, as
+// Claude Code reads them. A configuration problem is returned as one error
+// naming every variable at fault; nothing has been started then. With
+// telemetry disabled, Start returns a working no-op Telemetry and no error.
+func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
+	var o options
+	for _, opt := range opts {
+		opt.apply(&o)
+	}
+	cfg, err := o.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices}
+	if t.prices == nil {
+		t.prices = pricing.Default()
+	}
+	extra := len(o.readers) > 0 || len(o.logProcessors) > 0 || len(o.spanProcessors) > 0
+	if !cfg.Enabled && !extra {
+		return t, nil
+	}
+
+	handle := o.errorHandlerFor(cfg)
+	t.state = core.NewState(cfg, o.static(cfg, t.version))
+	t.state.Handle = handle
+	if o.redactor != nil {
+		t.state.Redact = core.Redactor(o.redactor)
+	}
+	if o.now != nil {
+		t.state.Now = o.now
+	}
+
+	if cfg.Enabled {
+		t.pipelines, err = exporter.Build(ctx, cfg, exporter.Settings{
+			ErrorHandler: handle,
+			Stdout:       o.stdout,
+			HeadersFunc:  o.headersFunc,
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		t.pipelines = &exporter.Pipelines{}
+	}
+
+	res := newResource(cfg, o.serviceName, t.version)
+	mopts := []sdkmetric.Option{sdkmetric.WithResource(res), sdkmetric.WithExemplarFilter(exemplar.AlwaysOffFilter)}
+	for _, r := range append(t.pipelines.MetricReaders, o.readers...) {
+		mopts = append(mopts, sdkmetric.WithReader(r))
+	}
+	t.meterProvider = sdkmetric.NewMeterProvider(mopts...)
+
+	lopts := []sdklog.LoggerProviderOption{sdklog.WithResource(res)}
+	for _, p := range append(t.pipelines.LogProcessors, o.logProcessors...) {
+		lopts = append(lopts, sdklog.WithProcessor(p))
+	}
+	t.loggerProvider = sdklog.NewLoggerProvider(lopts...)
+
+	if spans := append(t.pipelines.SpanProcessors, o.spanProcessors...); len(spans) > 0 {
+		topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+		for _, p := range spans {
+			topts = append(topts, sdktrace.WithSpanProcessor(p))
+		}
+		t.tracerProvider = sdktrace.NewTracerProvider(topts...)
+		t.tracer = t.tracerProvider.Tracer(TracerName, trace.WithInstrumentationVersion(TracerVersion))
+	}
+
+	meter := t.meterProvider.Meter(MeterName, metric.WithInstrumentationVersion(t.version))
+	if t.metrics, err = metrics.New(meter, t.state); err != nil {
+		_ = t.Shutdown(ctx)
+		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
+	}
+	logger := t.loggerProvider.Logger(LoggerName, log.WithInstrumentationVersion(t.version))
+	t.events = events.New(logger, t.state, events.WithDetailedBeta(cfg.Traces.Detailed))
+
+	if o.global {
+		otel.SetMeterProvider(t.meterProvider)
+		otel.SetLoggerProvider(t.loggerProvider)
+		if t.tracerProvider != nil {
+			otel.SetTracerProvider(t.tracerProvider)
+		}
+		otel.SetErrorHandler(otel.ErrorHandlerFunc(handle))
+	}
+	return t, nil
+}
+
+// Enabled reports whether anything is recorded.
+func (t *Telemetry) Enabled() bool { return t != nil && t.state != nil }
+
+// Config is the effective configuration.
+func (t *Telemetry) Config() config.Config { return t.cfg }
+
+// Metrics returns the typed metric recorder; nil (a valid no-op) when disabled.
+func (t *Telemetry) Metrics() *metrics.Recorder {
+	if t == nil {
+		return nil
+	}
+	return t.metrics
+}
+
+// Events returns the typed event emitter; nil (a valid no-op) when disabled.
+func (t *Telemetry) Events() *events.Emitter {
+	if t == nil {
+		return nil
+	}
+	return t.events
+}
+
+// MeterProvider is the provider behind Metrics, for instruments of the host's
+// own. It is a no-op provider when disabled.
+func (t *Telemetry) MeterProvider() metric.MeterProvider {
+	if !t.Enabled() {
+		return metricnoop.NewMeterProvider()
+	}
+	return t.meterProvider
+}
+
+// LoggerProvider is the provider behind Events; a no-op when disabled.
+func (t *Telemetry) LoggerProvider() log.LoggerProvider {
+	if !t.Enabled() {
+		return lognoop.NewLoggerProvider()
+	}
+	return t.loggerProvider
+}
+
+// TracerProvider is the beta traces provider; a no-op unless the traces beta
+// is on.
+func (t *Telemetry) TracerProvider() trace.TracerProvider {
+	if !t.Enabled() || t.tracerProvider == nil {
+		return tracenoop.NewTracerProvider()
+	}
+	return t.tracerProvider
+}
+
+// ForceFlush exports everything recorded so far, within
+// CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS unless ctx ends sooner.
+func (t *Telemetry) ForceFlush(ctx context.Context) error {
+	if !t.Enabled() {
+		return nil
+	}
+	ctx, cancel := withDefaultTimeout(ctx, t.cfg.FlushTimeout)
+	defer cancel()
+	var errs []error
+	if t.tracerProvider != nil {
+		errs = append(errs, t.tracerProvider.ForceFlush(ctx))
+	}
+	errs = append(errs, t.loggerProvider.ForceFlush(ctx), t.meterProvider.ForceFlush(ctx))
+	return errors.Join(errs...)
+}
+
+// Shutdown flushes and stops every pipeline within
+// CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS (2s) unless ctx ends sooner. It is safe
+// to call more than once; later calls return the first call's result.
+// Recording after Shutdown is a silent no-op.
+func (t *Telemetry) Shutdown(ctx context.Context) error {
+	if !t.Enabled() {
+		return nil
+	}
+	t.shutdownOnce.Do(func() {
+		ctx, cancel := withDefaultTimeout(ctx, t.cfg.ShutdownTimeout)
+		defer cancel()
+		var errs []error
+		// Claude Code flushes traces, then logs, then metrics: the metrics of
+		// the last interaction are recorded when it ends.
+		if t.tracerProvider != nil {
+			errs = append(errs, t.tracerProvider.Shutdown(ctx))
+		}
+		errs = append(errs, t.loggerProvider.Shutdown(ctx), t.meterProvider.Shutdown(ctx))
+		if t.pipelines != nil {
+			errs = append(errs, t.pipelines.Close(ctx))
+		}
+		t.shutdownErr = errors.Join(errs...)
+	})
+	return t.shutdownErr
+}
+
+// cost is the given cost, or the priced one. An unknown model costs 0 and is
+// reported to the error handler once.
+func (t *Telemetry) cost(model string, u pricing.Usage, given *float64) float64 {
+	if given != nil {
+		return *given
+	}
+	c, ok := t.prices.Cost(model, u)
+	if !ok {
+		if _, seen := t.unknownModels.LoadOrStore(model, struct{}{}); !seen {
+			t.state.Error(fmt.Errorf("ccotel: no price for model %q in price table %s: its cost is recorded as 0", model, t.prices.Version()))
+		}
+	}
+	return c
+}
+
+func withDefaultTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+func (o *options) loadConfig() (config.Config, error) {
+	if o.config != nil {
+		return *o.config, nil
+	}
+	return config.Load(o.loadOptions...)
+}
+
+func (o *options) version() string {
+	if o.serviceVersion != "" {
+		return o.serviceVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "0.0.0"
+}
+
+func (o *options) errorHandlerFor(cfg config.Config) func(error) {
+	if o.errorHandler != nil {
+		return o.errorHandler
+	}
+	if cfg.DiagStderr {
+		return func(err error) { fmt.Fprintf(os.Stderr, "ccotel: %v\n", err) }
+	}
+	return func(error) {}
+}
+
+func (o *options) static(cfg config.Config, version string) core.Static {
+	st := core.Static{
+		UserID:       o.userID,
+		AppVersion:   version,
+		Entrypoint:   o.entrypoint,
+		Provider:     o.provider,
+		TerminalType: o.terminalType,
+	}
+	if st.UserID == "" {
+		st.UserID = core.DefaultUserID()
+	}
+	if st.Entrypoint == "" {
+		st.Entrypoint = cfg.Identity.Entrypoint
+	}
+	if st.Entrypoint == "" {
+		st.Entrypoint = "cli"
+	}
+	provider, custom := core.DetectProvider(os.Getenv)
+	if st.Provider == "" {
+		st.Provider = provider
+	}
+	st.CustomBaseURL = custom
+	if o.customBaseURL != nil {
+		st.CustomBaseURL = *o.customBaseURL
+	}
+	if st.TerminalType == "" {
+		st.TerminalType = core.DetectTerminal(os.Getenv)
+	}
+	if cfg.Include.Repository {
+		dir := o.repositoryDir
+		if dir == "" {
+			dir, _ = os.Getwd()
+		}
+		st.Repository = core.DetectRepository(dir)
+	}
+	return st
+}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package telemetry
+
+func unameRelease() string { return "" }
