@@ -47,8 +47,7 @@ func defaultCfg() config.Config {
 
 func (r *rig) advance(d time.Duration) { r.now = r.now.Add(d) }
 
-// spans returns the ended spans by name; a name seen twice fails the test
-// unless all is set.
+// byName returns the ended spans by name; a name seen twice fails the test.
 func (r *rig) byName() map[string]sdktrace.ReadOnlySpan {
 	r.t.Helper()
 	m := map[string]sdktrace.ReadOnlySpan{}

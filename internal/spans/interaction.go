@@ -64,18 +64,20 @@ func (t *Tracer) StartInteraction(ctx context.Context, in Interaction) (context.
 	if in.ParentSource != "" {
 		source = in.ParentSource
 	}
-	ctx, span := t.start(ctx, NameInteraction, start, opts...)
-	if !span.IsRecording() {
-		return ctx, &InteractionSpan{t: t, span: span, start: start}
-	}
 	ss := t.st.Session(ctx)
 	seq := in.Sequence
 	if seq == 0 {
 		if p := core.PromptFromContext(ctx); p != nil && p.Sequence > 0 {
 			seq = p.Sequence
 		} else {
+			// Taken even for a span the sampler drops, so the next prompt's
+			// number does not depend on sampling.
 			seq = ss.NextInteraction()
 		}
+	}
+	ctx, span := t.start(ctx, NameInteraction, start, opts...)
+	if !span.IsRecording() {
+		return ctx, &InteractionSpan{t: t, span: span, start: start}
 	}
 	prompt := redact.Literal
 	if t.st.Content.UserPrompts {

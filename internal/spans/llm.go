@@ -73,7 +73,8 @@ type LLMResult struct {
 
 	RequestID string // request_id and gen_ai.response.id
 	// TTFT is ttft_ms, time to the first token; FirstContent is
-	// first_content_ms (TTFT when zero).
+	// first_content_ms (TTFT when zero). Both are sent on every successful
+	// call, as 0 when unknown, so the key set matches Claude Code's.
 	TTFT         time.Duration
 	FirstContent time.Duration
 	StopReason   string

@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/ccotel/ccotel/config"
@@ -546,5 +547,21 @@ func TestNilTracer(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("nil Tracer allocates %v per prompt", allocs)
+	}
+}
+
+// TestSampledOut checks that a dropped span costs no attribute work but
+// still numbers the prompt, so sequences do not depend on sampling.
+func TestSampledOut(t *testing.T) {
+	r := newRig(t, defaultCfg())
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()))
+	tr := New(tp.Tracer("x"), r.st)
+	ctx, in := tr.StartInteraction(r.ctx, Interaction{})
+	_, l := tr.StartLLMRequest(ctx, LLMRequest{})
+	l.AddAttempt(1)
+	l.End(LLMResult{})
+	in.End()
+	if r.ss.NextInteraction() != 2 {
+		t.Error("a sampled-out prompt still takes its interaction.sequence")
 	}
 }
