@@ -544,3 +544,29 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+func TestConcurrentEmits(t *testing.T) {
+	g := defaultRig(t)
+	other := core.ContextWithSession(context.Background(), g.st.NewSession(""))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			ctx := g.ctx
+			if i%2 == 1 {
+				ctx = other
+			}
+			for range 100 {
+				g.r.APIUsage(ctx, 0.5, TokenCounts{Input: 1}, &UsageAttrs{Model: "m", QuerySource: QueryMain})
+			}
+		})
+	}
+	wg.Wait()
+	_, pts := points(t, g.collect(t), "claude_code.cost.usage")
+	total := 0.0
+	for _, p := range pts {
+		total += p.Value
+	}
+	if len(pts) != 2 || total != 8*100*0.5 {
+		t.Errorf("%d points totalling %v, want 2 totalling 400", len(pts), total)
+	}
+}
