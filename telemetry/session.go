@@ -5,10 +5,13 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/edits"
+	"github.com/ccotel/ccotel/internal/spans"
 	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
 )
@@ -109,6 +112,14 @@ func (s *Session) Context(ctx context.Context) context.Context {
 
 func (s *Session) enabled() bool { return s != nil && s.core != nil && s.t.Enabled() }
 
+// start is when something that took d and ended now began, unless given.
+func (s *Session) start(given time.Time, d time.Duration) time.Time {
+	if !given.IsZero() {
+		return given
+	}
+	return s.t.state.Now().Add(-d)
+}
+
 // Query says which part of the agent made an API call. Claude Code names it
 // differently on metrics (main, subagent, auxiliary) and on events (sdk or
 // repl_main_thread, agent:builtin:<type>, compact), and dashboards query both.
@@ -152,10 +163,17 @@ type APIResponse struct {
 	// CostUSD is the cost; when nil it is priced from the handle's price
 	// table (WithPrices), and an unknown model costs 0 and is reported once.
 	CostUSD *float64
+	// Start is when the request was sent; by default, Duration before now.
+	Start time.Time
 	// Duration is the whole request; TTFT the time to the first token when
-	// the response was streamed (0: not streamed, ttft_ms absent).
-	Duration, TTFT time.Duration
-	RequestID      string
+	// the response was streamed (0: not streamed, ttft_ms absent), and
+	// FirstContent the time to the first content block (TTFT by default).
+	Duration, TTFT, FirstContent time.Duration
+	// Attempts is the number of HTTP attempts, retries included (1 by default).
+	Attempts int
+	// StopReason is the response's stop_reason (end_turn, tool_use, ...).
+	StopReason string
+	RequestID  string
 	// Speed is "fast" or "normal" (the default).
 	Speed  string
 	Effort metrics.Effort
@@ -220,6 +238,14 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	if r.TTFT > 0 {
 		ev.TTFTMs = new(r.TTFT.Milliseconds())
 	}
+	s.t.spans.RecordLLMRequest(ctx, spans.LLMRequest{
+		Model: r.Model, Speed: speed, QuerySource: q.Event, AgentID: r.AgentID, Start: s.start(r.Start, r.Duration),
+	}, spans.LLMResult{
+		InputTokens: r.Usage.InputTokens, OutputTokens: r.Usage.OutputTokens,
+		CacheReadTokens: r.Usage.CacheReadTokens, CacheCreationTokens: r.Usage.CacheCreationTokens,
+		Attempt: r.Attempts, RequestID: r.RequestID, TTFT: r.TTFT, FirstContent: r.FirstContent,
+		StopReason: r.StopReason, Duration: r.Duration,
+	})
 	s.t.events.APIRequest(ctx, ev)
 	if r.Text != "" {
 		s.t.events.AssistantResponse(ctx, events.AssistantResponse{
@@ -266,6 +292,9 @@ type APIFailure struct {
 	Model      string
 	Error      string
 	StatusCode int // 0 when the failure was not an HTTP status
+	// Start is when the first attempt was sent; by default, TotalDuration
+	// (or Duration) before now.
+	Start time.Time
 	// Duration is the last attempt's; TotalDuration all attempts'.
 	Duration, TotalDuration time.Duration
 	// Attempts is the number of attempts made, 1 when not retried.
@@ -295,6 +324,15 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 		speed = string(metrics.SpeedNormal)
 	}
 	attempts := int64(max(f.Attempts, 1))
+	total := f.TotalDuration
+	if total == 0 {
+		total = f.Duration
+	}
+	s.t.spans.RecordLLMRequest(ctx, spans.LLMRequest{
+		Model: f.Model, Speed: speed, QuerySource: q.Event, AgentID: f.AgentID, Start: s.start(f.Start, total),
+	}, spans.LLMResult{
+		Error: f.Error, StatusCode: f.StatusCode, Attempt: int(attempts), RequestID: f.RequestID, Duration: total,
+	})
 	s.t.events.APIError(ctx, events.APIError{
 		Model:        f.Model,
 		Error:        f.Error,
@@ -310,10 +348,6 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 		AgentBuiltIn: f.Agent.Official,
 	})
 	if f.RetriesExhausted {
-		total := f.TotalDuration
-		if total == 0 {
-			total = f.Duration
-		}
 		s.t.events.APIRetriesExhausted(ctx, events.APIRetriesExhausted{
 			Model:                f.Model,
 			Error:                f.Error,
@@ -449,6 +483,7 @@ func (s *Session) Totals() Totals {
 type Prompt struct {
 	s     *Session
 	core  *core.Prompt
+	span  *spans.InteractionSpan
 	start time.Time
 	once  sync.Once
 }
@@ -464,6 +499,13 @@ func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt) (context
 	pr.core = &core.Prompt{ID: core.NewUUID(), Sequence: s.core.NextInteraction()}
 	pr.start = s.t.state.Now()
 	ctx = core.ContextWithPrompt(ctx, pr.core)
+	if s.t.spans != nil {
+		ctx, pr.span = s.t.spans.StartInteraction(ctx, spans.Interaction{Prompt: p.Prompt, Sequence: pr.core.Sequence, Start: pr.start})
+	} else if s.t.inbound.IsValid() {
+		// Claude Code puts an inbound TRACEPARENT's ids on its events even
+		// when it records no span.
+		ctx = trace.ContextWithRemoteSpanContext(ctx, s.t.inbound)
+	}
 	s.t.events.UserPrompt(ctx, p)
 	s.mu.Lock()
 	s.totals.Prompts++
@@ -486,6 +528,7 @@ func (p *Prompt) End(ctx context.Context) {
 		return
 	}
 	p.once.Do(func() {
+		p.span.End()
 		p.s.ActiveTime(ctx, p.s.t.state.Now().Sub(p.start), metrics.ActiveCLI)
 	})
 }

@@ -25,8 +25,10 @@ import (
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/exporter"
+	"github.com/ccotel/ccotel/internal/spans"
 	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
+	"github.com/ccotel/ccotel/propagation"
 )
 
 // Scope names and the tracer's scope version, as Claude Code's.
@@ -53,6 +55,10 @@ type Telemetry struct {
 	metrics *metrics.Recorder
 	events  *events.Emitter
 	tracer  trace.Tracer
+	spans   *spans.Tracer
+	// inbound is the TRACEPARENT/TRACESTATE parent: prompts join its trace,
+	// and events carry its ids even when no span is recorded.
+	inbound trace.SpanContext
 
 	prices        *pricing.Table
 	unknownModels sync.Map // model -> struct{}: each unknown model is reported once
@@ -128,6 +134,17 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		}
 		t.tracerProvider = sdktrace.NewTracerProvider(topts...)
 		t.tracer = t.tracerProvider.Tracer(TracerName, trace.WithInstrumentationVersion(TracerVersion))
+	}
+
+	if sc, ok := propagation.Inbound(cfg.Traces.Traceparent, cfg.Traces.Tracestate); ok {
+		t.inbound = sc
+	}
+	if t.tracer != nil {
+		sopts := []spans.Option{spans.WithDetailed(cfg.Traces.Detailed), spans.WithGenAIUsage(o.genAIUsageOnSpans)}
+		if t.inbound.IsValid() {
+			sopts = append(sopts, spans.WithRemoteParent(t.inbound))
+		}
+		t.spans = spans.New(t.tracer, t.state, sopts...)
 	}
 
 	meter := t.meterProvider.Meter(MeterName, metric.WithInstrumentationVersion(t.version))

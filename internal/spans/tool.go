@@ -192,6 +192,15 @@ type BlockedSpan struct {
 	conv  string
 }
 
+// SpanContext identifies the span: the tool_decision event is emitted inside
+// it, as in Claude Code.
+func (b *BlockedSpan) SpanContext() trace.SpanContext {
+	if b == nil {
+		return trace.SpanContext{}
+	}
+	return b.span.SpanContext()
+}
+
 // StartBlockedOnUser starts the permission wait under the tool span. A zero
 // start means now.
 func (s *ToolSpan) StartBlockedOnUser(start time.Time) *BlockedSpan {

@@ -1,0 +1,183 @@
+package telemetry
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/internal/spans"
+	"github.com/ccotel/ccotel/metrics"
+)
+
+// ToolCall is one tool use the model asked for.
+type ToolCall struct {
+	// Name is the tool: "Bash", "Write", or "mcp__<server>__<tool>" for an
+	// MCP tool (events then say "mcp_tool" unless OTEL_LOG_TOOL_DETAILS; the
+	// span keeps the real name, as Claude Code's does).
+	Name  string
+	UseID string
+	// Source is tool_source: "builtin" (the default), "mcp" (the default
+	// for mcp__ names) or "sdk_host_builtin_mcp".
+	Source string
+	// MCPServerScope is the MCP server's scope (user, project, local, dynamic).
+	MCPServerScope string
+	// Command is a Bash command line; FilePath the file of Read, Write or
+	// Edit; SkillName and SubagentType those of Skill and Agent. They reach
+	// the span's gated keys (OTEL_LOG_TOOL_DETAILS), and Command its
+	// bash_command_class and bash_argv0.
+	Command, FilePath, SkillName, SubagentType string
+	// Input is the tool input as JSON: tool_input (OTEL_LOG_TOOL_DETAILS)
+	// and tool_input_size_bytes.
+	Input string
+	// Parameters is tool_parameters, JSON of the notable parameters
+	// (OTEL_LOG_TOOL_DETAILS).
+	Parameters     string
+	PermissionMode string
+	// RequestID is the API request whose response asked for the tool.
+	RequestID string
+	// Start is when the model asked for the tool; by default, now.
+	Start time.Time
+}
+
+// ToolRun is a tool use in progress: the claude_code.tool span and what
+// follows from it.
+type ToolRun struct {
+	s         *Session
+	call      ToolCall
+	span      *spans.ToolSpan
+	start     time.Time
+	execStart time.Time
+	mu        sync.Mutex
+	decided   bool
+	rejected  bool
+	done      bool
+}
+
+// StartTool begins a tool use. Record the permission decision with Decide,
+// then the outcome with Done.
+func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context, *ToolRun) {
+	r := &ToolRun{s: s, call: call}
+	if !s.enabled() {
+		return ctx, r
+	}
+	ctx = s.Context(ctx)
+	if r.call.Source == "" {
+		r.call.Source = "builtin"
+		if strings.HasPrefix(call.Name, "mcp__") {
+			r.call.Source = "mcp"
+		}
+	}
+	r.start = call.Start
+	if r.start.IsZero() {
+		r.start = s.t.state.Now()
+	}
+	var sctx context.Context
+	sctx, r.span = s.t.spans.StartTool(ctx, spans.Tool{
+		Name: call.Name, UseID: call.UseID, Command: call.Command, FilePath: call.FilePath,
+		SkillName: call.SkillName, SubagentType: call.SubagentType, Start: r.start,
+	})
+	_ = sctx // the tool's events are emitted in the prompt's context, as Claude Code's are
+	return ctx, r
+}
+
+// Decide records the permission decision: the claude_code.tool.blocked_on_user
+// span and the tool_decision event inside it. A rejected tool ends here, with
+// no tool_result, as in Claude Code.
+func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource) {
+	if !r.s.enabled() {
+		return
+	}
+	r.mu.Lock()
+	if r.decided {
+		r.mu.Unlock()
+		return
+	}
+	r.decided = true
+	r.rejected = decision == metrics.DecisionReject
+	r.mu.Unlock()
+
+	ctx = r.s.Context(ctx)
+	blocked := r.span.StartBlockedOnUser(r.start)
+	now := r.s.t.state.Now()
+	bctx := ctx
+	if sc := blocked.SpanContext(); sc.IsValid() {
+		bctx = trace.ContextWithSpanContext(ctx, sc)
+	}
+	r.s.t.events.ToolDecision(bctx, events.ToolDecision{
+		Decision: string(decision), Source: string(source), ToolName: r.call.Name, ToolUseID: r.call.UseID,
+		ToolSource: r.call.Source, ToolParameters: r.call.Parameters, PermissionMode: r.call.PermissionMode,
+		RequestID: r.call.RequestID,
+	})
+	blocked.End(spans.Blocked{Decision: string(decision), Source: string(source), Duration: now.Sub(r.start)})
+	r.execStart = now
+	if r.rejected {
+		r.finish(spans.ToolResult{Duration: now.Sub(r.start)})
+	}
+}
+
+// ToolOutcome is how a tool use ended.
+type ToolOutcome struct {
+	Success bool
+	// Error is the full error message (sent with OTEL_LOG_TOOL_DETAILS);
+	// ErrorType its category ("ShellError", "Error:ENOENT").
+	Error, ErrorType string
+	// ResultSizeBytes is the size of the tool result given to the model.
+	ResultSizeBytes int
+	// Output, Content and Diff are the tool.output span event's content
+	// (OTEL_LOG_TOOL_CONTENT): Bash output, Read/Write content, Edit diff.
+	Output, Content, Diff string
+}
+
+// Done records the outcome: the claude_code.tool.execution span, the
+// tool_result event, and the end of the tool span. A tool with no recorded
+// decision counts as accepted by configuration.
+func (r *ToolRun) Done(ctx context.Context, o ToolOutcome) {
+	if !r.s.enabled() {
+		return
+	}
+	r.mu.Lock()
+	decided, rejected, done := r.decided, r.rejected, r.done
+	r.mu.Unlock()
+	if done || rejected {
+		return
+	}
+	if !decided {
+		r.Decide(ctx, metrics.DecisionAccept, metrics.SourceConfig)
+	}
+	ctx = r.s.Context(ctx)
+	now := r.s.t.state.Now()
+	r.s.t.events.ToolResult(ctx, events.ToolResult{
+		ToolName: r.call.Name, ToolUseID: r.call.UseID, Success: o.Success,
+		DurationMs: now.Sub(r.execStart).Milliseconds(), ErrorType: o.ErrorType, Error: o.Error,
+		ToolParameters: r.call.Parameters, ToolInput: r.call.Input,
+		ToolInputSizeBytes: int64(len(r.call.Input)), ToolResultSizeBytes: int64(o.ResultSizeBytes),
+		MCPServerScope: r.call.MCPServerScope, RequestID: r.call.RequestID,
+	})
+	res := spans.ToolResult{
+		Execution: &spans.Execution{Success: o.Success, Error: o.Error, ErrorCategory: o.ErrorType, Start: r.execStart, Duration: now.Sub(r.execStart)},
+		Duration:  now.Sub(r.start),
+	}
+	if o.Output != "" || o.Content != "" || o.Diff != "" {
+		fp := ""
+		if o.Content != "" {
+			fp = r.call.FilePath
+		}
+		res.Output = &spans.ToolOutput{FilePath: fp, Content: o.Content, Diff: o.Diff, Output: o.Output}
+	}
+	r.finish(res)
+}
+
+func (r *ToolRun) finish(res spans.ToolResult) {
+	r.mu.Lock()
+	if r.done {
+		r.mu.Unlock()
+		return
+	}
+	r.done = true
+	r.mu.Unlock()
+	r.span.End(res)
+}
