@@ -69,11 +69,14 @@ type options struct {
 
 // WithPrometheus runs the otelcol-prom distribution, whose metrics pipeline uses the given processors (a YAML
 // list, normally [GuideProcessors] or [DeltaToCumulativeProcessors]) and also exports to a prometheus exporter
-// at [Collector.PrometheusAddr].
+// at [Collector.PrometheusAddr]. An empty processors means [GuideProcessors].
 func WithPrometheus(processors string) Option {
 	return func(o *options) {
 		o.prom = true
 		o.processors = processors
+		if processors == "" {
+			o.processors = GuideProcessors
+		}
 	}
 }
 
