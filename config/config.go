@@ -63,6 +63,9 @@ type Config struct {
 	Include  Include
 	Content  Content
 	Identity Identity
+	// Extensions are ccotel's opt-in additions; the zero value is Claude
+	// Code's behaviour.
+	Extensions Extensions
 
 	// HeadersHelper is the otelHeadersHelper settings key: an executable or a
 	// shell command line printing a JSON object of headers.
@@ -202,6 +205,13 @@ type Include struct {
 	ResourceAttributes bool // OTEL_METRICS_INCLUDE_RESOURCE_ATTRIBUTES (true)
 	Repository         bool // OTEL_METRICS_INCLUDE_REPOSITORY (false)
 	Host               bool // OTEL_RESOURCE_INCLUDE_HOST (false)
+
+	// MetricsSessionID and EventsSessionID override SessionID for one
+	// signal (CCOTEL_METRICS_INCLUDE_SESSION_ID,
+	// CCOTEL_EVENTS_INCLUDE_SESSION_ID, ccotel extensions); nil follows
+	// SessionID. See [Include.SessionIDOn].
+	MetricsSessionID *bool
+	EventsSessionID  *bool
 }
 
 // Content holds the privacy flags and the content length limit.

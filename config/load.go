@@ -189,6 +189,7 @@ func (p *parser) parse() {
 		Host:               p.toggle("OTEL_RESOURCE_INCLUDE_HOST", false),
 	}
 	c.Content = p.content()
+	p.extensions()
 	c.Identity = p.identity()
 
 	c.HeadersHelper, _ = p.get(headersHelperKey)
