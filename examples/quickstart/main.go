@@ -15,25 +15,28 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
 	"github.com/ccotel/ccotel/telemetry"
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+// run writes console telemetry to console (when nothing else is configured).
+func run(console io.Writer) error {
 	ctx := context.Background()
-	opts := []telemetry.Option{telemetry.WithServiceVersion("0.1.0")}
+	opts := []telemetry.Option{telemetry.WithServiceVersion("0.1.0"), telemetry.WithConsoleWriter(console)}
 	if _, set := os.LookupEnv("CLAUDE_CODE_ENABLE_TELEMETRY"); !set {
 		// Nothing configured: show the telemetry on the console.
 		opts = append(opts, telemetry.WithLoadOptions(
@@ -61,19 +64,18 @@ func run() error {
 		RequestID: "req_011CExample",
 	})
 
-	// The agent ran the Write tool.
-	tel.Events().ToolDecision(ctx, events.ToolDecision{
-		Decision: "accept", Source: "config", ToolName: "Write", ToolUseID: "toolu_01Example",
-		ToolSource: "builtin", PermissionMode: "acceptEdits", RequestID: "req_011CExample",
+	// The agent ran the Write tool: permission, the edit, the result.
+	content := "# Example\n\nA small project.\n"
+	ctx, tool := session.StartTool(ctx, telemetry.ToolCall{
+		Name: "Write", UseID: "toolu_01Example", FilePath: "README.md",
+		Input:          `{"file_path":"README.md","content":"# Example\n\nA small project.\n"}`,
+		PermissionMode: "acceptEdits", RequestID: "req_011CExample",
 	})
+	tool.Decide(ctx, metrics.DecisionAccept, metrics.SourceConfig)
 	added, removed := session.EditDecision(ctx, telemetry.Edit{
-		ToolName: "Write", FilePath: "README.md", Model: "claude-sonnet-4-5-20250929",
-		NewText: "# Example\n\nA small project.\n",
+		ToolName: "Write", FilePath: "README.md", Model: "claude-sonnet-4-5-20250929", NewText: content,
 	})
-	tel.Events().ToolResult(ctx, events.ToolResult{
-		ToolName: "Write", ToolUseID: "toolu_01Example", Success: true, DurationMs: 9,
-		ToolInputSizeBytes: 99, ToolResultSizeBytes: 140, RequestID: "req_011CExample",
-	})
+	tool.Done(ctx, telemetry.ToolOutcome{Success: true, ResultSizeBytes: 140})
 	prompt.End(ctx)
 
 	t := session.Totals()
