@@ -175,6 +175,9 @@ func (b *builder) build(ctx context.Context) error {
 		switch e {
 		case config.ExporterOTLP:
 			exp, err = b.otlpMetrics(ctx)
+			if ttl := b.cfg.Extensions.DeltaContiguous; err == nil && ttl > 0 && m.Temporality != config.TemporalityCumulative {
+				exp = NewContiguous(exp, ttl, b.report)
+			}
 		case config.ExporterConsole:
 			exp, err = b.consoleMetrics()
 		case config.ExporterPrometheus:
