@@ -224,6 +224,9 @@ func (b *builder) build(ctx context.Context) error {
 			sdklog.WithExportMaxBatchSize(maxBatchSize)))
 	}
 
+	if err := b.detailed(ctx); err != nil {
+		return err
+	}
 	t := b.cfg.Traces
 	if !t.Beta {
 		return nil
