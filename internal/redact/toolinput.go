@@ -22,7 +22,7 @@ const (
 // backend can still parse. Input that is not JSON is treated as one string.
 func ToolInput(in string) string {
 	if !json.Valid([]byte(in)) {
-		s, cut := capString(in, ToolInputTotalMax)
+		s, cut := capString(strings.ToValidUTF8(in, "\uFFFD"), ToolInputTotalMax)
 		if cut {
 			s += Ellipsis
 		}
