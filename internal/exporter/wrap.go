@@ -37,7 +37,7 @@ type logExporter struct {
 }
 
 func (e *logExporter) Export(ctx context.Context, records []sdklog.Record) error {
-	if err := e.Exporter.Export(ctx, records); err != nil {
+	if err := e.Exporter.Export(ctx, validUTF8Records(records)); err != nil {
 		e.report(fmt.Errorf("ccotel: %s: export failed: %w", e.where, err))
 	}
 	return nil
