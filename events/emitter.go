@@ -105,7 +105,7 @@ func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redac
 
 	// Claude Code uses JavaScript Date: millisecond resolution, the same
 	// instant for the timestamps and event.timestamp.
-	now := e.st.Now().Truncate(time.Millisecond)
+	now := e.st.TimeOf(ctx).Truncate(time.Millisecond)
 	b.r.SetTimestamp(now)
 	b.r.SetObservedTimestamp(now)
 	b.r.SetBody(attribute.StringValue("claude_code." + name))
@@ -114,9 +114,9 @@ func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redac
 
 	ss := e.st.Session(ctx)
 	if early {
-		b.kv = append(b.kv, ss.EarlyAttributes...)
+		b.kv = append(b.kv, ss.EventEarlyAttributes...)
 	} else {
-		b.kv = append(b.kv, ss.Attributes...)
+		b.kv = append(b.kv, ss.EventAttributes...)
 	}
 	var ts [24]byte
 	b.kv = append(b.kv,

@@ -299,7 +299,7 @@ func (r *Recorder) build(ss *core.Session, m Metric, fs []field) *entry {
 		fs = fs[:min(len(fs), len(d.Attributes))]
 	}
 	kv := make([]attribute.KeyValue, 0, len(ss.Attributes)+len(fs))
-	kv = append(kv, ss.Attributes...)
+	kv = append(kv, ss.MetricAttributes...)
 	for i, f := range fs {
 		a := &d.Attributes[i]
 		v := f.value

@@ -50,6 +50,8 @@ type options struct {
 	spanProcessors    []sdktrace.SpanProcessor
 	prices            *pricing.Table
 	genAIUsageOnSpans bool
+	configEdits       []func(*config.Config) // extensions.go
+	buffer            *Buffer                // buffer.go
 }
 
 // WithConfig uses cfg as the configuration instead of loading it.

@@ -51,6 +51,9 @@ func newResource(cfg config.Config, serviceName, version string) *resource.Resou
 			attrs = append(attrs, attribute.String("host.id", id))
 		}
 	}
+	if cfg.Extensions.ServiceInstanceID {
+		attrs = append(attrs, attribute.String("service.instance.id", instanceID())) // OTEL_RESOURCE_ATTRIBUTES wins
+	}
 	for _, a := range cfg.ResourceAttributes {
 		attrs = append(attrs, attribute.String(a.Key, a.Value))
 	}

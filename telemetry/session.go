@@ -275,6 +275,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 		CacheRead:     float64(r.Usage.CacheReadTokens),
 		CacheCreation: float64(r.Usage.CacheCreationTokens),
 	}, &attrs)
+	s.t.genai.response(ctx, r.Model, r.Usage, r.Duration)
 
 	s.mu.Lock()
 	s.totals.APIRequests++
@@ -358,6 +359,7 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 			QuerySource:          q.Event,
 		})
 	}
+	s.t.genai.failure(ctx, f.Model, f.StatusCode, f.Duration)
 	s.mu.Lock()
 	s.totals.APIErrors++
 	s.mu.Unlock()

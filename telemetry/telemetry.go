@@ -55,6 +55,7 @@ type Telemetry struct {
 	metrics *metrics.Recorder
 	events  *events.Emitter
 	tracer  trace.Tracer
+	genai   *genAI // genai.go; nil unless the GenAI conventions are opted in
 	spans   *spans.Tracer
 	// inbound is the TRACEPARENT/TRACESTATE parent: prompts join its trace,
 	// and events carry its ids even when no span is recorded.
@@ -82,12 +83,16 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, edit := range o.configEdits {
+		edit(&cfg)
+	}
 	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices}
 	if t.prices == nil {
 		t.prices = pricing.Default()
 	}
 	extra := len(o.readers) > 0 || len(o.logProcessors) > 0 || len(o.spanProcessors) > 0
 	if !cfg.Enabled && !extra {
+		o.buffer.flushTo(t)
 		return t, nil
 	}
 
@@ -152,6 +157,10 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		_ = t.Shutdown(ctx)
 		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
 	}
+	if t.genai, err = newGenAI(t.meterProvider, cfg, t.version); err != nil {
+		_ = t.Shutdown(ctx)
+		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
+	}
 	logger := t.loggerProvider.Logger(LoggerName, log.WithInstrumentationVersion(t.version))
 	t.events = events.New(logger, t.state, events.WithDetailedBeta(cfg.Traces.Detailed))
 
@@ -163,6 +172,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		}
 		otel.SetErrorHandler(otel.ErrorHandlerFunc(handle))
 	}
+	o.buffer.flushTo(t)
 	return t, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/ccotel/ccotel/config"
 )
 
 // Session is one agent session: its id and its standard attributes, built once.
@@ -24,6 +26,13 @@ type Session struct {
 	// startup events and the interaction span before it resolves the
 	// repository.
 	EarlyAttributes []attribute.KeyValue
+	// MetricAttributes, EventAttributes and EventEarlyAttributes are the
+	// same for metrics and for events, which differ from Attributes only in
+	// session.id when a per-signal toggle (config.Include.SessionIDOn)
+	// overrides the shared one; otherwise they are the same slices.
+	MetricAttributes     []attribute.KeyValue
+	EventAttributes      []attribute.KeyValue
+	EventEarlyAttributes []attribute.KeyValue
 
 	// Cache is for the metrics package: attribute sets per combination of
 	// metric attributes, so a repeated emit does not allocate.
@@ -39,8 +48,18 @@ func (s *State) NewSession(id string) *Session {
 		id = NewUUID()
 	}
 	ss := &Session{ID: id, state: s}
-	ss.Attributes = s.standard(id, true)
-	ss.EarlyAttributes = s.standard(id, false)
+	shared := s.Include.SessionID
+	ss.Attributes = s.standard(id, true, shared)
+	ss.EarlyAttributes = s.standard(id, false, shared)
+	ss.MetricAttributes = ss.Attributes
+	if on := s.Include.SessionIDOn(config.SignalMetrics); on != shared {
+		ss.MetricAttributes = s.standard(id, true, on)
+	}
+	ss.EventAttributes, ss.EventEarlyAttributes = ss.Attributes, ss.EarlyAttributes
+	if on := s.Include.SessionIDOn(config.SignalLogs); on != shared {
+		ss.EventAttributes = s.standard(id, true, on)
+		ss.EventEarlyAttributes = s.standard(id, false, on)
+	}
 	return ss
 }
 
@@ -55,12 +74,12 @@ func (ss *Session) NextInteraction() int64 {
 	return ss.prompts
 }
 
-func (s *State) standard(sessionID string, withRepo bool) []attribute.KeyValue {
+func (s *State) standard(sessionID string, withRepo, withSession bool) []attribute.KeyValue {
 	st := s.Static
 	kv := make([]attribute.KeyValue, 0, len(s.resourceCopy)+14)
 	kv = append(kv, s.resourceCopy...)
 	kv = append(kv, attribute.String("user.id", st.UserID))
-	if s.Include.SessionID {
+	if withSession {
 		kv = append(kv, attribute.String("session.id", sessionID))
 	}
 	if s.Include.Version && st.AppVersion != "" {

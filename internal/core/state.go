@@ -72,6 +72,23 @@ func NewState(cfg config.Config, st Static) *State {
 	return s
 }
 
+type timeKey struct{}
+
+// ContextWithTime returns ctx carrying the time at which what is emitted with
+// it happened, for events recorded before they could be emitted
+// (telemetry.Buffer).
+func ContextWithTime(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, timeKey{}, t)
+}
+
+// TimeOf is the time ctx carries (ContextWithTime), else Now.
+func (s *State) TimeOf(ctx context.Context) time.Time {
+	if t, ok := ctx.Value(timeKey{}).(time.Time); ok {
+		return t
+	}
+	return s.Now()
+}
+
 // NextSequence returns the next event.sequence: one counter for every event of
 // the handle, starting at 0, never reset.
 func (s *State) NextSequence() int64 { return s.sequence.Add(1) - 1 }
