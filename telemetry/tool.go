@@ -51,6 +51,8 @@ type ToolRun struct {
 	span      *spans.ToolSpan
 	start     time.Time
 	execStart time.Time
+	exec      *spans.ExecutionSpan // set by Execute
+	execCtx   context.Context
 	mu        sync.Mutex
 	decided   bool
 	rejected  bool
@@ -119,6 +121,27 @@ func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source 
 	}
 }
 
+// Execute starts the execution of an accepted tool now and returns ctx
+// under it: what is recorded with that context, such as the API calls and
+// events of a subagent the Agent tool runs, nests under the
+// claude_code.tool.execution span, as in Claude Code. Done ends the
+// execution; without Execute, Done records it afterwards. Before a decision,
+// after a rejection or on a disabled Telemetry, ctx is returned unchanged.
+func (r *ToolRun) Execute(ctx context.Context) context.Context {
+	if !r.s.enabled() {
+		return ctx
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.decided || r.rejected || r.done {
+		return ctx
+	}
+	if r.exec == nil {
+		r.execCtx, r.exec = r.span.StartExecution(r.s.Context(ctx), r.execStart)
+	}
+	return r.execCtx
+}
+
 // ToolOutcome is how a tool use ended.
 type ToolOutcome struct {
 	Success bool
@@ -157,10 +180,14 @@ func (r *ToolRun) Done(ctx context.Context, o ToolOutcome) {
 		ToolInputSizeBytes: int64(len(r.call.Input)), ToolResultSizeBytes: int64(o.ResultSizeBytes),
 		MCPServerScope: r.call.MCPServerScope, RequestID: r.call.RequestID,
 	})
-	res := spans.ToolResult{
-		Execution: &spans.Execution{Success: o.Success, Error: o.Error, ErrorCategory: o.ErrorType, Start: r.execStart, Duration: now.Sub(r.execStart)},
-		Duration:  now.Sub(r.start),
+	exec := spans.Execution{Success: o.Success, Error: o.Error, ErrorCategory: o.ErrorType, Start: r.execStart, Duration: now.Sub(r.execStart)}
+	res := spans.ToolResult{Execution: &exec, Duration: now.Sub(r.start)}
+	r.mu.Lock()
+	if x := r.exec; x != nil {
+		res.Execution = nil
+		x.End(exec)
 	}
+	r.mu.Unlock()
 	if o.Output != "" || o.Content != "" || o.Diff != "" {
 		fp := ""
 		if o.Content != "" {
