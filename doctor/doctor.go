@@ -1,0 +1,452 @@
+// Package doctor checks a telemetry configuration the way telemetry.Start
+// would load it, and tries it: it describes the effective configuration
+// (every variable that matters, its value with secrets masked and where it
+// came from), what is redacted and why, and the exporters of each signal,
+// then sends one small test export to every configured OTLP exporter through
+// the same pipeline telemetry.Start builds (same endpoint, protocol, TLS,
+// proxy and headers) and reports the answer in plain words: accepted,
+// connection refused, TLS spoken to a plain-HTTP port, the wrong protocol for
+// the port, rejected credentials, a timeout.
+//
+// The test exports are a counter ccotel.doctor.check, a log record with that
+// body and a span of that name, on the scope [Scope], so that they never
+// mix with Claude Code's data. Secrets (header values, passphrases, proxy
+// credentials, the headers helper's output) never appear in a Report.
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	otellog "go.opentelemetry.io/otel/log"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/exporter"
+	"github.com/ccotel/ccotel/internal/headers"
+)
+
+// Scope is the instrumentation scope, and the metric, log body and span name,
+// of the test exports.
+const Scope = "ccotel.doctor.check"
+
+// DefaultTimeout bounds one test export.
+const DefaultTimeout = 15 * time.Second
+
+// Option configures Check.
+type Option func(*options)
+
+type options struct {
+	loadOptions []config.LoadOption
+	config      *config.Config
+	timeout     time.Duration
+	headersFunc func(context.Context) (map[string]string, error)
+	noExports   bool
+}
+
+// WithLoadOptions passes options to config.Load, as telemetry.WithLoadOptions
+// does: give the doctor the settings files the host gives telemetry.Start.
+func WithLoadOptions(opts ...config.LoadOption) Option {
+	return func(o *options) { o.loadOptions = append(o.loadOptions, opts...) }
+}
+
+// WithConfig checks cfg instead of loading the configuration.
+func WithConfig(cfg config.Config) Option { return func(o *options) { o.config = &cfg } }
+
+// WithTimeout bounds each test export (DefaultTimeout by default).
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithHeadersFunc supplies dynamic headers as telemetry.WithHeadersFunc does;
+// by default the otelHeadersHelper command is run once.
+func WithHeadersFunc(f func(context.Context) (map[string]string, error)) Option {
+	return func(o *options) { o.headersFunc = f }
+}
+
+// WithoutExports describes the configuration without sending anything.
+func WithoutExports() Option { return func(o *options) { o.noExports = true } }
+
+// Status is the outcome of one check.
+type Status string
+
+// The statuses.
+const (
+	StatusOK      Status = "ok"
+	StatusFailed  Status = "failed"
+	StatusSkipped Status = "skipped"
+)
+
+// Report is what Check found. It holds no secret: print it or marshal it
+// as JSON freely.
+type Report struct {
+	// Enabled is CLAUDE_CODE_ENABLE_TELEMETRY: when false nothing is exported
+	// and nothing is checked.
+	Enabled bool `json:"enabled"`
+	// ConfigError is config.Load's error (every variable at fault), masked.
+	ConfigError string `json:"config_error,omitempty"`
+	// Settings are the variables that matter: every one that is set, and
+	// the main switches with their defaults.
+	Settings []Setting `json:"settings"`
+	// Redaction says what is left out of events and metrics, and why.
+	Redaction []Redaction `json:"redaction,omitempty"`
+	// Exporters are the configured exporters, per signal, with their checks.
+	Exporters []Exporter `json:"exporters,omitempty"`
+	// HeadersHelper is the check of otelHeadersHelper, when configured.
+	HeadersHelper *Result `json:"headers_helper,omitempty"`
+	// Warnings are config.Load's warnings.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Setting is one variable: its value (masked when secret), and where it came
+// from.
+type Setting struct {
+	Variable string        `json:"variable"`
+	Value    string        `json:"value"`
+	Source   config.Source `json:"source"`
+	File     string        `json:"file,omitempty"`
+}
+
+// Redaction is one privacy switch and its effect.
+type Redaction struct {
+	Variable string `json:"variable"`
+	On       bool   `json:"on"`
+	Effect   string `json:"effect"`
+}
+
+// Exporter is one exporter of one signal.
+type Exporter struct {
+	Signal   config.Signal   `json:"signal"`
+	Kind     config.Exporter `json:"kind"`
+	Protocol string          `json:"protocol,omitempty"`
+	// Endpoint is the URL (userinfo and query removed) or, for prometheus,
+	// the listen address.
+	Endpoint string `json:"endpoint,omitempty"`
+	// TLS describes the transport security: "none (plain text)", or the CA,
+	// client certificate and proxy in use.
+	TLS string `json:"tls,omitempty"`
+	// Headers are the names of the static headers; values are never shown.
+	Headers     []string `json:"headers,omitempty"`
+	Compression string   `json:"compression,omitempty"`
+	Timeout     string   `json:"timeout,omitempty"`
+	Check       Result   `json:"check"`
+}
+
+// Result is the outcome of one check: a one-line summary, the error as the
+// exporter gave it (secrets scrubbed) and a hint naming the likely fix.
+type Result struct {
+	Status   Status        `json:"status"`
+	Summary  string        `json:"summary"`
+	Error    string        `json:"error,omitempty"`
+	Hint     string        `json:"hint,omitempty"`
+	Duration time.Duration `json:"duration_ns,omitempty"`
+}
+
+// Failed reports whether the configuration is invalid or a check failed.
+func (r Report) Failed() bool {
+	if r.ConfigError != "" || (r.HeadersHelper != nil && r.HeadersHelper.Status == StatusFailed) {
+		return true
+	}
+	for _, e := range r.Exporters {
+		if e.Check.Status == StatusFailed {
+			return true
+		}
+	}
+	return false
+}
+
+// Check loads the configuration as telemetry.Start would, describes it and,
+// unless WithoutExports, tries every OTLP exporter and Prometheus port.
+func Check(ctx context.Context, opts ...Option) Report {
+	o := options{timeout: DefaultTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var cfg config.Config
+	var loadErr error
+	if o.config != nil {
+		cfg = *o.config
+	} else {
+		cfg, loadErr = config.Load(o.loadOptions...)
+	}
+	sc := newScrubber(cfg)
+	r := Report{Enabled: cfg.Enabled, Settings: settings(cfg), Warnings: cfg.Warnings}
+	if loadErr != nil {
+		r.ConfigError = loadErr.Error() // config masks secret values itself
+	}
+	if !cfg.Enabled {
+		return sc.report(r)
+	}
+	r.Redaction = redaction(cfg)
+	r.Exporters = exporters(cfg)
+	if loadErr != nil || o.noExports {
+		for i := range r.Exporters {
+			r.Exporters[i].Check = Result{Status: StatusSkipped, Summary: "not tried: " + map[bool]string{true: "the configuration has errors", false: "WithoutExports"}[loadErr != nil]}
+		}
+		return sc.report(r)
+	}
+
+	dyn := o.headersFunc
+	if dyn == nil && cfg.HeadersHelper != "" && usesOTLP(cfg) {
+		res, h := runHelper(ctx, cfg.HeadersHelper, o.timeout)
+		r.HeadersHelper = &res
+		sc.addMap(h)
+		dyn = func(context.Context) (map[string]string, error) { return h, nil }
+	} else if dyn != nil {
+		f := dyn
+		dyn = func(ctx context.Context) (map[string]string, error) {
+			h, err := f(ctx)
+			sc.addMap(h)
+			return h, err
+		}
+	}
+	for i := range r.Exporters {
+		e := &r.Exporters[i]
+		switch e.Kind {
+		case config.ExporterOTLP:
+			e.Check = tryOTLP(ctx, cfg, e.Signal, dyn, o.timeout)
+		case config.ExporterPrometheus:
+			e.Check = tryPrometheus(cfg.Metrics.Prometheus)
+		default:
+			e.Check = Result{Status: StatusSkipped, Summary: "writes to standard output; nothing to try"}
+		}
+	}
+	return sc.report(r)
+}
+
+// mainVariables are always listed, set or not.
+var mainVariables = []string{
+	"CLAUDE_CODE_ENABLE_TELEMETRY", "OTEL_METRICS_EXPORTER", "OTEL_LOGS_EXPORTER", "OTEL_TRACES_EXPORTER",
+	"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_METRIC_EXPORT_INTERVAL",
+	"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA",
+}
+
+func settings(cfg config.Config) []Setting {
+	var out []Setting
+	for _, s := range cfg.Describe() {
+		if s.Source == config.SourceDefault && !slices.Contains(mainVariables, s.Variable) {
+			continue
+		}
+		if _, set := cfg.Values[s.Variable]; !set {
+			s.Source = config.SourceDefault
+		}
+		out = append(out, Setting{Variable: s.Variable, Value: s.Value, Source: s.Source, File: s.File})
+	}
+	return out
+}
+
+func redaction(cfg config.Config) []Redaction {
+	c := cfg.Content
+	eff := func(on bool, yes, no string) string {
+		if on {
+			return yes
+		}
+		return no
+	}
+	raw := "off: no api_request_body / api_response_body events"
+	if c.RawAPIBodies.Enabled {
+		raw = "on: request and response bodies are sent inline"
+		if c.RawAPIBodies.Dir != "" {
+			raw = "on: bodies are written to " + c.RawAPIBodies.Dir + " and events carry body_ref"
+		}
+	}
+	return []Redaction{
+		{"OTEL_LOG_USER_PROMPTS", c.UserPrompts, eff(c.UserPrompts, "on: prompt text is sent", "off: prompt text is sent as <REDACTED> (only its length is kept)")},
+		{"OTEL_LOG_ASSISTANT_RESPONSES", c.AssistantResponses, eff(c.AssistantResponses, "on: response text is sent", "off: assistant_response text is redacted")},
+		{"OTEL_LOG_TOOL_DETAILS", c.ToolDetails, eff(c.ToolDetails, "on: tool parameters and MCP, skill, plugin and agent names are sent", "off: tool parameters are left out; user-defined names become custom / third-party")},
+		{"OTEL_LOG_TOOL_CONTENT", c.ToolContent, eff(c.ToolContent, "on: tool input and output on tool.output span events (traces beta)", "off: no tool input or output on spans")},
+		{"OTEL_LOG_RAW_API_BODIES", c.RawAPIBodies.Enabled, raw},
+		{"CLAUDE_CODE_OTEL_CONTENT_MAX_LENGTH", true, fmt.Sprintf("content longer than %d UTF-16 code units is truncated", c.MaxLength)},
+	}
+}
+
+func usesOTLP(cfg config.Config) bool {
+	return slices.Contains(cfg.Metrics.Exporters, config.ExporterOTLP) || slices.Contains(cfg.Logs.Exporters, config.ExporterOTLP) ||
+		(cfg.Traces.Beta && slices.Contains(cfg.Traces.Exporters, config.ExporterOTLP))
+}
+
+func exporters(cfg config.Config) []Exporter {
+	var out []Exporter
+	add := func(sig config.Signal, list []config.Exporter, o config.OTLP) {
+		for _, k := range list {
+			e := Exporter{Signal: sig, Kind: k}
+			switch k {
+			case config.ExporterOTLP:
+				e.Protocol, e.Endpoint, e.TLS = string(o.Protocol), redactURL(o.Endpoint), describeTLS(o)
+				for _, h := range o.Headers {
+					e.Headers = append(e.Headers, h.Name)
+				}
+				e.Compression = o.Compression
+				if e.Compression == "" {
+					e.Compression = "none"
+				}
+				e.Timeout = o.Timeout.String()
+			case config.ExporterPrometheus:
+				e.Endpoint = net.JoinHostPort(cfg.Metrics.Prometheus.Host, strconv.Itoa(cfg.Metrics.Prometheus.Port))
+			}
+			out = append(out, e)
+		}
+	}
+	add(config.SignalMetrics, cfg.Metrics.Exporters, cfg.Metrics.OTLP)
+	add(config.SignalLogs, cfg.Logs.Exporters, cfg.Logs.OTLP)
+	if cfg.Traces.Beta {
+		add(config.SignalTraces, cfg.Traces.Exporters, cfg.Traces.OTLP)
+	}
+	return out
+}
+
+func describeTLS(o config.OTLP) string {
+	if o.Insecure || strings.HasPrefix(strings.ToLower(o.Endpoint), "http://") {
+		return "none (plain text)"
+	}
+	parts := []string{"TLS"}
+	if o.TLS.CAFile != "" {
+		parts = append(parts, "CA "+o.TLS.CAFile)
+	} else {
+		parts = append(parts, "system CAs")
+	}
+	if o.TLS.CertFile != "" {
+		parts = append(parts, "client certificate "+o.TLS.CertFile)
+	}
+	if o.TLS.ProxyURL != "" {
+		parts = append(parts, "proxy "+redactURL(o.TLS.ProxyURL))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return s
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
+}
+
+func runHelper(ctx context.Context, command string, timeout time.Duration) (Result, map[string]string) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	h, err := headers.Run(ctx, command)
+	res := Result{Duration: time.Since(start)}
+	if err != nil {
+		res.Status, res.Summary, res.Error = StatusFailed, "otelHeadersHelper failed", err.Error()
+		res.Hint = "run the command by hand: it must print one JSON object of string values and exit 0"
+		return res, nil
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	res.Status, res.Summary = StatusOK, fmt.Sprintf("otelHeadersHelper printed %d headers: %s", len(h), strings.Join(names, ", "))
+	return res, h
+}
+
+// tryOTLP sends one test export of sig through exporter.Build, exactly as
+// telemetry.Start builds it, without retries.
+func tryOTLP(ctx context.Context, cfg config.Config, sig config.Signal, dyn func(context.Context) (map[string]string, error), timeout time.Duration) Result {
+	one := cfg
+	one.Metrics.Exporters, one.Logs.Exporters, one.Traces.Exporters, one.Traces.Beta = nil, nil, nil, false
+	one.Traces.Detailed = false
+	one.Extensions.DeltaContiguous = 0
+	otlp := []config.Exporter{config.ExporterOTLP}
+	var o config.OTLP
+	switch sig {
+	case config.SignalMetrics:
+		one.Metrics.Exporters, o = otlp, cfg.Metrics.OTLP
+	case config.SignalLogs:
+		one.Logs.Exporters, o = otlp, cfg.Logs.OTLP
+	case config.SignalTraces:
+		one.Traces.Beta, one.Traces.Exporters, o = true, otlp, cfg.Traces.OTLP
+	}
+	var mu sync.Mutex
+	var errs []error
+	collect := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	p, err := exporter.Build(ctx, one, exporter.Settings{ErrorHandler: collect, HeadersFunc: dyn, RetryMaxElapsed: -1})
+	if err != nil {
+		return Result{Status: StatusFailed, Summary: "the exporter cannot be built", Error: err.Error(), Hint: "fix the variable the error names"}
+	}
+	defer func() { _ = p.Close(context.Background()) }()
+	res := resource.NewSchemaless(attribute.String("service.name", Scope))
+	var flushErr error
+	switch sig {
+	case config.SignalMetrics:
+		mp := sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(p.MetricReaders[0]))
+		c, _ := mp.Meter(Scope).Int64Counter(Scope)
+		c.Add(ctx, 1)
+		flushErr = mp.ForceFlush(ctx)
+		_ = mp.Shutdown(ctx)
+	case config.SignalLogs:
+		lp := sdklog.NewLoggerProvider(sdklog.WithResource(res), sdklog.WithProcessor(p.LogProcessors[0]))
+		var rec otellog.Record
+		rec.SetTimestamp(time.Now())
+		rec.SetBody(attribute.StringValue(Scope))
+		lp.Logger(Scope).Emit(ctx, rec)
+		flushErr = lp.ForceFlush(ctx)
+		_ = lp.Shutdown(ctx)
+	case config.SignalTraces:
+		tp := sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithSpanProcessor(p.SpanProcessors[0]))
+		_, span := tp.Tracer(Scope).Start(ctx, Scope)
+		span.End()
+		flushErr = tp.ForceFlush(ctx)
+		_ = tp.Shutdown(ctx)
+	}
+	elapsed := time.Since(start)
+	mu.Lock()
+	defer mu.Unlock()
+	if flushErr != nil {
+		errs = append(errs, flushErr)
+	}
+	if len(errs) == 0 {
+		return Result{Status: StatusOK, Summary: fmt.Sprintf("accepted a test %s export", what(sig)), Duration: elapsed}
+	}
+	var uniq []error
+	for _, e := range errs {
+		if !slices.ContainsFunc(uniq, func(u error) bool { return u.Error() == e.Error() }) {
+			uniq = append(uniq, e)
+		}
+	}
+	r := diagnose(o, errors.Join(uniq...))
+	r.Duration = elapsed
+	return r
+}
+
+func what(sig config.Signal) string {
+	switch sig {
+	case config.SignalMetrics:
+		return "metric"
+	case config.SignalLogs:
+		return "log record"
+	}
+	return "span"
+}
+
+// tryPrometheus checks that the exporter could bind its port.
+func tryPrometheus(p config.Prometheus) Result {
+	addr := net.JoinHostPort(p.Host, strconv.Itoa(p.Port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return Result{Status: StatusFailed, Summary: "port " + strconv.Itoa(p.Port) + " is already bound", Error: err.Error(),
+			Hint: "another process (or a running agent) serves there; set OTEL_EXPORTER_PROMETHEUS_PORT to a free port"}
+	}
+	_ = ln.Close()
+	return Result{Status: StatusOK, Summary: "port " + strconv.Itoa(p.Port) + " is free: /metrics can be served on " + addr}
+}
