@@ -158,7 +158,7 @@ func TestConformance(t *testing.T) {
 	t.Setenv("ANTHROPIC_API_KEY", "")
 	for _, c := range []struct {
 		scenario, mode string
-		plan       []step
+		plan           []step
 	}{
 		{"write_acceptedits", "acceptEdits", []step{{Text: "I'll create the file.", Tool: "Write", Input: map[string]any{"file_path": "hello.txt", "content": "hello\nworld\n!\n"}}}},
 		{"bash_allowed", "default", []step{{Tool: "Bash", Input: map[string]any{"command": "echo hello", "description": "Say hello"}}}},
