@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The defaults that are not plain variable defaults.
@@ -91,12 +92,30 @@ func (p *parser) problem(name, reason, allowed string) {
 	e := p.vals[name]
 	p.ps.add(Problem{
 		Variable: name,
-		Value:    Mask(name, strings.TrimSpace(e.value)),
+		Value:    shorten(Mask(name, strings.TrimSpace(e.value))),
 		Source:   e.source,
 		File:     e.file,
 		Reason:   reason,
 		Allowed:  allowed,
 	})
+}
+
+// maxProblemValue bounds the value a Problem quotes. Without it a 1 MB
+// comma list with many bad entries made one problem per entry, each quoting
+// the whole value: quadratic time and memory in Load.
+const maxProblemValue = 200
+
+// shorten cuts v to maxProblemValue bytes on a rune boundary, saying how
+// long it was.
+func shorten(v string) string {
+	if len(v) <= maxProblemValue {
+		return v
+	}
+	cut := maxProblemValue
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", v[:cut], len(v))
 }
 
 // flag is a plain switch: truthy means on, anything else off.
