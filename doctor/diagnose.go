@@ -47,7 +47,7 @@ func diagnose(o config.OTLP, err error) Result {
 	case grpc && has("frame too large", "server preface", "http2: failed reading the frame", "unexpected http status code", "malformed header", "missing content-type", "transport: received unexpected content-type", "illegal http/2"):
 		r.Summary = "gRPC spoken to an OTLP/HTTP port"
 		r.Hint = "set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf for this port" + portHint(port, "4318", "or use the receiver's gRPC port (usually 4317)")
-	case !grpc && has("malformed http response", "malformed http status", "http2: server sent goaway", `\x00\x00`):
+	case !grpc && has("malformed http response", "malformed http status", "http2: server sent goaway", `\x00\x00`, "readlooppeekfaillocked", "unsolicited response"):
 		r.Summary = "OTLP/HTTP spoken to a gRPC port"
 		r.Hint = "set OTEL_EXPORTER_OTLP_PROTOCOL=grpc for this port" + portHint(port, "4317", "or use the receiver's HTTP port (usually 4318)")
 	case has("connection refused"):
