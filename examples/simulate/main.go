@@ -1,0 +1,128 @@
+// Simulate generates sample Claude Code telemetry for dashboard authors:
+// many users, sessions and prompts with realistic mixes of models, token
+// counts (cache reads and writes included), costs priced by the pricing
+// package, tools and their durations, accept and reject decisions and their
+// sources, API errors and retries, lines changed, commits, pull requests,
+// active time, MCP tools, hooks, subagents, compaction, at-mentions,
+// skills and plugin loads. A default run sends every claude_code.* metric
+// and every event of the specification at least once, in a few seconds.
+//
+//	go run ./examples/simulate                       # the past hour, to the console
+//	go run ./examples/simulate -users 50 -backfill 24h
+//	go run ./examples/simulate -realtime -speed 60   # live, 60 simulated seconds a second
+//
+// Send it where your dashboards read, configured like Claude Code:
+//
+//	CLAUDE_CODE_ENABLE_TELEMETRY=1 OTEL_METRICS_EXPORTER=otlp OTEL_LOGS_EXPORTER=otlp \
+//	OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 \
+//	go run ./examples/simulate -users 20 -backfill 6h
+//
+// # One handle per user
+//
+// Each simulated user is its own telemetry.Start handle, with its own user.id
+// (derived from the seed), user.email, organization and account: separate
+// Claude Code processes on separate machines are what dashboards see in
+// reality, and each handle keeps its own event.sequence and its own metric
+// series. Users run one after the other (or concurrently with -realtime).
+//
+// # Seeds
+//
+// A run is reproducible: the same -seed and flags give the same users,
+// sessions, prompts, event names and attribute values. Only what ccotel
+// generates itself differs between runs: session.id, prompt.id, and the
+// timestamps, which are anchored at the current time.
+//
+// # Backfill and metrics
+//
+// -backfill D (1h by default) spreads the sessions over the past D and runs
+// as fast as the exporters accept: each user's handle has a simulated clock
+// (telemetry.WithClock), so events (log records) carry past timestamps, as do
+// their event.timestamp attributes. Metric points cannot be backdated: the
+// OpenTelemetry SDK stamps points with the time of export, so a backfill's
+// metrics all arrive at the current time. Their totals and breakdowns (cost
+// by model, tokens by type, decisions by source) are right, their time series
+// are not; a Prometheus scrape cannot take past samples at all. Use
+// -realtime for metric time series, and backfill for event-based panels.
+//
+// # Options for completeness
+//
+// With -all-events (the default) the first user turns on what some events
+// need: raw API bodies (OTEL_LOG_RAW_API_BODIES=1, api_request_body and
+// api_response_body), detailed beta tracing (the tool event) and the feedback
+// survey (CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL). The others keep the
+// environment's settings. Its first session also emits every rare event once.
+// Detailed beta tracing sends spans to BETA_TRACING_ENDPOINT, which the
+// simulator sets to OTEL_EXPORTER_OTLP_ENDPOINT, or to a loopback sink of its
+// own that drops them when none is set.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/telemetry"
+)
+
+func main() {
+	var p params
+	flag.Int64Var(&p.Seed, "seed", 1, "random seed: the same seed and flags give the same data")
+	flag.IntVar(&p.Users, "users", 5, "number of simulated users, each its own telemetry handle")
+	flag.IntVar(&p.Sessions, "sessions", 2, "sessions per user (on average)")
+	flag.IntVar(&p.Prompts, "prompts", 4, "prompts per session (on average)")
+	flag.DurationVar(&p.Backfill, "backfill", time.Hour, "spread sessions over this past period, as fast as possible")
+	flag.BoolVar(&p.Realtime, "realtime", false, "run in real time (scaled by -speed) instead of backfilling")
+	flag.Float64Var(&p.Speed, "speed", 60, "with -realtime: simulated seconds per real second")
+	flag.BoolVar(&p.AllEvents, "all-events", true, "let the first user turn on raw API bodies, detailed tracing and the survey, and emit every rare event once")
+	progress := flag.Bool("progress", false, "show a progress bar on stderr even when it is not a terminal")
+	quiet := flag.Bool("quiet", false, "no summary")
+	flag.Parse()
+
+	if fi, err := os.Stderr.Stat(); *progress || (err == nil && fi.Mode()&os.ModeCharDevice != 0) {
+		p.Progress = os.Stderr
+	}
+	summary := io.Writer(os.Stderr)
+	if *quiet {
+		summary = io.Discard
+	}
+	sum, err := run(context.Background(), p, startUser)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "simulate:", err)
+		os.Exit(1)
+	}
+	sum.print(summary)
+}
+
+// params are the flags.
+type params struct {
+	Seed                     int64
+	Users, Sessions, Prompts int
+	Backfill                 time.Duration
+	Realtime                 bool
+	Speed                    float64
+	AllEvents                bool
+	Progress                 io.Writer
+	// tracesSink is BETA_TRACING_ENDPOINT for the first user.
+	tracesSink string
+}
+
+// startFunc starts one user's handle; tests replace it.
+type startFunc func(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error)
+
+// startUser starts a handle configured by the environment, or printing to
+// the console when no telemetry variable is set, as the quickstart does.
+func startUser(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
+	base := []telemetry.Option{telemetry.WithServiceVersion("2.1.330")}
+	if _, set := os.LookupEnv("CLAUDE_CODE_ENABLE_TELEMETRY"); !set {
+		base = append(base, telemetry.WithLoadOptions(
+			config.WithVariable("CLAUDE_CODE_ENABLE_TELEMETRY", "1"),
+			config.WithVariable("OTEL_METRICS_EXPORTER", "console"),
+			config.WithVariable("OTEL_LOGS_EXPORTER", "console"),
+		))
+	}
+	return telemetry.Start(ctx, append(base, opts...)...)
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/ccotel/ccotel/internal/eventspec"
+	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/telemetry"
+	"github.com/ccotel/ccotel/telemetry/telemetrytest"
+)
+
+// simulateIntoKits runs the simulation with one test kit per user, and
+// returns the kits in user order.
+func simulateIntoKits(t *testing.T, p params) ([]*telemetrytest.Kit, *summary) {
+	t.Helper()
+	var kits []*telemetrytest.Kit
+	start := func(_ context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
+		kit := telemetrytest.New(t, telemetrytest.WithTelemetryOptions(opts...))
+		kits = append(kits, kit)
+		return kit.Telemetry, nil
+	}
+	sum, err := run(context.Background(), p, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kits, sum
+}
+
+var defaults = params{Seed: 42, Users: 5, Sessions: 2, Prompts: 4, Backfill: time.Hour, AllEvents: true}
+
+func TestEverythingEmittedWithTheRightTypes(t *testing.T) {
+	kits, sum := simulateIntoKits(t, defaults)
+	if len(kits) != defaults.Users {
+		t.Fatalf("%d handles for %d users", len(kits), defaults.Users)
+	}
+	seen := map[string]int{}
+	users := map[string]bool{}
+	for _, kit := range kits {
+		for _, err := range kit.Errors() {
+			t.Errorf("ccotel reported: %v", err)
+		}
+		for _, e := range kit.Events() {
+			seen[e.Name]++
+			users[e.Attr("user.id").Str()] = true
+			spec, ok := eventspec.Find(e.Name)
+			if !ok {
+				t.Errorf("event %s is not in the table", e.Name)
+				continue
+			}
+			for _, a := range spec.Attrs {
+				if a.Key == "" || a.Key == "*" {
+					continue
+				}
+				v := e.Attr(a.Key)
+				if v.Present() && !wireMatches(a.Wire, v.Type()) {
+					t.Errorf("%s.%s is %v, the table says %v", e.Name, a.Key, v.Type(), a.Wire)
+				}
+			}
+		}
+	}
+	for _, ev := range eventspec.Events {
+		if seen[ev.Name] == 0 {
+			t.Errorf("event %s never emitted", ev.Name)
+		}
+	}
+	if len(users) != defaults.Users {
+		t.Errorf("%d distinct user.id values for %d users", len(users), defaults.Users)
+	}
+
+	for _, d := range metrics.Definitions() {
+		var total float64
+		for _, kit := range kits {
+			m := kit.Metric(d.Name)
+			if !m.Found {
+				continue
+			}
+			if !m.Float || !m.Monotonic || m.Unit != d.Unit || m.Description != d.Description {
+				t.Errorf("%s: float %v monotonic %v unit %q description %q", d.Name, m.Float, m.Monotonic, m.Unit, m.Description)
+			}
+			total += m.Sum()
+		}
+		if total <= 0 {
+			t.Errorf("metric %s never recorded", d.Name)
+		}
+		if got := sum.metrics[d.Name]; math.Abs(got-total) > 1e-9*math.Max(1, total) {
+			t.Errorf("summary says %s = %v, the kits %v", d.Name, got, total)
+		}
+	}
+	for name, n := range seen {
+		if sum.events[name] != n {
+			t.Errorf("summary says %d %s events, the kits saw %d", sum.events[name], name, n)
+		}
+	}
+	// The mix is realistic, not just present.
+	var models []string
+	for _, kit := range kits {
+		for _, p := range kit.Points("claude_code.cost.usage") {
+			if m := p.Attr("model"); !slices.Contains(models, m) {
+				models = append(models, m)
+			}
+		}
+	}
+	if len(models) < 3 {
+		t.Errorf("models = %v", models)
+	}
+	var rejected, accepted float64
+	for _, kit := range kits {
+		rejected += kit.Metric("claude_code.code_edit_tool.decision").Sum(attribute.String("decision", "reject"))
+		accepted += kit.Metric("claude_code.code_edit_tool.decision").Sum(attribute.String("decision", "accept"))
+	}
+	if accepted <= rejected {
+		t.Errorf("edit decisions: %v accepted, %v rejected", accepted, rejected)
+	}
+}
+
+func wireMatches(w eventspec.Wire, got attribute.Type) bool {
+	switch w {
+	case eventspec.String:
+		return got == attribute.STRING
+	case eventspec.Int:
+		return got == attribute.INT64
+	case eventspec.Double:
+		return got == attribute.FLOAT64
+	case eventspec.Bool:
+		return got == attribute.BOOL
+	case eventspec.StringArray:
+		return got == attribute.STRINGSLICE
+	}
+	return false
+}
+
+// fingerprint is every event's name and attributes, without what differs
+// between runs by design: ids ccotel generates and timestamps.
+func fingerprint(kits []*telemetrytest.Kit) []string {
+	var out []string
+	for _, kit := range kits {
+		for _, e := range kit.Events() {
+			var b strings.Builder
+			b.WriteString(e.Name)
+			for _, kv := range e.Attrs {
+				switch kv.Key {
+				case "session.id", "prompt.id", "event.timestamp":
+					continue
+				}
+				fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.Emit())
+			}
+			out = append(out, b.String())
+		}
+	}
+	return out
+}
+
+func TestSameSeedSameData(t *testing.T) {
+	p := defaults
+	p.Users = 3
+	a, _ := simulateIntoKits(t, p)
+	b, _ := simulateIntoKits(t, p)
+	fa, fb := fingerprint(a), fingerprint(b)
+	if len(fa) == 0 {
+		t.Fatal("nothing emitted")
+	}
+	for i := range max(len(fa), len(fb)) {
+		if i >= len(fa) || i >= len(fb) || fa[i] != fb[i] {
+			t.Fatalf("runs differ at event %d of %d/%d:\n%s\n%s", i, len(fa), len(fb), at(fa, i), at(fb, i))
+		}
+	}
+	p.Seed++
+	c, _ := simulateIntoKits(t, p)
+	if slices.Equal(fa, fingerprint(c)) {
+		t.Error("another seed gave the same data")
+	}
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return "(none)"
+}
+
+// Backfilled events lie in the past period, in order per user.
+func TestBackfillTimestamps(t *testing.T) {
+	p := defaults
+	p.Users, p.Backfill = 2, 24*time.Hour
+	before := time.Now()
+	kits, _ := simulateIntoKits(t, p)
+	for i, kit := range kits {
+		var last time.Time
+		for _, e := range kit.Events() {
+			if e.Time.Before(before.Add(-p.Backfill)) || e.Time.After(time.Now()) {
+				t.Fatalf("user %d: %s at %v, outside the past %v", i, e.Name, e.Time, p.Backfill)
+			}
+			if e.Time.Before(last) {
+				t.Fatalf("user %d: %s at %v before the previous event at %v", i, e.Name, e.Time, last)
+			}
+			last = e.Time
+		}
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, p := range []params{{Users: 0, Sessions: 1, Prompts: 1}, {Users: 1, Sessions: 1, Prompts: 1, Realtime: true}} {
+		if _, err := run(context.Background(), p, startUser); err == nil {
+			t.Errorf("run(%+v) accepted", p)
+		}
+	}
+}
