@@ -1,0 +1,5 @@
+// Package bench measures ccotel against a hand-written OpenTelemetry SDK
+// equivalent in one process; see docs/PERFORMANCE.md. It has benchmarks only:
+//
+//	go test -run='^$' -bench=. -benchmem ./bench/
+package bench
