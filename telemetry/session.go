@@ -65,7 +65,7 @@ func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (co
 		return ctx, s
 	}
 	s.core = t.state.NewSession(o.id)
-	ctx = core.ContextWithSession(ctx, s.core)
+	ctx = s.withSession(ctx)
 	t.startOnce.Do(func() {
 		t.state.SetDefaultSession(s.core)
 		t.events.ManagedSettingsResolved(ctx, managedSettings(t.cfg))
@@ -107,7 +107,7 @@ func (s *Session) Context(ctx context.Context) context.Context {
 	if s.core == nil {
 		return ctx
 	}
-	return core.ContextWithSession(ctx, s.core)
+	return s.withSession(ctx)
 }
 
 func (s *Session) enabled() bool { return s != nil && s.core != nil && s.t.Enabled() }
@@ -165,12 +165,19 @@ type APIResponse struct {
 	CostUSD *float64
 	// Start is when the request was sent; by default, Duration before now.
 	Start time.Time
-	// Duration is the whole request; TTFT the time to the first token when
-	// the response was streamed (0: not streamed, ttft_ms absent), and
+	// Duration is the request (api_request's duration_ms: the last attempt
+	// when it was retried); TTFT the time to the first token when the
+	// response was streamed (0: not streamed, ttft_ms absent), and
 	// FirstContent the time to the first content block (TTFT by default).
 	Duration, TTFT, FirstContent time.Duration
+	// TotalDuration is all attempts' (the llm_request span's); by default,
+	// Duration.
+	TotalDuration time.Duration
 	// Attempts is the number of HTTP attempts, retries included (1 by default).
 	Attempts int
+	// AttemptTimes are the start times of the HTTP attempts, for the span's
+	// gen_ai.request.attempt events; by default they are all at Start.
+	AttemptTimes []time.Time
 	// StopReason is the response's stop_reason (end_turn, tool_use, ...).
 	StopReason string
 	RequestID  string
@@ -238,13 +245,17 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	if r.TTFT > 0 {
 		ev.TTFTMs = new(r.TTFT.Milliseconds())
 	}
+	total := r.TotalDuration
+	if total == 0 {
+		total = r.Duration
+	}
 	s.t.spans.RecordLLMRequest(ctx, spans.LLMRequest{
-		Model: r.Model, Speed: speed, QuerySource: q.Event, AgentID: r.AgentID, Start: s.start(r.Start, r.Duration),
+		Model: r.Model, Speed: speed, QuerySource: q.Event, AgentID: r.AgentID, Start: s.start(r.Start, total),
 	}, spans.LLMResult{
 		InputTokens: r.Usage.InputTokens, OutputTokens: r.Usage.OutputTokens,
 		CacheReadTokens: r.Usage.CacheReadTokens, CacheCreationTokens: r.Usage.CacheCreationTokens,
-		Attempt: r.Attempts, RequestID: r.RequestID, TTFT: r.TTFT, FirstContent: r.FirstContent,
-		StopReason: r.StopReason, Duration: r.Duration,
+		Attempt: r.Attempts, AttemptTimes: r.AttemptTimes, RequestID: r.RequestID, TTFT: r.TTFT,
+		FirstContent: r.FirstContent, StopReason: r.StopReason, Duration: total,
 	})
 	s.t.events.APIRequest(ctx, ev)
 	if r.Text != "" {
@@ -284,7 +295,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	s.totals.OutputTokens += r.Usage.OutputTokens
 	s.totals.CacheReadTokens += r.Usage.CacheReadTokens
 	s.totals.CacheCreationTokens += r.Usage.CacheCreationTokens
-	s.totals.APIDuration += r.Duration
+	s.totals.APIDuration += total
 	s.mu.Unlock()
 }
 
@@ -300,6 +311,9 @@ type APIFailure struct {
 	Duration, TotalDuration time.Duration
 	// Attempts is the number of attempts made, 1 when not retried.
 	Attempts int
+	// AttemptTimes are the start times of the attempts, for the span's
+	// gen_ai.request.attempt events; by default they are all at Start.
+	AttemptTimes []time.Time
 	// RetriesExhausted is true when the request failed because its retries
 	// ran out; an api_retries_exhausted event then follows the api_error.
 	RetriesExhausted bool
@@ -332,7 +346,8 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 	s.t.spans.RecordLLMRequest(ctx, spans.LLMRequest{
 		Model: f.Model, Speed: speed, QuerySource: q.Event, AgentID: f.AgentID, Start: s.start(f.Start, total),
 	}, spans.LLMResult{
-		Error: f.Error, StatusCode: f.StatusCode, Attempt: int(attempts), RequestID: f.RequestID, Duration: total,
+		Error: f.Error, StatusCode: f.StatusCode, Attempt: int(attempts), AttemptTimes: f.AttemptTimes,
+		RequestID: f.RequestID, Duration: total,
 	})
 	s.t.events.APIError(ctx, events.APIError{
 		Model:        f.Model,

@@ -1,0 +1,28 @@
+package telemetry
+
+import (
+	"context"
+
+	"github.com/ccotel/ccotel/internal/core"
+)
+
+type sessionKey struct{}
+
+// SessionFromContext returns the Session that ctx carries: the context
+// returned by StartSession, Session.Context or anything derived from them
+// (a prompt's context, a tool's). It returns nil when ctx carries none, as
+// with a disabled Telemetry. Integrations that only see a request's context,
+// such as an HTTP middleware, use it to find where to record.
+func SessionFromContext(ctx context.Context) *Session {
+	s, _ := ctx.Value(sessionKey{}).(*Session)
+	return s
+}
+
+// withSession returns ctx carrying s and its core session; ctx itself when
+// it already does, so the helpers' own calls allocate nothing.
+func (s *Session) withSession(ctx context.Context) context.Context {
+	if SessionFromContext(ctx) == s && s.t.state.Session(ctx) == s.core {
+		return ctx
+	}
+	return context.WithValue(core.ContextWithSession(ctx, s.core), sessionKey{}, s)
+}
