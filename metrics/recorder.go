@@ -319,7 +319,7 @@ func (r *Recorder) build(ss *core.Session, m Metric, fs []field) *entry {
 		}
 		kv = out
 	}
-	set := attribute.NewSet(kv...)
+	set := attribute.NewSet(core.ValidUTF8(kv)...)
 	return &entry{opts: []metric.AddOption{metric.WithAttributeSet(set)}}
 }
 

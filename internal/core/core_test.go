@@ -178,3 +178,22 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+func TestValidUTF8(t *testing.T) {
+	kv := []attribute.KeyValue{
+		attribute.String("model", "claude\xff"),
+		attribute.StringSlice("paths", []string{"ok", "bad\xc3"}),
+		attribute.Int("n", 1),
+		attribute.String("k\xfe", "v"),
+	}
+	ValidUTF8(kv)
+	if kv[0].Value.AsString() != "claude\uFFFD" || kv[1].Value.AsStringSlice()[1] != "bad\uFFFD" || kv[3].Key != "k\uFFFD" {
+		t.Errorf("not repaired: %v", kv)
+	}
+	st := NewState(config.Config{Identity: config.Identity{UserEmail: "a\xffb"}}, Static{UserID: "u"})
+	for _, a := range st.NewSession("s").Attributes {
+		if a.Key == "user.email" && a.Value.AsString() != "a\uFFFDb" {
+			t.Errorf("standard attributes must be valid UTF-8: %q", a.Value.AsString())
+		}
+	}
+}

@@ -112,7 +112,7 @@ func (s *State) standard(sessionID string, withRepo, withSession bool) []attribu
 	if st.TerminalType != "" {
 		kv = append(kv, attribute.String("terminal.type", st.TerminalType))
 	}
-	return kv
+	return ValidUTF8(kv)
 }
 
 type sessionKey struct{}

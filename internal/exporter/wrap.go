@@ -50,7 +50,7 @@ type spanExporter struct {
 }
 
 func (e *spanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	if err := e.SpanExporter.ExportSpans(ctx, spans); err != nil {
+	if err := e.SpanExporter.ExportSpans(ctx, validUTF8Spans(spans)); err != nil {
 		e.report(fmt.Errorf("ccotel: %s: export failed: %w", e.where, err))
 	}
 	return nil
