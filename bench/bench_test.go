@@ -142,6 +142,15 @@ func BenchmarkTelemetryOff(b *testing.B) {
 	b.Run("event", func(b *testing.B) {
 		compare(b, func() { c.Add(ctx, 1) }, func() { tel.Events().APIRequest(ctx, events.APIRequest{Model: "m"}) })
 	})
+	// A host on a hot path checks Enabled before building the event struct,
+	// whose construction and copy is what the unguarded call pays.
+	b.Run("event-guarded", func(b *testing.B) {
+		compare(b, func() { c.Add(ctx, 1) }, func() {
+			if tel.Enabled() {
+				tel.Events().APIRequest(ctx, events.APIRequest{Model: "m"})
+			}
+		})
+	})
 }
 
 // BenchmarkEndToEnd emits api_request events to a loopback otlptest
