@@ -507,10 +507,14 @@ type Prompt struct {
 
 // StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
 // context carrying the prompt. Call End when the agent has answered.
-func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt) (context.Context, *Prompt) {
+func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (context.Context, *Prompt) {
 	pr := &Prompt{s: s}
 	if !s.enabled() {
 		return ctx, pr
+	}
+	var o promptOptions
+	for _, opt := range opts {
+		opt.applyPrompt(&o)
 	}
 	ctx = s.Context(ctx)
 	pr.core = &core.Prompt{ID: core.NewUUID(), Sequence: s.core.NextInteraction()}
@@ -522,6 +526,9 @@ func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt) (context
 		// Claude Code puts an inbound TRACEPARENT's ids on its events even
 		// when it records no span.
 		ctx = trace.ContextWithRemoteSpanContext(ctx, s.t.inbound)
+	}
+	for _, m := range o.mentions {
+		s.t.events.AtMention(ctx, m)
 	}
 	s.t.events.UserPrompt(ctx, p)
 	s.mu.Lock()
@@ -548,4 +555,20 @@ func (p *Prompt) End(ctx context.Context) {
 		p.span.End()
 		p.s.ActiveTime(ctx, p.s.t.state.Now().Sub(p.start), metrics.ActiveCLI)
 	})
+}
+
+// PromptOption configures StartPrompt.
+type PromptOption interface{ applyPrompt(*promptOptions) }
+
+type promptOptions struct{ mentions []events.AtMention }
+
+type promptOptionFunc func(*promptOptions)
+
+func (f promptOptionFunc) applyPrompt(o *promptOptions) { f(o) }
+
+// WithAtMentions records the @-mentions the prompt resolved: one at_mention
+// event each, inside the prompt (so with its prompt.id and trace) and before
+// its user_prompt, as Claude Code emits them. By default, there are none.
+func WithAtMentions(mentions ...events.AtMention) PromptOption {
+	return promptOptionFunc(func(o *promptOptions) { o.mentions = append(o.mentions, mentions...) })
 }
