@@ -94,12 +94,14 @@ var prompts = []string{
 func (ss *simSession) prompt(i int) {
 	u := ss.u
 	text := prompts[u.rng.IntN(len(prompts))]
+	var mentions []telemetry.PromptOption
 	if strings.Contains(text, "@") || (ss.all && i == 0) {
-		u.ev.AtMention(ss.ctx, events.AtMention{MentionType: u.pick(map[string]float64{"file": 0.8, "directory": 0.15, "agent": 0.05}), Success: true})
+		mentions = append(mentions, telemetry.WithAtMentions(events.AtMention{
+			MentionType: u.pick(map[string]float64{"file": 0.8, "directory": 0.15, "agent": 0.05}), Success: true}))
 	}
 	typing := u.ms(20_000, 0.7)
 	u.clk.advance(u.ctx, typing)
-	ctx, p := ss.s.StartPrompt(ss.ctx, events.UserPrompt{Prompt: text, MessageUUID: uuidFrom(u.rng)})
+	ctx, p := ss.s.StartPrompt(ss.ctx, events.UserPrompt{Prompt: text, MessageUUID: uuidFrom(u.rng)}, mentions...)
 	ss.s.ActiveTime(ctx, typing, metrics.ActiveUser)
 	if ss.all && i == 0 || u.chance(0.05) {
 		from := ss.mode
