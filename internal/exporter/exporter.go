@@ -193,9 +193,8 @@ func (b *builder) build(ctx context.Context) error {
 		}
 		if exp != nil {
 			exp = &metricExporter{Exporter: exp, report: b.report, where: where(config.SignalMetrics, e, m.OTLP)}
-			b.p.MetricReaders = append(b.p.MetricReaders, sdkmetric.NewPeriodicReader(exp,
-				sdkmetric.WithInterval(orDefault(m.Interval, 60*time.Second)),
-				sdkmetric.WithTimeout(exportTimeout)))
+			b.p.MetricReaders = append(b.p.MetricReaders,
+				newPeriodicReader(exp, orDefault(m.Interval, 60*time.Second), exportTimeout, b.report))
 		}
 	}
 
