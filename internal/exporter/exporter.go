@@ -215,12 +215,13 @@ func (b *builder) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		exp = &logExporter{Exporter: exp, report: b.report, where: where(config.SignalLogs, e, l.OTLP)}
-		b.p.LogProcessors = append(b.p.LogProcessors, sdklog.NewBatchProcessor(exp,
+		drops := &dropCounter{what: "events", where: where(config.SignalLogs, e, l.OTLP), queueCap: maxQueueSize, report: b.report}
+		exp = &countedLogExporter{Exporter: &logExporter{Exporter: exp, report: b.report, where: drops.where}, drops: drops}
+		b.p.LogProcessors = append(b.p.LogProcessors, &countingLogProcessor{drops: drops, Processor: sdklog.NewBatchProcessor(exp,
 			sdklog.WithExportInterval(orDefault(l.Interval, 5*time.Second)),
 			sdklog.WithExportTimeout(exportTimeout),
 			sdklog.WithMaxQueueSize(maxQueueSize),
-			sdklog.WithExportMaxBatchSize(maxBatchSize)))
+			sdklog.WithExportMaxBatchSize(maxBatchSize))})
 	}
 
 	if err := b.detailed(ctx); err != nil {
@@ -246,12 +247,13 @@ func (b *builder) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		exp = &spanExporter{SpanExporter: exp, report: b.report, where: where(config.SignalTraces, e, t.OTLP)}
-		b.p.SpanProcessors = append(b.p.SpanProcessors, sdktrace.NewBatchSpanProcessor(exp,
+		drops := &dropCounter{what: "spans", where: where(config.SignalTraces, e, t.OTLP), queueCap: maxQueueSize, report: b.report}
+		exp = &countedSpanExporter{SpanExporter: &spanExporter{SpanExporter: exp, report: b.report, where: drops.where}, drops: drops}
+		b.p.SpanProcessors = append(b.p.SpanProcessors, &countingSpanProcessor{drops: drops, SpanProcessor: sdktrace.NewBatchSpanProcessor(exp,
 			sdktrace.WithBatchTimeout(orDefault(t.Interval, 5*time.Second)),
 			sdktrace.WithExportTimeout(exportTimeout),
 			sdktrace.WithMaxQueueSize(maxQueueSize),
-			sdktrace.WithMaxExportBatchSize(maxBatchSize)))
+			sdktrace.WithMaxExportBatchSize(maxBatchSize))})
 	}
 	return nil
 }
