@@ -1,8 +1,3 @@
-// Package e2e holds the end-to-end suite's seeded emission: a known workload (3 users × 2 sessions with known
-// costs per model, tokens per type, lines added and removed, active time, commits and pull requests) and the totals
-// that any correct pipeline must report for it. The tests in this directory (package e2e_test) run it against the
-// real OpenTelemetry Collector and Prometheus; other work (for example a "keep delta series contiguous" exporter
-// option) can run the same emission and compare with the same numbers.
 package e2e
 
 import (

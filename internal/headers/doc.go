@@ -7,4 +7,7 @@
 // the first batch is not sent without credentials. A failing or hanging
 // helper is reported and the previous headers stay in use. Errors never
 // contain the helper's output, since that output is credentials.
+//
+// It reads no environment variables itself: the command and its debounce come from config
+// (otelHeadersHelper, CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS, default 1740000 ms).
 package headers

@@ -11,4 +11,6 @@
 // The HTTP handler is as strict as the Collector where it matters: OTLP/JSON
 // must carry hex trace and span ids (base64 ids are rejected with 400) and
 // unknown content types are refused.
+//
+// It reads no environment variables.
 package otlptest

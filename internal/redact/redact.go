@@ -1,11 +1,3 @@
-// Package redact holds Claude Code's content rules in one place: which flag
-// reveals which attribute, the literal and placeholder values used when a flag
-// is off, and the truncation of content at the content limit. The events
-// package applies them per attribute from its table; the span code applies the
-// same rules to span attributes.
-//
-// Order of application for one attribute: the gate (Rule.Apply), then shaping
-// (Truncate, ToolInput), then the host's redactor, then the exporters.
 package redact
 
 import (
