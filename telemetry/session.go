@@ -112,6 +112,15 @@ func (s *Session) Context(ctx context.Context) context.Context {
 
 func (s *Session) enabled() bool { return s != nil && s.core != nil && s.t.Enabled() }
 
+// speedOrNormal is the speed attribute: Claude Code sends "normal" unless the
+// request asked for fast mode.
+func speedOrNormal(speed string) string {
+	if speed == "" {
+		return string(metrics.SpeedNormal)
+	}
+	return speed
+}
+
 // start is when something that took d and ended now began, unless given.
 func (s *Session) start(given time.Time, d time.Duration) time.Time {
 	if !given.IsZero() {
@@ -212,10 +221,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	ctx = s.Context(ctx)
 	q := s.query(r.Query)
 	cost := s.t.cost(r.Model, r.Usage, r.CostUSD)
-	speed := r.Speed
-	if speed == "" {
-		speed = string(metrics.SpeedNormal)
-	}
+	speed := speedOrNormal(r.Speed)
 	ev := events.APIRequest{
 		Model:                 r.Model,
 		InputTokens:           r.Usage.InputTokens,
@@ -334,10 +340,7 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 	}
 	ctx = s.Context(ctx)
 	q := s.query(f.Query)
-	speed := f.Speed
-	if speed == "" {
-		speed = string(metrics.SpeedNormal)
-	}
+	speed := speedOrNormal(f.Speed)
 	attempts := int64(max(f.Attempts, 1))
 	total := f.TotalDuration
 	if total == 0 {
