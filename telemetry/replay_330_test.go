@@ -49,7 +49,7 @@ var replays330 = []replayScenario{
 	{name: "v_no_session_id", run: replayWrite},
 	{name: "v_resource_attrs", run: replayWrite, allow: resourceOrder("team.id", `"department"`)},
 	{name: "prometheus_write", run: func(r *replayer) { replayWriteSweep(r) }},
-	{name: "prometheus_plus_otlp_write", run: func(r *replayer) { replayWriteSweep(r, noUnitLines) }},
+	{name: "prometheus_plus_otlp_write", run: func(r *replayer) { replayWriteSweep(r) }},
 }
 
 func TestReplay330(t *testing.T) { runReplays(t, "2.1.330", replays330, nil) }

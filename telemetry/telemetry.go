@@ -111,6 +111,9 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 			ErrorHandler: handle,
 			Stdout:       o.stdout,
 			HeadersFunc:  o.headersFunc,
+			// Claude Code prints "# UNIT" lines for these families when
+			// prometheus is not its only metrics exporter.
+			PrometheusUnits: prometheusUnits(),
 		})
 		if err != nil {
 			return nil, err
@@ -264,6 +267,16 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 		t.shutdownErr = errors.Join(errs...)
 	})
 	return t.shutdownErr
+}
+
+func prometheusUnits() map[string]string {
+	units := map[string]string{}
+	for _, d := range metrics.Definitions() {
+		if d.Unit != "" {
+			units[d.PrometheusNativeName] = d.Unit
+		}
+	}
+	return units
 }
 
 // cost is the given cost, or the priced one. An unknown model costs 0 and is

@@ -48,6 +48,10 @@ type Settings struct {
 	// export; 0 keeps the SDK default (1 minute), a negative value disables
 	// retries.
 	RetryMaxElapsed time.Duration
+	// PrometheusUnits maps Prometheus family names to units. When prometheus
+	// is not the only metrics exporter, /metrics carries a "# UNIT" line
+	// for each, as Claude Code's does; when it is the only one, none.
+	PrometheusUnits map[string]string
 }
 
 // Pipelines are the SDK components built from a Config. The readers and

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -372,7 +373,8 @@ func TestPrometheus(t *testing.T) {
 				Prometheus: config.Prometheus{Host: "127.0.0.1", Port: 0},
 			}}
 			before := runtime.NumGoroutine()
-			p, err := Build(context.Background(), cfg, Settings{Stdout: io.Discard})
+			units := map[string]string{"claude_code_cost_usage_total": "USD", "claude_code_active_time_total": "s", "claude_code_token_usage_total": "tokens"}
+			p, err := Build(context.Background(), cfg, Settings{Stdout: io.Discard, PrometheusUnits: units})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -402,8 +404,18 @@ func TestPrometheus(t *testing.T) {
 			if !strings.Contains(text, "claude_code_cost_usage_total{") || !strings.Contains(text, "} 2.5") {
 				t.Errorf("cost is not cumulative 2.5:\n%s", text)
 			}
-			if strings.Contains(text, "USD") || strings.Contains(text, "_seconds") || strings.Contains(text, "# UNIT") {
-				t.Errorf("unit in names or # UNIT lines:\n%s", text)
+			if strings.Contains(text, "_USD") || strings.Contains(text, "_seconds") || strings.Contains(text, "_tokens") {
+				t.Errorf("unit in names:\n%s", text)
+			}
+			// Claude Code: # UNIT lines only when prometheus is not the only
+			// metrics exporter, between HELP and TYPE.
+			withUnits := len(exps) > 1
+			unitLine := regexp.MustCompile(`# HELP claude_code_cost_usage_total [^\n]*\n# UNIT claude_code_cost_usage_total USD\n# TYPE claude_code_cost_usage_total counter\n`)
+			if got := unitLine.MatchString(text); got != withUnits {
+				t.Errorf("# UNIT line for cost present=%v, want %v:\n%s", got, withUnits, text)
+			}
+			if n := strings.Count(text, "# UNIT "); withUnits && n != 3 || !withUnits && n != 0 {
+				t.Errorf("%d # UNIT lines (want 3 with another exporter, 0 alone):\n%s", n, text)
 			}
 			if err := mp.Shutdown(ctx); err != nil {
 				t.Fatal(err)

@@ -22,10 +22,8 @@ import (
 // Names follow Claude Code's native exporter: dots become underscores,
 // counters get _total (a name already ending in _total is not doubled), and
 // no unit suffix is ever added. Claude Code (2.1.330) also prints "# UNIT"
-// lines when another metrics exporter is configured next to prometheus;
-// the Go exporter cannot emit unit metadata in the text format without the
-// unit suffix in the name (and the text format has no "# UNIT" at all), so
-// ccotel keeps Claude Code's names and never prints "# UNIT".
+// lines when another metrics exporter is configured next to prometheus; the
+// Go exporter cannot, so unitHandler adds them from Settings.PrometheusUnits.
 func (b *builder) prometheus() (sdkmetric.Reader, error) {
 	reg := prometheus.NewRegistry()
 	exp, err := otelprom.New(
@@ -43,11 +41,15 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 		_ = exp.Shutdown(context.Background())
 		return nil, fmt.Errorf("OTEL_EXPORTER_PROMETHEUS_PORT: cannot serve /metrics on %s: %w", addr, err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{
+	var handler http.Handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		ErrorLog:      promLogger{b.report},
 		ErrorHandling: promhttp.ContinueOnError,
-	}))
+	})
+	if len(b.cfg.Metrics.Exporters) > 1 && len(b.s.PrometheusUnits) > 0 {
+		handler = unitHandler{gatherer: reg, units: b.s.PrometheusUnits, report: b.report}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", handler)
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,52 @@
+package exporter
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+)
+
+// unitHandler serves the text exposition with a "# UNIT" line between a
+// family's HELP and TYPE lines, as Claude Code's exporter (OpenTelemetry
+// JS) does when prometheus is not its only metrics exporter. Prometheus's
+// text parser reads such lines as comments; Claude Code drops them when
+// prometheus is the only exporter because some other scrapers did not.
+type unitHandler struct {
+	gatherer prometheus.Gatherer
+	units    map[string]string // family name -> unit
+	report   func(error)
+}
+
+func (h unitHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	mfs, err := h.gatherer.Gather()
+	if err != nil {
+		h.report(fmt.Errorf("ccotel: prometheus scrape: %w", err)) // serve what was gathered, as promhttp.ContinueOnError does
+	}
+	var text bytes.Buffer
+	for _, mf := range mfs {
+		if _, err := expfmt.MetricFamilyToText(&text, mf); err != nil {
+			h.report(fmt.Errorf("ccotel: prometheus scrape: %s: %w", mf.GetName(), err))
+		}
+	}
+	var out bytes.Buffer
+	sc := bufio.NewScanner(&text)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		out.WriteString(line)
+		out.WriteByte('\n')
+		if name, ok := strings.CutPrefix(line, "# HELP "); ok {
+			name, _, _ = strings.Cut(name, " ")
+			if u := h.units[name]; u != "" {
+				fmt.Fprintf(&out, "# UNIT %s %s\n", name, u)
+			}
+		}
+	}
+	w.Header().Set("Content-Type", string(expfmt.NewFormat(expfmt.TypeTextPlain)))
+	_, _ = w.Write(out.Bytes())
+}
