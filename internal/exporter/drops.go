@@ -28,13 +28,34 @@ type dropCounter struct {
 	reported int64
 }
 
-// check reports the drops found since the last report. exact is true when
-// the queue is known to be empty.
-func (d *dropCounter) check(exact bool) {
-	lost := d.in.Load() - d.out.Load()
-	if !exact {
-		lost -= d.queueCap
+// check reports the drops certain so far: up to a queue's worth of what
+// went in may still be waiting to be exported.
+func (d *dropCounter) check() {
+	in := d.in.Load()
+	d.reportLost(in - d.queueCap - d.out.Load())
+}
+
+// flushed reports the drops among the in records counted before a flush
+// (or shutdown) that has now returned without error: each of them was
+// exported or dropped. Records emitted during the flush may still be
+// queued, so they are left to a later check; without concurrent emits the
+// count is exact.
+func (d *dropCounter) flushed(in int64) {
+	d.reportLost(in - d.out.Load())
+}
+
+// done checks after a flush or shutdown that started when in records had
+// gone in and returned err.
+func (d *dropCounter) done(in int64, err error) {
+	if err == nil {
+		d.flushed(in)
+	} else {
+		d.check()
 	}
+}
+
+// reportLost reports the drops found since the last report.
+func (d *dropCounter) reportLost(lost int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if lost <= d.reported {
@@ -52,20 +73,25 @@ type countingLogProcessor struct {
 	drops *dropCounter
 }
 
+// OnEmit counts a record once it is queued, so that a count taken before a
+// flush covers only records the flush will find.
 func (p *countingLogProcessor) OnEmit(ctx context.Context, r *sdklog.Record) error {
+	err := p.Processor.OnEmit(ctx, r)
 	p.drops.in.Add(1)
-	return p.Processor.OnEmit(ctx, r)
+	return err
 }
 
 func (p *countingLogProcessor) ForceFlush(ctx context.Context) error {
+	in := p.drops.in.Load()
 	err := p.Processor.ForceFlush(ctx)
-	p.drops.check(err == nil)
+	p.drops.done(in, err)
 	return err
 }
 
 func (p *countingLogProcessor) Shutdown(ctx context.Context) error {
+	in := p.drops.in.Load()
 	err := p.Processor.Shutdown(ctx)
-	p.drops.check(err == nil)
+	p.drops.done(in, err)
 	return err
 }
 
@@ -78,7 +104,7 @@ type countedLogExporter struct {
 func (e *countedLogExporter) Export(ctx context.Context, records []sdklog.Record) error {
 	e.drops.out.Add(int64(len(records)))
 	err := e.Exporter.Export(ctx, records)
-	e.drops.check(false)
+	e.drops.check()
 	return err
 }
 
@@ -88,22 +114,25 @@ type countingSpanProcessor struct {
 	drops *dropCounter
 }
 
+// OnEnd counts a span once it is queued (see countingLogProcessor.OnEmit).
 func (p *countingSpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
+	p.SpanProcessor.OnEnd(s)
 	if s.SpanContext().IsSampled() {
 		p.drops.in.Add(1)
 	}
-	p.SpanProcessor.OnEnd(s)
 }
 
 func (p *countingSpanProcessor) ForceFlush(ctx context.Context) error {
+	in := p.drops.in.Load()
 	err := p.SpanProcessor.ForceFlush(ctx)
-	p.drops.check(err == nil)
+	p.drops.done(in, err)
 	return err
 }
 
 func (p *countingSpanProcessor) Shutdown(ctx context.Context) error {
+	in := p.drops.in.Load()
 	err := p.SpanProcessor.Shutdown(ctx)
-	p.drops.check(err == nil)
+	p.drops.done(in, err)
 	return err
 }
 
@@ -116,6 +145,6 @@ type countedSpanExporter struct {
 func (e *countedSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
 	e.drops.out.Add(int64(len(spans)))
 	err := e.SpanExporter.ExportSpans(ctx, spans)
-	e.drops.check(false)
+	e.drops.check()
 	return err
 }
