@@ -15,8 +15,8 @@ import (
 // down or slower than the host), so ccotel counts records in (OnEmit/OnEnd)
 // and records out (the exporter), and reports the difference to the error
 // handler. Between flushes up to a queue's worth may still be waiting, so
-// only what exceeds it is certain to be lost; after a flush the queue is
-// empty and the count is exact.
+// only what exceeds it is certain to be lost; after a flush the count is
+// exact for every record queued before it began.
 type dropCounter struct {
 	what     string // "events" or "spans"
 	where    string
