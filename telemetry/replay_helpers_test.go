@@ -398,10 +398,7 @@ type promAllowance struct {
 
 // promAllowances are the Prometheus exposition's deliberate differences,
 // listed in docs/COMPATIBILITY.md.
-var promAllowances = []promAllowance{
-	{label: "otel_scope_schema_url", reason: "the Go Prometheus exporter labels every series with its scope's schema URL, " +
-		"empty here; OpenTelemetry JS's exporter has no such label"},
-}
+var promAllowances = []promAllowance{}
 
 // promScrape compares the Prometheus exposition now with the capture's last
 // scrape, which Claude Code answered while the final model response was

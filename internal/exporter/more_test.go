@@ -407,6 +407,9 @@ func TestPrometheus(t *testing.T) {
 			if strings.Contains(text, "_USD") || strings.Contains(text, "_seconds") || strings.Contains(text, "_tokens") {
 				t.Errorf("unit in names:\n%s", text)
 			}
+			if strings.Contains(text, "otel_scope_schema_url") {
+				t.Errorf("Claude Code's exposition has no otel_scope_schema_url label:\n%s", text)
+			}
 			// Claude Code: # UNIT lines only when prometheus is not the only
 			// metrics exporter, between HELP and TYPE.
 			withUnits := len(exps) > 1

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/otlptranslator"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -41,12 +40,9 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 		_ = exp.Shutdown(context.Background())
 		return nil, fmt.Errorf("OTEL_EXPORTER_PROMETHEUS_PORT: cannot serve /metrics on %s: %w", addr, err)
 	}
-	var handler http.Handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-		ErrorLog:      promLogger{b.report},
-		ErrorHandling: promhttp.ContinueOnError,
-	})
-	if len(b.cfg.Metrics.Exporters) > 1 && len(b.s.PrometheusUnits) > 0 {
-		handler = unitHandler{gatherer: reg, units: b.s.PrometheusUnits, report: b.report}
+	handler := unitHandler{gatherer: reg, report: b.report}
+	if len(b.cfg.Metrics.Exporters) > 1 {
+		handler.units = b.s.PrometheusUnits
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", handler)
@@ -74,10 +70,4 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 		return err
 	})
 	return exp, nil
-}
-
-type promLogger struct{ report func(error) }
-
-func (l promLogger) Println(v ...any) {
-	l.report(fmt.Errorf("ccotel: prometheus scrape: %s", fmt.Sprint(v...)))
 }

@@ -11,14 +11,15 @@ import (
 	"github.com/prometheus/common/expfmt"
 )
 
-// unitHandler serves the text exposition with a "# UNIT" line between a
-// family's HELP and TYPE lines, as Claude Code's exporter (OpenTelemetry
-// JS) does when prometheus is not its only metrics exporter. Prometheus's
-// text parser reads such lines as comments; Claude Code drops them when
-// prometheus is the only exporter because some other scrapers did not.
+// unitHandler serves the text exposition the way Claude Code's exporter
+// (OpenTelemetry JS) writes it: a "# UNIT" line between a family's HELP and
+// TYPE lines when units is set (Claude Code sets them only when prometheus is
+// not its only metrics exporter: Prometheus reads them as comments, some
+// other scrapers did not), and no otel_scope_schema_url label, which the Go
+// exporter adds and the JS one does not.
 type unitHandler struct {
 	gatherer prometheus.Gatherer
-	units    map[string]string // family name -> unit
+	units    map[string]string // family name -> unit; nil: no # UNIT lines
 	report   func(error)
 }
 
@@ -29,6 +30,15 @@ func (h unitHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	}
 	var text bytes.Buffer
 	for _, mf := range mfs {
+		for _, m := range mf.Metric {
+			labels := m.Label[:0]
+			for _, l := range m.Label {
+				if l.GetName() != "otel_scope_schema_url" || l.GetValue() != "" {
+					labels = append(labels, l)
+				}
+			}
+			m.Label = labels
+		}
 		if _, err := expfmt.MetricFamilyToText(&text, mf); err != nil {
 			h.report(fmt.Errorf("ccotel: prometheus scrape: %s: %w", mf.GetName(), err))
 		}
