@@ -133,3 +133,29 @@ func TestHooksEmitEventsAndSpan(t *testing.T) {
 		t.Error("no claude_code.hook span in detailed tracing")
 	}
 }
+
+func TestDetailedLLMRequestKeys(t *testing.T) {
+	for _, detailed := range []bool{false, true} {
+		tel, spans, _ := startTraced(t, config.Config{Traces: config.TracesConfig{Detailed: detailed}})
+		ctx, s := tel.StartSession(context.Background())
+		ctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "x"})
+		s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5", Detail: telemetry.RequestDetail{
+			SystemPromptHash: "sp_bb174f718531", SystemPromptLength: 28446, Tools: `[{"name":"Bash","hash":"abc"}]`,
+			ToolsCount: 12, NewContextMessageCount: 1, HasToolCall: true}})
+		p.End(ctx)
+		for _, sp := range spans.GetSpans() {
+			if sp.Name != "claude_code.llm_request" {
+				continue
+			}
+			keys := map[string]bool{}
+			for _, kv := range sp.Attributes {
+				keys[string(kv.Key)] = true
+			}
+			for _, k := range []string{"system_prompt_hash", "system_prompt_length", "tools", "tools_count", "new_context_message_count", "response.has_tool_call"} {
+				if keys[k] != detailed {
+					t.Errorf("detailed=%v: key %s present=%v", detailed, k, keys[k])
+				}
+			}
+		}
+	}
+}

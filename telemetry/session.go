@@ -204,10 +204,32 @@ type APIResponse struct {
 	MCPServer       metrics.Name
 	MCPTool         metrics.Name
 	ClientRequestID string
+	// Detail is what detailed beta tracing (ENABLE_BETA_TRACING_DETAILED)
+	// adds to the llm_request span; ignored otherwise.
+	Detail RequestDetail
 	// Text is the response's text blocks; when not empty an
 	// assistant_response event follows the api_request event.
 	Text        string
 	MessageUUID string
+}
+
+// RequestDetail is what Claude Code's detailed beta tracing
+// (ENABLE_BETA_TRACING_DETAILED with BETA_TRACING_ENDPOINT) records on an
+// llm_request span besides the standard keys.
+type RequestDetail struct {
+	SystemPromptHash       string // system_prompt_hash: "sp_" and 12 hex characters
+	SystemPromptLength     int    // system_prompt_length, UTF-16 code units
+	Tools                  string // tools: a JSON array of {name, hash}
+	ToolsCount             int    // tools_count
+	NewContextMessageCount int    // new_context_message_count
+	SystemRemindersCount   int    // system_reminders_count, sent when > 0
+	HasToolCall            bool   // response.has_tool_call
+}
+
+func (d RequestDetail) request(r spans.LLMRequest) spans.LLMRequest {
+	r.SystemPromptHash, r.SystemPromptLength, r.Tools = d.SystemPromptHash, d.SystemPromptLength, d.Tools
+	r.ToolsCount, r.NewContextMessageCount, r.SystemRemindersCount = d.ToolsCount, d.NewContextMessageCount, d.SystemRemindersCount
+	return r
 }
 
 // APIResponse records one API response as Claude Code does: the api_request
@@ -255,13 +277,13 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	if total == 0 {
 		total = r.Duration
 	}
-	s.t.spans.RecordLLMRequest(ctx, spans.LLMRequest{
+	s.t.spans.RecordLLMRequest(ctx, r.Detail.request(spans.LLMRequest{
 		Model: r.Model, Speed: speed, QuerySource: q.Event, AgentID: r.AgentID, Start: s.start(r.Start, total),
-	}, spans.LLMResult{
+	}), spans.LLMResult{
 		InputTokens: r.Usage.InputTokens, OutputTokens: r.Usage.OutputTokens,
 		CacheReadTokens: r.Usage.CacheReadTokens, CacheCreationTokens: r.Usage.CacheCreationTokens,
 		Attempt: r.Attempts, AttemptTimes: r.AttemptTimes, RequestID: r.RequestID, TTFT: r.TTFT,
-		FirstContent: r.FirstContent, StopReason: r.StopReason, Duration: total,
+		FirstContent: r.FirstContent, StopReason: r.StopReason, Duration: total, HasToolCall: r.Detail.HasToolCall,
 	})
 	s.t.events.APIRequest(ctx, ev)
 	if r.Text != "" {
@@ -320,6 +342,8 @@ type APIFailure struct {
 	// AttemptTimes are the start times of the attempts, for the span's
 	// gen_ai.request.attempt events; by default they are all at Start.
 	AttemptTimes []time.Time
+	// Detail is what detailed beta tracing adds to the llm_request span.
+	Detail RequestDetail
 	// RetriesExhausted is true when the request failed because its retries
 	// ran out; an api_retries_exhausted event then follows the api_error.
 	RetriesExhausted bool
@@ -346,9 +370,9 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 	if total == 0 {
 		total = f.Duration
 	}
-	s.t.spans.RecordLLMRequest(ctx, spans.LLMRequest{
+	s.t.spans.RecordLLMRequest(ctx, f.Detail.request(spans.LLMRequest{
 		Model: f.Model, Speed: speed, QuerySource: q.Event, AgentID: f.AgentID, Start: s.start(f.Start, total),
-	}, spans.LLMResult{
+	}), spans.LLMResult{
 		Error: f.Error, StatusCode: f.StatusCode, Attempt: int(attempts), AttemptTimes: f.AttemptTimes,
 		RequestID: f.RequestID, Duration: total,
 	})
