@@ -8,7 +8,6 @@ import (
 
 	collectorlogs "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/ccotel/ccotel/events"
@@ -108,11 +107,11 @@ func TestCollectorTraces(t *testing.T) {
 			wantTypes := map[string]string{"input_tokens": "int", "success": "bool", "gen_ai.response.finish_reasons": "array",
 				"ttft_ms": "int", "span.type": "string", "anthropic.custom_base_url": "bool"}
 			for key, typ := range wantTypes {
-				if got := anyType(spanAttr(ok.GetAttributes(), key)); got != typ {
+				if got := valueType(attr(ok.GetAttributes(), key)); got != typ {
 					t.Errorf("llm_request %s: %s, want %s", key, got, typ)
 				}
 			}
-			if got := anyType(spanAttr(byName["claude_code.tool.execution"][0].GetAttributes(), "success")); got != "bool" {
+			if got := valueType(attr(byName["claude_code.tool.execution"][0].GetAttributes(), "success")); got != "bool" {
 				t.Errorf("tool.execution success is %s, want bool (events send the string)", got)
 			}
 
@@ -139,31 +138,6 @@ func TestCollectorTraces(t *testing.T) {
 			}
 		})
 	}
-}
-
-func spanAttr(kvs []*commonpb.KeyValue, key string) *commonpb.AnyValue {
-	for _, kv := range kvs {
-		if kv.GetKey() == key {
-			return kv.GetValue()
-		}
-	}
-	return nil
-}
-
-func anyType(v *commonpb.AnyValue) string {
-	switch v.GetValue().(type) {
-	case *commonpb.AnyValue_StringValue:
-		return "string"
-	case *commonpb.AnyValue_IntValue:
-		return "int"
-	case *commonpb.AnyValue_BoolValue:
-		return "bool"
-	case *commonpb.AnyValue_DoubleValue:
-		return "double"
-	case *commonpb.AnyValue_ArrayValue:
-		return "array"
-	}
-	return "absent"
 }
 
 func keys[V any](m map[string]V) []string {
