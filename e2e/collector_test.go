@@ -66,10 +66,7 @@ func TestCollectorMatrix(t *testing.T) {
 			t.Run(protocol+"/"+temporality, func(t *testing.T) {
 				t.Parallel()
 				c := otelcoltest.Start(t)
-				endpoint := c.HTTPEndpoint()
-				if protocol == "grpc" {
-					endpoint = c.GRPCEndpoint()
-				}
+				endpoint := c.Endpoint(protocol)
 				var errs errorLog
 				handles := make([]*telemetry.Telemetry, e2e.Users)
 				for u := range handles {

@@ -27,10 +27,7 @@ func TestCollectorTraces(t *testing.T) {
 		t.Run(protocol, func(t *testing.T) {
 			t.Parallel()
 			c := otelcoltest.Start(t)
-			endpoint := c.HTTPEndpoint()
-			if protocol == "grpc" {
-				endpoint = c.GRPCEndpoint()
-			}
+			endpoint := c.Endpoint(protocol)
 			var errs errorLog
 			tel := start(t, otlpEnv(protocol, endpoint, "delta").with(
 				"CLAUDE_CODE_ENHANCED_TELEMETRY_BETA", "1", "OTEL_TRACES_EXPORTER", "otlp",

@@ -27,10 +27,7 @@ func TestSimulateToTheCollector(t *testing.T) {
 		t.Run(protocol, func(t *testing.T) {
 			t.Parallel()
 			c := otelcoltest.Start(t)
-			endpoint := c.HTTPEndpoint()
-			if protocol == "grpc" {
-				endpoint = c.GRPCEndpoint()
-			}
+			endpoint := c.Endpoint(protocol)
 			env := []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_METRICS_EXPORTER=otlp", "OTEL_LOGS_EXPORTER=otlp",
 				"OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol, "OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint}
 			var mu sync.Mutex

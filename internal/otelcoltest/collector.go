@@ -155,6 +155,15 @@ func (c *Collector) GRPCEndpoint() string { return "http://" + c.GRPCAddr() }
 // value for protocol http/protobuf or http/json). Signal URLs append /v1/metrics, /v1/logs, /v1/traces.
 func (c *Collector) HTTPEndpoint() string { return "http://" + c.HTTPAddr() }
 
+// Endpoint is the OTEL_EXPORTER_OTLP_ENDPOINT value for an OTLP protocol:
+// GRPCEndpoint for "grpc", HTTPEndpoint for the HTTP ones.
+func (c *Collector) Endpoint(protocol string) string {
+	if protocol == "grpc" {
+		return c.GRPCEndpoint()
+	}
+	return c.HTTPEndpoint()
+}
+
 // PrometheusAddr is the prometheus exporter's host:port (a scrape target); only with [WithPrometheus].
 func (c *Collector) PrometheusAddr() string {
 	if !c.opts.prom {
