@@ -9,44 +9,18 @@ import (
 	"testing"
 	"time"
 
-	sdklog "go.opentelemetry.io/otel/sdk/log"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
-
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/telemetry"
+	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
 
-type memLogs struct {
-	mu      sync.Mutex
-	records []sdklog.Record
-}
-
-func (m *memLogs) Export(_ context.Context, rs []sdklog.Record) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, r := range rs {
-		m.records = append(m.records, r.Clone())
-	}
-	return nil
-}
-func (m *memLogs) Shutdown(context.Context) error   { return nil }
-func (m *memLogs) ForceFlush(context.Context) error { return nil }
-
-func startTraced(t *testing.T, cfg config.Config) (*telemetry.Telemetry, *tracetest.InMemoryExporter, *memLogs) {
+// startTraced is an in-memory handle with the given configuration; the
+// test kit records spans and events.
+func startTraced(t *testing.T, cfg config.Config) *telemetrytest.Kit {
 	t.Helper()
-	spans := tracetest.NewInMemoryExporter()
-	logs := &memLogs{}
 	cfg.Enabled = true
-	tel, err := telemetry.Start(context.Background(), telemetry.WithConfig(cfg),
-		telemetry.WithSpanProcessor(sdktrace.NewSimpleSpanProcessor(spans)),
-		telemetry.WithLogProcessor(sdklog.NewSimpleProcessor(logs)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = tel.Shutdown(context.Background()) })
-	return tel, spans, logs
+	return telemetrytest.New(t, telemetrytest.WithConfig(cfg))
 }
 
 func TestTraceparentPropagation(t *testing.T) {
@@ -61,7 +35,8 @@ func TestTraceparentPropagation(t *testing.T) {
 
 	for _, force := range []bool{false, true} {
 		got = nil
-		tel, spans, _ := startTraced(t, config.Config{Traces: config.TracesConfig{PropagateTraceparent: force}})
+		kit := startTraced(t, config.Config{Traces: config.TracesConfig{PropagateTraceparent: force}})
+		tel := kit.Telemetry
 		ctx, s := tel.StartSession(context.Background())
 		ctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "x"})
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, nil)
@@ -74,10 +49,8 @@ func TestTraceparentPropagation(t *testing.T) {
 		p.End(ctx)
 
 		var traceID string
-		for _, sp := range spans.GetSpans() {
-			if sp.Name == "claude_code.interaction" {
-				traceID = sp.SpanContext.TraceID().String()
-			}
+		for _, sp := range kit.Spans("claude_code.interaction") {
+			traceID = sp.SpanContext.TraceID().String()
 		}
 		if traceID == "" {
 			t.Fatal("no interaction span")
@@ -102,51 +75,35 @@ func TestTraceparentPropagation(t *testing.T) {
 }
 
 func TestHooksEmitEventsAndSpan(t *testing.T) {
-	tel, spans, logs := startTraced(t, config.Config{Traces: config.TracesConfig{Detailed: true}})
-	ctx, s := tel.StartSession(context.Background())
+	kit := startTraced(t, config.Config{Traces: config.TracesConfig{Detailed: true}})
+	ctx, s := kit.Telemetry.StartSession(context.Background())
 	ctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "x"})
 	s.Hooks(ctx, telemetry.HookRun{Event: "PreToolUse", Name: "PreToolUse:Bash", NumHooks: 1},
 		telemetry.HookOutcome{NumSuccess: 1, Duration: 17 * time.Millisecond, StdoutChars: 3})
 	p.End(ctx)
 
-	bodies := map[string]bool{}
-	logs.mu.Lock()
-	for _, r := range logs.records {
-		bodies[r.Body().AsString()] = true
+	if err := kit.CheckEventNames("managed_settings_resolved", "user_prompt", "hook_execution_start", "hook_execution_complete"); err != nil {
+		t.Error(err)
 	}
-	logs.mu.Unlock()
-	for _, b := range []string{"claude_code.hook_execution_start", "claude_code.hook_execution_complete"} {
-		if !bodies[b] {
-			t.Errorf("missing %s (got %v)", b, bodies)
-		}
+	hooks := kit.Spans("claude_code.hook")
+	if len(hooks) != 1 {
+		t.Fatalf("%d claude_code.hook spans in detailed tracing, want 1", len(hooks))
 	}
-	var hook bool
-	for _, sp := range spans.GetSpans() {
-		if sp.Name == "claude_code.hook" {
-			hook = true
-			if sp.Parent.SpanID().String() == "0000000000000000" {
-				t.Error("the hook span must be a child of the interaction")
-			}
-		}
-	}
-	if !hook {
-		t.Error("no claude_code.hook span in detailed tracing")
+	if interaction := kit.Spans("claude_code.interaction"); len(interaction) != 1 || hooks[0].Parent.SpanID() != interaction[0].SpanContext.SpanID() {
+		t.Error("the hook span must be a child of the interaction")
 	}
 }
 
 func TestDetailedLLMRequestKeys(t *testing.T) {
 	for _, detailed := range []bool{false, true} {
-		tel, spans, _ := startTraced(t, config.Config{Traces: config.TracesConfig{Detailed: detailed}})
-		ctx, s := tel.StartSession(context.Background())
+		kit := startTraced(t, config.Config{Traces: config.TracesConfig{Detailed: detailed}})
+		ctx, s := kit.Telemetry.StartSession(context.Background())
 		ctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "x"})
 		s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5", Detail: telemetry.RequestDetail{
 			SystemPromptHash: "sp_bb174f718531", SystemPromptLength: 28446, Tools: `[{"name":"Bash","hash":"abc"}]`,
 			ToolsCount: 12, NewContextMessageCount: 1, HasToolCall: true}})
 		p.End(ctx)
-		for _, sp := range spans.GetSpans() {
-			if sp.Name != "claude_code.llm_request" {
-				continue
-			}
+		for _, sp := range kit.Spans("claude_code.llm_request") {
 			keys := map[string]bool{}
 			for _, kv := range sp.Attributes {
 				keys[string(kv.Key)] = true
