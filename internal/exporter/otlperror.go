@@ -1,0 +1,69 @@
+package exporter
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// ExportError is what ccotel's OTLP exporters return when an export did not
+// deliver everything: the Collector rejected part of the batch (OTLP partial
+// success) or the whole batch failed after retries. Export returning nil means
+// every item was delivered; otherwise Rejected items (Rejected == Items when
+// the whole batch failed) are lost and the rest were delivered.
+//
+// Items are data points for metrics, log records for logs and spans for
+// traces, the units of OTLP's partial_success rejected_* counts.
+type ExportError struct {
+	Signal   string // "metrics", "logs" or "traces"
+	Protocol string // "grpc", "http/protobuf" or "http/json"
+	Endpoint string // with userinfo and query masked
+	Items    int    // items in the batch
+	Rejected int    // items not delivered
+	Err      error  // the cause: the last attempt's error, or the Collector's partial-success message
+}
+
+func (e *ExportError) Error() string {
+	what := "failed"
+	if e.Rejected < e.Items {
+		what = "partially rejected"
+	}
+	return fmt.Sprintf("ccotel: %s otlp exporter (%s %s): export %s: %d of %d %s lost: %v",
+		e.Signal, e.Protocol, e.Endpoint, what, e.Rejected, e.Items, itemNoun(e.Signal), e.Err)
+}
+
+func (e *ExportError) Unwrap() error { return e.Err }
+
+func itemNoun(signal string) string {
+	switch signal {
+	case "metrics":
+		return "data points"
+	case "logs":
+		return "events"
+	case "traces":
+		return "spans"
+	}
+	return "items"
+}
+
+// maskEndpoint returns an endpoint fit for an error message: userinfo
+// replaced and the query (where some vendors put API keys) and fragment
+// dropped. A bare gRPC host:port is returned as is.
+func maskEndpoint(s string) string {
+	if !strings.Contains(s, "://") {
+		if i := strings.LastIndex(s, "@"); i >= 0 {
+			return "xxxxx@" + s[i+1:] // host:port with userinfo but no scheme
+		}
+		return s
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return "(invalid URL)"
+	}
+	if u.User != nil {
+		u.User = url.User("xxxxx")
+	}
+	u.RawQuery = ""
+	u.Fragment = ""
+	return u.String()
+}
