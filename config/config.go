@@ -239,7 +239,8 @@ type RawAPIBodies struct {
 // Identity is what the host knows of its user, from
 // CLAUDE_CODE_ACCOUNT_UUID, CLAUDE_CODE_USER_EMAIL,
 // CLAUDE_CODE_ORGANIZATION_UUID, CLAUDE_CODE_ACCOUNT_TAGGED_ID,
-// CLAUDE_CODE_WORKSPACE_HOST_PATHS and CLAUDE_CODE_ENTRYPOINT.
+// CLAUDE_CODE_WORKSPACE_HOST_PATHS and CLAUDE_CODE_ENTRYPOINT, and what
+// Claude Code detects of its provider and terminal.
 type Identity struct {
 	AccountUUID        string
 	UserEmail          string
@@ -247,6 +248,20 @@ type Identity struct {
 	AccountTaggedID    string
 	WorkspaceHostPaths []string
 	Entrypoint         string
+
+	// Provider is anthropic.provider: bedrock, vertex or foundry when
+	// CLAUDE_CODE_USE_BEDROCK, _VERTEX or _FOUNDRY is truthy (tested in that
+	// order), else firstParty. Empty in a hand-built Config means firstParty.
+	Provider string
+	// CustomBaseURL is anthropic.custom_base_url: ANTHROPIC_BASE_URL names a
+	// host other than api.anthropic.com.
+	CustomBaseURL bool
+	// TerminalType is terminal.type, detected as Claude Code does from
+	// environment variables that are not telemetry settings (the editors'
+	// markers, TERM_PROGRAM, multiplexers and emulators, TERM); they are read
+	// from the environment only. Empty in a hand-built Config means
+	// "non-interactive".
+	TerminalType string
 }
 
 // Source tells where a variable's value came from.

@@ -235,6 +235,10 @@
 //	CLAUDE_CODE_ACCOUNT_TAGGED_ID                      -            any                WithVariable          Overrides the computed user.account_id.
 //	CLAUDE_CODE_WORKSPACE_HOST_PATHS                   -            any                WithVariable          |-separated paths: workspace.host_paths.
 //	CLAUDE_CODE_ENTRYPOINT                             -            any                WithVariable          app.entrypoint (cli, sdk-go, ...).
+//	CLAUDE_CODE_USE_BEDROCK                            -            any                WithVariable          Truthy: anthropic.provider=bedrock.
+//	CLAUDE_CODE_USE_VERTEX                             -            any                WithVariable          Truthy: anthropic.provider=vertex (unless bedrock).
+//	CLAUDE_CODE_USE_FOUNDRY                            -            any                WithVariable          Truthy: anthropic.provider=foundry (unless bedrock or vertex); none: firstParty.
+//	ANTHROPIC_BASE_URL                                 -            any                WithVariable          A host other than api.anthropic.com: anthropic.custom_base_url=true.
 //	OTEL_SEMCONV_STABILITY_OPT_IN                      -            any                WithVariable          Comma list; gen_ai_latest_experimental adds the GenAI client histograms (ccotel extension).
 //	CCOTEL_DELTA_CONTIGUOUS                            false        any                WithVariable          ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times).
 //	CCOTEL_DELTA_CONTIGUOUS_TTL_MS                     1800000      any                WithVariable          ccotel extension: how long an idle series keeps getting zero points, milliseconds.

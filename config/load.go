@@ -46,6 +46,8 @@ func Load(opts ...LoadOption) (Config, error) {
 	}
 	p := &parser{vals: l.vals, cfg: &cfg, ps: &ps}
 	cfg.Enabled = p.flag("CLAUDE_CODE_ENABLE_TELEMETRY")
+	p.provider(&cfg.Identity)
+	cfg.Identity.TerminalType = detectTerminal(lc.getenv)
 	if !cfg.Enabled {
 		for _, pr := range ps.list {
 			cfg.Warnings = append(cfg.Warnings, pr.String())
@@ -209,7 +211,7 @@ func (p *parser) parse() {
 	}
 	c.Content = p.content()
 	p.extensions()
-	c.Identity = p.identity()
+	p.identity(&c.Identity)
 
 	c.HeadersHelper, _ = p.get(headersHelperKey)
 	c.HeadersHelperDebounce = p.millis("CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS", defaultOf("CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS"))
@@ -507,8 +509,7 @@ func (p *parser) content() Content {
 }
 
 // identity reads what the host knows of its user.
-func (p *parser) identity() Identity {
-	var id Identity
+func (p *parser) identity(id *Identity) {
 	id.AccountUUID, _ = p.get("CLAUDE_CODE_ACCOUNT_UUID")
 	id.UserEmail, _ = p.get("CLAUDE_CODE_USER_EMAIL")
 	id.OrganizationID, _ = p.get("CLAUDE_CODE_ORGANIZATION_UUID")
@@ -521,7 +522,6 @@ func (p *parser) identity() Identity {
 			}
 		}
 	}
-	return id
 }
 
 // tracing reads the detailed beta tracing pair and the trace context

@@ -112,12 +112,13 @@ func TestDisabledNeverFails(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, on(nil))
 	want := Config{
-		Enabled: true,
-		Metrics: MetricsConfig{Interval: time.Minute, Temporality: TemporalityDelta, Prometheus: Prometheus{Port: 9464}},
-		Logs:    LogsConfig{Interval: 5 * time.Second},
-		Traces:  TracesConfig{Interval: 5 * time.Second},
-		Include: Include{SessionID: true, AccountUUID: true, ResourceAttributes: true},
-		Content: Content{MaxLength: 61440},
+		Enabled:  true,
+		Metrics:  MetricsConfig{Interval: time.Minute, Temporality: TemporalityDelta, Prometheus: Prometheus{Port: 9464}},
+		Logs:     LogsConfig{Interval: 5 * time.Second},
+		Traces:   TracesConfig{Interval: 5 * time.Second},
+		Include:  Include{SessionID: true, AccountUUID: true, ResourceAttributes: true},
+		Content:  Content{MaxLength: 61440},
+		Identity: Identity{Provider: "firstParty", TerminalType: "non-interactive"},
 
 		HeadersHelperDebounce: 1740000 * time.Millisecond,
 		ShutdownTimeout:       2 * time.Second,
@@ -558,7 +559,7 @@ func TestIdentityAndSwitches(t *testing.T) {
 		"CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL": "1",
 		"CLAUDE_CODE_PROPAGATE_TRACEPARENT":           "yes",
 	}))
-	want := Identity{AccountUUID: "acc", UserEmail: "a@example.com", OrganizationID: "org", AccountTaggedID: "user_01", WorkspaceHostPaths: []string{"/a", "/b c", "/d"}, Entrypoint: "sdk-go"}
+	want := Identity{AccountUUID: "acc", UserEmail: "a@example.com", OrganizationID: "org", AccountTaggedID: "user_01", WorkspaceHostPaths: []string{"/a", "/b c", "/d"}, Entrypoint: "sdk-go", Provider: "firstParty", TerminalType: "non-interactive"}
 	if !reflect.DeepEqual(cfg.Identity, want) {
 		t.Errorf("identity %+v", cfg.Identity)
 	}

@@ -173,6 +173,10 @@ func buildVariables() []Variable {
 		{Name: "CLAUDE_CODE_ACCOUNT_TAGGED_ID", Doc: "Overrides the computed user.account_id."},
 		{Name: "CLAUDE_CODE_WORKSPACE_HOST_PATHS", Doc: "|-separated paths: workspace.host_paths."},
 		{Name: "CLAUDE_CODE_ENTRYPOINT", Doc: "app.entrypoint (cli, sdk-go, ...)."},
+		{Name: "CLAUDE_CODE_USE_BEDROCK", Doc: "Truthy: anthropic.provider=bedrock."},
+		{Name: "CLAUDE_CODE_USE_VERTEX", Doc: "Truthy: anthropic.provider=vertex (unless bedrock)."},
+		{Name: "CLAUDE_CODE_USE_FOUNDRY", Doc: "Truthy: anthropic.provider=foundry (unless bedrock or vertex); none: firstParty."},
+		{Name: "ANTHROPIC_BASE_URL", Doc: "A host other than api.anthropic.com: anthropic.custom_base_url=true."},
 
 		// Not Claude Code's: the OpenTelemetry semantic conventions opt-in and
 		// ccotel's own extensions. Unset, each keeps Claude Code's behaviour.

@@ -27,10 +27,10 @@
 //	CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS  5000: ForceFlush's budget
 //	CLAUDE_CODE_OTEL_DIAG_STDERR       background errors to stderr (else silent, or WithErrorHandler)
 //
-// Identity detection reads ANTHROPIC_BASE_URL, CLAUDE_CODE_USE_BEDROCK,
-// CLAUDE_CODE_USE_VERTEX, CLAUDE_CODE_USE_FOUNDRY (anthropic.provider and
-// anthropic.custom_base_url), TERM_PROGRAM, TERM and multiplexer variables
-// (terminal.type). Options always win over the environment.
+// The environment is read by config.Load only, identity detection included
+// (config.Identity: anthropic.provider, anthropic.custom_base_url,
+// terminal.type); this package never calls os.Getenv, so a Start given
+// config.WithEnviron ignores the shell. Options always win over it.
 //
 // # What ccotel does differently
 //

@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -348,17 +349,12 @@ func (o *options) static(cfg config.Config, version string) core.Static {
 	if st.Entrypoint == "" {
 		st.Entrypoint = "cli"
 	}
-	provider, custom := core.DetectProvider(os.Getenv)
-	if st.Provider == "" {
-		st.Provider = provider
-	}
-	st.CustomBaseURL = custom
+	st.Provider = cmp.Or(st.Provider, cfg.Identity.Provider, "firstParty")
+	st.CustomBaseURL = cfg.Identity.CustomBaseURL
 	if o.customBaseURL != nil {
 		st.CustomBaseURL = *o.customBaseURL
 	}
-	if st.TerminalType == "" {
-		st.TerminalType = core.DetectTerminal(os.Getenv)
-	}
+	st.TerminalType = cmp.Or(st.TerminalType, cfg.Identity.TerminalType, "non-interactive")
 	if cfg.Include.Repository {
 		dir := o.repositoryDir
 		if dir == "" {

@@ -129,31 +129,7 @@ func TestSequenceAndSessions(t *testing.T) {
 	}
 }
 
-func TestDetectTerminalAndProvider(t *testing.T) {
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	for _, tc := range []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"TERM": "dumb"}, "dumb"},
-		{map[string]string{"TERM_PROGRAM": "iTerm.app", "TERM": "xterm"}, "iTerm.app"},
-		{map[string]string{"TMUX": "/tmp/x", "TERM": "screen"}, "tmux"},
-		{map[string]string{"CURSOR_TRACE_ID": "x", "TERM_PROGRAM": "vscode"}, "cursor"},
-		{map[string]string{}, "non-interactive"},
-	} {
-		if got := DetectTerminal(env(tc.env)); got != tc.want {
-			t.Errorf("DetectTerminal(%v) = %q, want %q", tc.env, got, tc.want)
-		}
-	}
-	if p, c := DetectProvider(env(map[string]string{})); p != "firstParty" || c {
-		t.Errorf("default provider %q %v", p, c)
-	}
-	if p, c := DetectProvider(env(map[string]string{"CLAUDE_CODE_USE_BEDROCK": "1", "ANTHROPIC_BASE_URL": "http://127.0.0.1:18787"})); p != "bedrock" || !c {
-		t.Errorf("bedrock with custom URL: %q %v", p, c)
-	}
-	if _, c := DetectProvider(env(map[string]string{"ANTHROPIC_BASE_URL": "https://api.anthropic.com"})); c {
-		t.Error("the default API host is not a custom base URL")
-	}
+func TestDefaultUserID(t *testing.T) {
 	if id := DefaultUserID(); !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(id) || id != DefaultUserID() {
 		t.Errorf("DefaultUserID %q must be 64 hex and stable", id)
 	}

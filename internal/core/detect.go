@@ -68,63 +68,6 @@ func MachineID() string {
 	return ""
 }
 
-// DetectTerminal names the terminal the way Claude Code's terminal.type does:
-// the editor or emulator when an environment variable gives it away, else
-// TERM, else "non-interactive".
-func DetectTerminal(getenv func(string) string) string {
-	switch {
-	case getenv("CURSOR_TRACE_ID") != "":
-		return "cursor"
-	case strings.Contains(getenv("VSCODE_GIT_ASKPASS_MAIN"), "cursor"):
-		return "cursor"
-	case strings.Contains(getenv("VSCODE_GIT_ASKPASS_MAIN"), "windsurf"):
-		return "windsurf"
-	}
-	if tp := getenv("TERM_PROGRAM"); tp != "" {
-		return tp // iTerm.app, Apple_Terminal, vscode, WezTerm, ghostty, ...
-	}
-	for _, c := range []struct{ env, name string }{
-		{"TMUX", "tmux"}, {"STY", "screen"}, {"KONSOLE_VERSION", "konsole"},
-		{"GNOME_TERMINAL_SERVICE", "gnome-terminal"}, {"KITTY_WINDOW_ID", "kitty"},
-		{"ALACRITTY_LOG", "alacritty"}, {"WT_SESSION", "windows-terminal"},
-	} {
-		if getenv(c.env) != "" {
-			return c.name
-		}
-	}
-	if t := getenv("TERM"); t != "" {
-		return t
-	}
-	return "non-interactive"
-}
-
-// DetectProvider returns anthropic.provider and anthropic.custom_base_url
-// from the variables Claude Code itself reads to pick its API provider.
-func DetectProvider(getenv func(string) string) (provider string, customBaseURL bool) {
-	provider = "firstParty"
-	switch {
-	case truthy(getenv("CLAUDE_CODE_USE_BEDROCK")):
-		provider = "bedrock"
-	case truthy(getenv("CLAUDE_CODE_USE_VERTEX")):
-		provider = "vertex"
-	case truthy(getenv("CLAUDE_CODE_USE_FOUNDRY")):
-		provider = "foundry"
-	}
-	if base := getenv("ANTHROPIC_BASE_URL"); base != "" {
-		u, err := url.Parse(base)
-		customBaseURL = err != nil || u.Hostname() != "api.anthropic.com"
-	}
-	return provider, customBaseURL
-}
-
-func truthy(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "yes", "on":
-		return true
-	}
-	return false
-}
-
 // Repository is the git origin of the working directory, as the vcs.*
 // attributes of OTEL_METRICS_INCLUDE_REPOSITORY.
 type Repository struct {

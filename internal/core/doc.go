@@ -7,8 +7,7 @@
 // internal so the public packages can change how they use it without breaking
 // anyone.
 //
-// Environment (read by the detection helpers, called from telemetry.Start): TERM_PROGRAM, TERM, TMUX,
-// STY, CURSOR_TRACE_ID and other terminal variables (terminal.type); ANTHROPIC_BASE_URL,
-// CLAUDE_CODE_USE_BEDROCK, CLAUDE_CODE_USE_VERTEX, CLAUDE_CODE_USE_FOUNDRY (anthropic.provider,
-// anthropic.custom_base_url). All default to unset; options win over them.
+// Environment: none. Provider and terminal detection live in config.Load
+// (config.Identity); this package reads only files (the machine id, the git
+// origin for the repository attributes).
 package core
