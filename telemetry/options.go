@@ -29,29 +29,28 @@ func (f optionFunc) apply(o *options) { f(o) }
 type Redactor func(name, key string, v attribute.Value) (out attribute.Value, keep bool)
 
 type options struct {
-	config            *config.Config
-	loadOptions       []config.LoadOption
-	serviceName       string
-	serviceVersion    string
-	userID            string
-	entrypoint        string
-	provider          string
-	customBaseURL     *bool
-	terminalType      string
-	repositoryDir     string
-	errorHandler      func(error)
-	redactor          Redactor
-	headersFunc       func(context.Context) (map[string]string, error)
-	stdout            io.Writer
-	global            bool
-	now               func() time.Time
-	readers           []sdkmetric.Reader
-	logProcessors     []sdklog.Processor
-	spanProcessors    []sdktrace.SpanProcessor
-	prices            *pricing.Table
-	genAIUsageOnSpans bool
-	configEdits       []func(*config.Config) // extensions.go
-	buffer            *Buffer                // buffer.go
+	config         *config.Config
+	loadOptions    []config.LoadOption
+	serviceName    string
+	serviceVersion string
+	userID         string
+	entrypoint     string
+	provider       string
+	customBaseURL  *bool
+	terminalType   string
+	repositoryDir  string
+	errorHandler   func(error)
+	redactor       Redactor
+	headersFunc    func(context.Context) (map[string]string, error)
+	stdout         io.Writer
+	global         bool
+	now            func() time.Time
+	readers        []sdkmetric.Reader
+	logProcessors  []sdklog.Processor
+	spanProcessors []sdktrace.SpanProcessor
+	prices         *pricing.Table
+	configEdits    []func(*config.Config) // extensions.go
+	buffer         *Buffer                // buffer.go
 }
 
 // WithConfig uses cfg as the configuration instead of loading it.
@@ -186,11 +185,13 @@ func WithPrices(t *pricing.Table) Option {
 	return optionFunc(func(o *options) { o.prices = t })
 }
 
-// WithGenAIUsageOnSpans also writes gen_ai.usage.input_tokens and
-// gen_ai.usage.output_tokens on claude_code.llm_request spans, which GenAI
-// trace backends read (input counting cache reads and writes, as the semantic
-// conventions do). Claude Code's flat input_tokens... keys stay as they are.
-// By default, only Claude Code's keys are written.
+// WithGenAIUsageOnSpans does nothing.
+//
+// Deprecated: it wrote gen_ai.usage.input_tokens and
+// gen_ai.usage.output_tokens on claude_code.llm_request spans. Claude Code
+// 2.1.332 sends those keys itself (with the cache read and write counts and
+// gen_ai.response.model), so ccotel now sends them by default, in Claude
+// Code's places.
 func WithGenAIUsageOnSpans() Option {
-	return optionFunc(func(o *options) { o.genAIUsageOnSpans = true })
+	return optionFunc(func(*options) {})
 }

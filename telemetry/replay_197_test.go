@@ -9,9 +9,10 @@ import (
 )
 
 // replays197 replays every scenario of shared/conformance/claude-code-2.1.197
-// as a host at version 2.1.197: ccotel emits what Claude Code 2.1.330 emits,
+// as a host at version 2.1.197: ccotel emits what Claude Code 2.1.332 emits,
 // so the 2.1.197 shapes must still hold apart from what 2.1.330 added
-// (added330, observed-claude-code-2.1.330.md §A).
+// (added330, observed-claude-code-2.1.330.md §A) and 2.1.332 then added
+// (added332).
 var replays197 = []replayScenario{
 	{name: "text_default", run: func(r *replayer) { r.textTurn("Say hello. SCN:text") }},
 	{name: "multi_prompt_streamjson", run: func(r *replayer) {
@@ -40,7 +41,9 @@ var replays197 = []replayScenario{
 	}},
 }
 
-func TestReplay197(t *testing.T) { runReplays(t, "2.1.197", replays197, added330) }
+func TestReplay197(t *testing.T) {
+	runReplays(t, "2.1.197", replays197, append(append([]groupAllowance{}, added330...), added332...))
+}
 
 func TestReplay197Complete(t *testing.T) { checkEveryScenarioReplayed(t, "2.1.197", replays197) }
 

@@ -71,7 +71,7 @@ func (r *replayer) uuid() string {
 func (r *replayer) requestID() string { return r.id("req_mock_", 20) }
 func (r *replayer) toolUseID() string { return r.id("toolu_mock_", 16) }
 
-// startup is what Claude Code 2.1.330 emits at start, by default just
+// startup is what Claude Code 2.1.330 and later emit at start, by default just
 // before the first prompt: the three default-bundle plugins
 // (managed_settings_resolved comes from StartSession). Claude Code 2.1.197
 // emitted neither.
@@ -80,7 +80,7 @@ func (r *replayer) startup(ctx context.Context) {
 		return
 	}
 	r.started = true
-	if r.version == "2.1.330" {
+	if r.version != "2.1.197" {
 		loadBuiltinPlugins(ctx, r.tel)
 	}
 }

@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -168,7 +169,10 @@ func (s *Session) query(q Query) Query {
 // APIResponse is one successful Messages API response.
 type APIResponse struct {
 	Model string
-	Usage pricing.Usage
+	// ResponseModel is the model field of the API's response message, the
+	// llm_request span's gen_ai.response.model; by default, Model.
+	ResponseModel string
+	Usage         pricing.Usage
 	// CostUSD is the cost; when nil it is priced from the handle's price
 	// table (WithPrices), and an unknown model costs 0 and is reported once.
 	CostUSD *float64
@@ -284,6 +288,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 		CacheReadTokens: r.Usage.CacheReadTokens, CacheCreationTokens: r.Usage.CacheCreationTokens,
 		Attempt: r.Attempts, AttemptTimes: r.AttemptTimes, RequestID: r.RequestID, TTFT: r.TTFT,
 		FirstContent: r.FirstContent, StopReason: r.StopReason, Duration: total, HasToolCall: r.Detail.HasToolCall,
+		ResponseModel: cmp.Or(r.ResponseModel, r.Model),
 	})
 	s.t.events.APIRequest(ctx, ev)
 	if r.Text != "" {

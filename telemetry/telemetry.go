@@ -149,7 +149,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		t.inbound = sc
 	}
 	if t.tracer != nil {
-		sopts := []spans.Option{spans.WithDetailed(cfg.Traces.Detailed), spans.WithGenAIUsage(o.genAIUsageOnSpans)}
+		sopts := []spans.Option{spans.WithDetailed(cfg.Traces.Detailed)}
 		if t.inbound.IsValid() {
 			sopts = append(sopts, spans.WithRemoteParent(t.inbound))
 		}

@@ -12,7 +12,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 )
 
-const captureVersion = "claude-code-2.1.330"
+const captureVersion = "claude-code-2.1.332"
 
 // captureDir finds shared/conformance/<version> above the package directory.
 func captureDir(t *testing.T) string {
@@ -111,13 +111,14 @@ func buildAll(t *testing.T) map[string]*built {
 	cfg := defaultCfg()
 	cfg.Content.UserPrompts, cfg.Content.ToolDetails, cfg.Content.ToolContent = true, true, true
 	cfg.Content.MaxLength = 30
-	r := newRig(t, cfg, WithDetailed(true), WithGenAIUsage(true))
+	r := newRig(t, cfg, WithDetailed(true))
 	long := strings.Repeat("y", 40)
 
 	ctx, in := r.tr.StartInteraction(r.ctx, Interaction{Prompt: "p", QueuedSends: 1})
 	r.tr.RecordLLMRequest(ContextWithAgent(ctx, "agent1"), LLMRequest{Model: "m", QuerySource: "sdk",
 		SystemPromptHash: "sp", SystemPromptLength: 1, Tools: "[]", ToolsCount: 1, NewContextMessageCount: 1, SystemRemindersCount: 1},
-		LLMResult{InputTokens: 1, OutputTokens: 1, RequestID: "r", TTFT: time.Millisecond, StopReason: "end_turn", HasToolCall: true})
+		LLMResult{InputTokens: 1, OutputTokens: 1, RequestID: "r", TTFT: time.Millisecond, StopReason: "end_turn", HasToolCall: true,
+			ResponseModel: "m"})
 	r.tr.RecordLLMRequest(ctx, LLMRequest{Model: "m"}, LLMResult{Error: "e", StatusCode: 500, Attempt: 3, RequestID: "r"})
 	for _, tl := range []Tool{
 		{Name: "Bash", UseID: "1", Command: "echo hi"},
@@ -158,7 +159,7 @@ func buildAll(t *testing.T) map[string]*built {
 	return out
 }
 
-// TestCaptures checks every span of the 2.1.330 captures: each key after the
+// TestCaptures checks every span of the 2.1.332 captures: each key after the
 // standard ones is produced with the observed type, in the observed order,
 // and so is every span event key.
 func TestCaptures(t *testing.T) {

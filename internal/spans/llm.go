@@ -83,6 +83,10 @@ type LLMResult struct {
 	FinishReasons []string
 	// HasToolCall is response.has_tool_call (detailed tracing only).
 	HasToolCall bool
+	// ResponseModel is gen_ai.response.model: the model field of the API
+	// response message. It is sent on successful calls when it looks like
+	// a model name (see modelName).
+	ResponseModel string
 
 	// Duration is duration_ms and ends the span at Start+Duration; zero
 	// measures up to now.
@@ -144,6 +148,7 @@ func (t *Tracer) StartLLMRequest(ctx context.Context, r LLMRequest) (context.Con
 		attribute.String("model", r.Model),
 		attribute.String("gen_ai.system", providerName),
 		attribute.String("gen_ai.request.model", r.Model),
+		attribute.String("gen_ai.operation.name", "chat"),
 		attribute.String("llm_request.context", lctx),
 		attribute.String("speed", speed),
 		attribute.String("gen_ai.conversation.id", conversation(ctx, conv, ss)),
@@ -238,7 +243,7 @@ func (s *LLMSpan) End(res LLMResult) {
 	}
 
 	failed := res.Error != ""
-	kv := make([]attribute.KeyValue, 0, 18)
+	kv := make([]attribute.KeyValue, 0, 23)
 	kv = append(kv, attribute.Int64("duration_ms", ms(end.Sub(s.start))))
 	if !failed {
 		kv = append(kv,
@@ -285,11 +290,15 @@ func (s *LLMSpan) End(res LLMResult) {
 		if reasons != nil {
 			kv = append(kv, attribute.StringSlice("gen_ai.response.finish_reasons", reasons))
 		}
-		if t.usage {
-			// Semantic conventions count cached prompt tokens as input.
-			kv = append(kv,
-				attribute.Int64("gen_ai.usage.input_tokens", res.InputTokens+res.CacheReadTokens+res.CacheCreationTokens),
-				attribute.Int64("gen_ai.usage.output_tokens", res.OutputTokens))
+		// Claude Code 2.1.332: the semantic conventions' usage keys, the
+		// input counting cache reads and writes, then the response's model.
+		kv = append(kv,
+			attribute.Int64("gen_ai.usage.input_tokens", res.InputTokens+res.CacheReadTokens+res.CacheCreationTokens),
+			attribute.Int64("gen_ai.usage.output_tokens", res.OutputTokens),
+			attribute.Int64("gen_ai.usage.cache_read.input_tokens", res.CacheReadTokens),
+			attribute.Int64("gen_ai.usage.cache_write.input_tokens", res.CacheCreationTokens))
+		if modelName(res.ResponseModel) {
+			kv = append(kv, attribute.String("gen_ai.response.model", res.ResponseModel))
 		}
 	}
 	t.set(s.span, NameLLMRequest, kv)
@@ -297,6 +306,25 @@ func (s *LLMSpan) End(res LLMResult) {
 		fail(s.span, res.Error)
 	}
 	s.span.End(trace.WithTimestamp(end))
+}
+
+// modelName reports whether s looks like a model name, the condition on
+// which Claude Code 2.1.332 sends gen_ai.response.model: not empty, not
+// absurdly long, and only the characters model ids use
+// (claude-sonnet-4-5-20250929, us.anthropic.claude-...:0, models/x@v1).
+func modelName(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.ContainsRune("-_.:/@[]", c):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // errorClass is error_class as Claude Code derives it from the status.

@@ -33,7 +33,6 @@ type Tracer struct {
 	tracer   trace.Tracer
 	st       *core.State
 	detailed bool
-	usage    bool
 	parent   trace.SpanContext
 }
 
@@ -49,13 +48,6 @@ func (f optionFunc) apply(t *Tracer) { f(t) }
 // llm_request keys. By default, if this option is not used, both are left
 // out, as in Claude Code.
 func WithDetailed(on bool) Option { return optionFunc(func(t *Tracer) { t.detailed = on }) }
-
-// WithGenAIUsage also writes gen_ai.usage.input_tokens and
-// gen_ai.usage.output_tokens on llm_request spans, after every key Claude
-// Code sends, so GenAI-aware backends show token counts. The flat
-// input_tokens/output_tokens keys are unchanged. By default, if this option
-// is not used, the span carries only Claude Code's keys.
-func WithGenAIUsage(on bool) Option { return optionFunc(func(t *Tracer) { t.usage = on }) }
 
 // WithRemoteParent makes every interaction span a child of sc, the inbound
 // TRACEPARENT/TRACESTATE, with parent.source=env. By default, if this option

@@ -66,11 +66,14 @@ func TestPromptTree(t *testing.T) {
 	checkKeys(t, root, "gen_ai.provider.name:s", "span.type:s", "gen_ai.operation.name:s", "gen_ai.conversation.id:s",
 		"user_prompt:s", "user_prompt_length:i", "interaction.sequence:i", "parent.source:s", "queued_sends:i",
 		"interaction.duration_ms:i")
+	// No ResponseModel: gen_ai.response.model is left out, as Claude Code
+	// does when the response's model does not look like one.
 	checkKeys(t, l, "gen_ai.provider.name:s", "span.type:s", "model:s", "gen_ai.system:s", "gen_ai.request.model:s",
-		"llm_request.context:s", "speed:s", "gen_ai.conversation.id:s", "query_source_safe:s", "duration_ms:i",
+		"gen_ai.operation.name:s", "llm_request.context:s", "speed:s", "gen_ai.conversation.id:s", "query_source_safe:s", "duration_ms:i",
 		"input_tokens:i", "output_tokens:i", "cache_read_tokens:i", "cache_creation_tokens:i", "success:b", "attempt:i",
 		"request_id:s", "gen_ai.response.id:s", "ttft_ms:i", "first_content_ms:i", "stop_reason:s",
-		"gen_ai.response.finish_reasons:a")
+		"gen_ai.response.finish_reasons:a", "gen_ai.usage.input_tokens:i", "gen_ai.usage.output_tokens:i",
+		"gen_ai.usage.cache_read.input_tokens:i", "gen_ai.usage.cache_write.input_tokens:i")
 	checkKeys(t, tl, "gen_ai.provider.name:s", "span.type:s", "tool_name:s", "tool_name_safe:s", "gen_ai.operation.name:s",
 		"gen_ai.tool.name:s", "gen_ai.conversation.id:s", "bash_command_class:s", "bash_argv0:s", "tool_use_id:s",
 		"gen_ai.tool.call.id:s", "duration_ms:i")
@@ -137,10 +140,10 @@ func TestLLMFailure(t *testing.T) {
 		r.advance(500 * time.Millisecond)
 	}
 	s.End(LLMResult{Error: "Internal server error (mock)", StatusCode: 500, Attempt: 3, RequestID: "req_x",
-		InputTokens: 9, StopReason: "end_turn", TTFT: time.Second})
+		InputTokens: 9, StopReason: "end_turn", TTFT: time.Second, ResponseModel: "m"})
 	l := r.byName()[NameLLMRequest]
 	checkKeys(t, l, "gen_ai.provider.name:s", "span.type:s", "model:s", "gen_ai.system:s", "gen_ai.request.model:s",
-		"llm_request.context:s", "speed:s", "gen_ai.conversation.id:s", "query_source_safe:s", "duration_ms:i",
+		"gen_ai.operation.name:s", "llm_request.context:s", "speed:s", "gen_ai.conversation.id:s", "query_source_safe:s", "duration_ms:i",
 		"success:b", "status_code:i", "error:s", "error_class:s", "attempt:i", "request_id:s", "gen_ai.response.id:s")
 	if l.Status().Code != codes.Error || l.Status().Description != "Internal server error (mock)" {
 		t.Errorf("status %+v", l.Status())
@@ -441,20 +444,21 @@ func TestInboundParent(t *testing.T) {
 	host.End()
 }
 
-func TestDetailedAndUsage(t *testing.T) {
+func TestDetailed(t *testing.T) {
 	cfg := defaultCfg()
 	cfg.Content.ToolDetails = true
 	r := newRig(t, cfg)
 	if _, h := r.tr.StartHook(r.ctx, Hook{Event: "PreToolUse"}); h != nil {
 		t.Fatal("no hook span without detailed tracing")
 	}
-	r = newRig(t, cfg, WithDetailed(true), WithGenAIUsage(true))
+	r = newRig(t, cfg, WithDetailed(true))
 	r.tr.RecordHook(r.ctx, Hook{Event: "PreToolUse", Name: "PreToolUse:Bash", NumHooks: 1, Definitions: `[{"command":"true"}]`},
 		HookResult{NumSuccess: 1, Duration: 17 * time.Millisecond})
 	r.tr.RecordHook(r.ctx, Hook{Event: "PostToolUse"}, HookResult{Error: "hook failed"})
 	r.tr.RecordLLMRequest(r.ctx, LLMRequest{Model: "m", SystemPromptHash: "sp_bb174f718531", SystemPromptLength: 28446,
 		Tools: `[{"name":"Bash","hash":"x"}]`, ToolsCount: 1, NewContextMessageCount: 2},
-		LLMResult{InputTokens: 10, CacheReadTokens: 100, CacheCreationTokens: 5, OutputTokens: 3, HasToolCall: true, StopReason: "tool_use"})
+		LLMResult{InputTokens: 10, CacheReadTokens: 100, CacheCreationTokens: 5, OutputTokens: 3, HasToolCall: true, StopReason: "tool_use",
+			ResponseModel: "claude-sonnet-4-5-20250929"})
 	ended := r.rec.Ended()
 	checkKeys(t, ended[0], "gen_ai.provider.name:s", "span.type:s", "gen_ai.conversation.id:s", "hook_event:s", "hook_name:s",
 		"num_hooks:i", "hook_definitions:s", "duration_ms:i", "num_success:i", "num_blocking:i",
@@ -463,13 +467,18 @@ func TestDetailedAndUsage(t *testing.T) {
 		t.Error("hook status")
 	}
 	checkKeys(t, ended[2], "gen_ai.provider.name:s", "span.type:s", "model:s", "gen_ai.system:s", "gen_ai.request.model:s",
-		"llm_request.context:s", "speed:s", "gen_ai.conversation.id:s", "query_source:s", "query_source_safe:s",
+		"gen_ai.operation.name:s", "llm_request.context:s", "speed:s", "gen_ai.conversation.id:s", "query_source:s", "query_source_safe:s",
 		"system_prompt_hash:s", "system_prompt_length:i", "tools:s", "tools_count:i", "new_context_message_count:i",
 		"duration_ms:i", "input_tokens:i", "output_tokens:i", "cache_read_tokens:i", "cache_creation_tokens:i", "success:b",
 		"attempt:i", "response.has_tool_call:b", "ttft_ms:i", "first_content_ms:i", "stop_reason:s",
-		"gen_ai.response.finish_reasons:a", "gen_ai.usage.input_tokens:i", "gen_ai.usage.output_tokens:i")
-	if str(t, ended[2], "gen_ai.usage.input_tokens") != "115" || str(t, ended[2], "input_tokens") != "10" {
-		t.Error("gen_ai.usage.input_tokens counts cache tokens; input_tokens stays flat")
+		"gen_ai.response.finish_reasons:a", "gen_ai.usage.input_tokens:i", "gen_ai.usage.output_tokens:i",
+		"gen_ai.usage.cache_read.input_tokens:i", "gen_ai.usage.cache_write.input_tokens:i", "gen_ai.response.model:s")
+	for k, want := range map[string]string{"gen_ai.usage.input_tokens": "115", "input_tokens": "10", "gen_ai.usage.output_tokens": "3",
+		"gen_ai.usage.cache_read.input_tokens": "100", "gen_ai.usage.cache_write.input_tokens": "5",
+		"gen_ai.response.model": "claude-sonnet-4-5-20250929", "gen_ai.operation.name": "chat"} {
+		if got := str(t, ended[2], k); got != want {
+			t.Errorf("%s = %s, want %s (gen_ai.usage.input_tokens counts cache tokens; input_tokens stays flat)", k, got, want)
+		}
 	}
 }
 
@@ -563,5 +572,26 @@ func TestSampledOut(t *testing.T) {
 	in.End()
 	if r.ss.NextInteraction() != 2 {
 		t.Error("a sampled-out prompt still takes its interaction.sequence")
+	}
+}
+
+func TestResponseModel(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		sent  bool
+	}{
+		{"claude-sonnet-4-5-20250929", true},
+		{"us.anthropic.claude-sonnet-4-5-20250929-v1:0", true},
+		{"", false},
+		{"not a model", false},
+		{"<html>", false},
+		{strings.Repeat("m", 257), false},
+	} {
+		r := newRig(t, defaultCfg())
+		r.tr.RecordLLMRequest(r.ctx, LLMRequest{Model: "m"}, LLMResult{InputTokens: 1, ResponseModel: tc.model})
+		_, sent := attr(r.rec.Ended()[0], "gen_ai.response.model")
+		if sent != tc.sent {
+			t.Errorf("ResponseModel %q: sent %v, want %v", tc.model, sent, tc.sent)
+		}
 	}
 }
