@@ -254,7 +254,7 @@ func runReplays(t *testing.T, version string, table []replayScenario, common []g
 				opts = sc.opts(t)
 			}
 			opts = append(opts, telemetry.WithServiceVersion(version))
-			tel, rcv := startLikeCapture(t, capture, opts...)
+			tel, requests := startLikeCapture(t, capture, opts...)
 			ctx, session := tel.StartSession(context.Background())
 			r := &replayer{t: t, version: version, capture: capture, tel: tel, ctx: ctx, s: session}
 			sc.run(r)
@@ -265,7 +265,7 @@ func runReplays(t *testing.T, version string, table []replayScenario, common []g
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := conformance.Shape(conformance.FromReceiver(rcv.Requests()))
+			got, err := conformance.Shape(conformance.FromReceiver(requests()))
 			if err != nil {
 				t.Fatal(err)
 			}

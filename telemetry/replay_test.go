@@ -2,6 +2,7 @@ package telemetry_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -13,21 +14,17 @@ import (
 )
 
 // startLikeCapture starts ccotel with the environment Claude Code ran with in
-// the capture, pointed at an in-process receiver instead.
-func startLikeCapture(t *testing.T, c *conformance.Capture, opts ...telemetry.Option) (*telemetry.Telemetry, *otlptest.Receiver) {
+// the capture, every endpoint in it pointed at an in-process receiver
+// instead (routeEndpoints). It returns what all those receivers got.
+func startLikeCapture(t *testing.T, c *conformance.Capture, opts ...telemetry.Option) (*telemetry.Telemetry, func() []otlptest.Request) {
 	t.Helper()
-	rcv := otlptest.Start(t, otlptest.Options{})
 	var environ []string
 	for k, v := range c.RunInfo.Env() {
-		switch {
-		case k == "OTEL_EXPORTER_OTLP_ENDPOINT":
-			v = rcv.HTTPEndpoint()
-		case strings.HasPrefix(k, "OTEL_") || strings.HasPrefix(k, "CLAUDE_CODE_") || k == "ENABLE_BETA_TRACING_DETAILED" || k == "BETA_TRACING_ENDPOINT":
-		default:
-			continue
+		if strings.HasPrefix(k, "OTEL_") || strings.HasPrefix(k, "CLAUDE_CODE_") || k == "ENABLE_BETA_TRACING_DETAILED" || k == "BETA_TRACING_ENDPOINT" {
+			environ = append(environ, k+"="+v)
 		}
-		environ = append(environ, k+"="+v)
 	}
+	environ, requests := routeEndpoints(t, environ)
 	// Any free port for the Prometheus endpoint (the capture used 9464);
 	// tests reach it through PrometheusAddr.
 	environ = append(environ, "OTEL_EXPORTER_PROMETHEUS_PORT=0")
@@ -42,7 +39,46 @@ func startLikeCapture(t *testing.T, c *conformance.Capture, opts ...telemetry.Op
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tel, rcv
+	return tel, requests
+}
+
+// routeEndpoints points every endpoint variable of environ (the OTLP ones,
+// per signal included, and BETA_TRACING_ENDPOINT) at an in-process receiver,
+// never at the captured port, where anything may listen now. Endpoints that
+// named one receiver in the capture (the same host and port) name one
+// receiver here, so a span sent twice to it is counted twice, as Claude
+// Code's receiver would have. It fails the test on an endpoint it cannot
+// route.
+func routeEndpoints(t *testing.T, environ []string) ([]string, func() []otlptest.Request) {
+	t.Helper()
+	byAddr := map[string]*otlptest.Receiver{}
+	var rcvs []*otlptest.Receiver
+	out := make([]string, 0, len(environ))
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		if !strings.HasSuffix(k, "_ENDPOINT") || strings.HasPrefix(k, "OTEL_EXPORTER_PROMETHEUS") {
+			out = append(out, kv)
+			continue
+		}
+		u, err := url.Parse(v)
+		if err != nil || u.Host == "" {
+			t.Fatalf("capture endpoint %s=%q: cannot route it to a receiver", k, v)
+		}
+		r := byAddr[u.Host]
+		if r == nil {
+			r = otlptest.Start(t, otlptest.Options{})
+			byAddr[u.Host] = r
+			rcvs = append(rcvs, r)
+		}
+		out = append(out, k+"="+strings.TrimRight(r.HTTPEndpoint(), "/")+u.Path)
+	}
+	return out, func() []otlptest.Request {
+		var all []otlptest.Request
+		for _, r := range rcvs {
+			all = append(all, r.Requests()...)
+		}
+		return all
+	}
 }
 
 func skipOrFail(t *testing.T, err error) {
@@ -61,5 +97,35 @@ func loadBuiltinPlugins(ctx context.Context, tel *telemetry.Telemetry) {
 			PluginName: name, MarketplaceName: "builtin", PluginScope: "default-bundle", EnabledVia: "default-enable",
 			PluginIDHash: "0123456789abcdef", HasHooks: true,
 		})
+	}
+}
+
+// TestRouteEndpoints: every endpoint of a capture's environment leaves the
+// captured port; endpoints that shared a receiver share one again.
+func TestRouteEndpoints(t *testing.T) {
+	env, _ := routeEndpoints(t, []string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:44318",
+		"BETA_TRACING_ENDPOINT=http://127.0.0.1:44318",
+		"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://127.0.0.1:45000/v1/logs",
+		"OTEL_EXPORTER_PROMETHEUS_PORT=9464",
+		"OTEL_METRICS_EXPORTER=otlp",
+	})
+	got := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		got[k] = v
+		if strings.Contains(v, ":44318") || strings.Contains(v, ":45000") {
+			t.Errorf("%s still names the captured port: %s", k, v)
+		}
+	}
+	if got["BETA_TRACING_ENDPOINT"] != got["OTEL_EXPORTER_OTLP_ENDPOINT"] {
+		t.Errorf("one captured receiver became two: %q and %q", got["BETA_TRACING_ENDPOINT"], got["OTEL_EXPORTER_OTLP_ENDPOINT"])
+	}
+	if !strings.HasSuffix(got["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"], "/v1/logs") ||
+		strings.HasPrefix(got["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"], got["OTEL_EXPORTER_OTLP_ENDPOINT"]) {
+		t.Errorf("the logs endpoint %q should be a second receiver's /v1/logs", got["OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"])
+	}
+	if got["OTEL_EXPORTER_PROMETHEUS_PORT"] != "9464" || got["OTEL_METRICS_EXPORTER"] != "otlp" {
+		t.Errorf("non-endpoint variables changed: %v", got)
 	}
 }

@@ -2,6 +2,8 @@ package exporter
 
 import (
 	"context"
+	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -17,6 +19,12 @@ import (
 // OTEL_TRACES_EXPORTER pipeline and needs neither it nor the enhanced beta
 // switch. The endpoint gets no OTEL_* headers or certificates, as in Claude
 // Code; an https endpoint is verified against the system roots.
+//
+// Each span reaches a receiver once: when the OTLP traces endpoint is the
+// same receiver as BETA_TRACING_ENDPOINT (detailedReaches), the ordinary
+// OTLP traces exporter is left out, as Claude Code's captures with both set
+// to one receiver show every span once. Different receivers each get every
+// span, Claude Code's documented "in addition to the trace exporter".
 func (b *builder) detailed(ctx context.Context) error {
 	t := b.cfg.Traces
 	if !t.Detailed || t.DetailedEndpoint == "" {
@@ -42,4 +50,38 @@ func (b *builder) detailed(ctx context.Context) error {
 		sdktrace.WithMaxQueueSize(maxQueueSize),
 		sdktrace.WithMaxExportBatchSize(maxBatchSize)))
 	return nil
+}
+
+// detailedReaches reports whether the detailed pipeline is on and sends to
+// the receiver at endpoint (an OTLP traces URL): same host and port, the
+// path and protocol aside, since one port serves one receiver.
+func (b *builder) detailedReaches(endpoint string) bool {
+	t := b.cfg.Traces
+	if !t.Detailed || t.DetailedEndpoint == "" {
+		return false
+	}
+	a, ok := hostPort(t.DetailedEndpoint)
+	c, ok2 := hostPort(endpoint)
+	return ok && ok2 && a == c
+}
+
+// hostPort is the lower-cased host and the port of an endpoint URL, the
+// scheme's default port when it has none.
+func hostPort(endpoint string) (string, bool) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	port := u.Port()
+	if port == "" {
+		switch u.Scheme {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		default:
+			return "", false
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), port), true
 }

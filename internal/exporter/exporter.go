@@ -242,6 +242,9 @@ func (b *builder) build(ctx context.Context) error {
 		)
 		switch e {
 		case config.ExporterOTLP:
+			if b.detailedReaches(t.OTLP.Endpoint) {
+				continue
+			}
 			exp, err = b.otlpTraces(ctx)
 		case config.ExporterConsole:
 			exp, err = b.consoleTraces()
