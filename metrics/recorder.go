@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -36,8 +38,8 @@ func Custom(name string) Name { return Name{Value: name} }
 // UsageAttrs are the attributes of one API call's cost and token points.
 // Empty fields are omitted. The methods take it by pointer and copy it, so
 // the telemetry-off path does not pay for copying 200 bytes; a nil
-// *UsageAttrs means no attributes. It is comparable: the Recorder caches one
-// attribute set per distinct value.
+// *UsageAttrs means no attributes. It is comparable: it is the key under which
+// a session keeps the sets of its cost and token points.
 type UsageAttrs struct {
 	Model       string
 	QuerySource QuerySource
@@ -107,7 +109,7 @@ func (r *Recorder) SessionCount(ctx context.Context, t StartType) {
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricSessionCount, 1, startKey{t})
+	r.recordOne(ctx, MetricSessionCount, 1, smallKey{m: MetricSessionCount, f: [4]string{string(t)}})
 }
 
 // LinesOfCode adds n lines of type t changed by model. Claude Code records
@@ -116,7 +118,11 @@ func (r *Recorder) LinesOfCode(ctx context.Context, t LinesType, model string, n
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricLinesOfCode, n, linesKey{t, model})
+	if i := linesIndex(t); i >= 0 {
+		r.recordLines(ctx, model, i, n, 0)
+		return
+	}
+	r.recordOne(ctx, MetricLinesOfCode, n, smallKey{m: MetricLinesOfCode, f: [4]string{string(t), model}})
 }
 
 // LinesChanged records one edit as Claude Code does: added, then removed,
@@ -125,8 +131,7 @@ func (r *Recorder) LinesChanged(ctx context.Context, model string, added, remove
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricLinesOfCode, added, linesKey{LinesAdded, model})
-	record(r, ctx, MetricLinesOfCode, removed, linesKey{LinesRemoved, model})
+	r.recordLines(ctx, model, -1, added, removed)
 }
 
 // PullRequest records a created pull or merge request.
@@ -134,7 +139,7 @@ func (r *Recorder) PullRequest(ctx context.Context) {
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricPullRequest, 1, countKey{MetricPullRequest})
+	r.recordOne(ctx, MetricPullRequest, 1, smallKey{m: MetricPullRequest})
 }
 
 // Commit records a created git commit.
@@ -142,7 +147,7 @@ func (r *Recorder) Commit(ctx context.Context) {
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricCommit, 1, countKey{MetricCommit})
+	r.recordOne(ctx, MetricCommit, 1, smallKey{m: MetricCommit})
 }
 
 // Cost adds the cost in USD of one API call.
@@ -150,7 +155,7 @@ func (r *Recorder) Cost(ctx context.Context, usd float64, u *UsageAttrs) {
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricCost, usd, costKey{deref(u)})
+	r.recordUsage(ctx, u, 1, usd, TokenCounts{})
 }
 
 // Tokens adds n tokens of type t of one API call.
@@ -158,7 +163,14 @@ func (r *Recorder) Tokens(ctx context.Context, n float64, t TokenType, u *UsageA
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricTokens, n, tokenKey{t, deref(u)})
+	i := tokenIndex(t)
+	if i < 0 {
+		r.recordUncached(ctx, MetricTokens, n, append(deref(u).fields(nil), field{value: string(t)}))
+		return
+	}
+	var tc TokenCounts
+	*tc.at(i) = n
+	r.recordUsage(ctx, u, 1<<(i+1), 0, tc)
 }
 
 // APIUsage records one API response as Claude Code does: the cost, then the
@@ -168,13 +180,11 @@ func (r *Recorder) APIUsage(ctx context.Context, usd float64, t TokenCounts, att
 	if r == nil {
 		return
 	}
-	u := deref(attrs)
-	record(r, ctx, MetricCost, usd, costKey{u})
-	record(r, ctx, MetricTokens, t.Input, tokenKey{TokensInput, u})
-	record(r, ctx, MetricTokens, t.Output, tokenKey{TokensOutput, u})
-	record(r, ctx, MetricTokens, t.CacheRead, tokenKey{TokensCacheRead, u})
-	record(r, ctx, MetricTokens, t.CacheCreation, tokenKey{TokensCacheCreation, u})
+	r.recordUsage(ctx, attrs, allUsage, usd, t)
 }
+
+// noUsage stands for a nil *UsageAttrs; never modified.
+var noUsage UsageAttrs
 
 func deref(u *UsageAttrs) UsageAttrs {
 	if u == nil {
@@ -188,7 +198,8 @@ func (r *Recorder) CodeEditDecision(ctx context.Context, d EditDecision) {
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricCodeEditDecision, 1, editKey{d})
+	r.recordOne(ctx, MetricCodeEditDecision, 1, smallKey{m: MetricCodeEditDecision,
+		f: [4]string{string(d.Decision), string(d.Source), d.ToolName, d.Language}})
 }
 
 // ActiveTime adds seconds of active time of type t.
@@ -196,7 +207,7 @@ func (r *Recorder) ActiveTime(ctx context.Context, seconds float64, t ActiveType
 	if r == nil {
 		return
 	}
-	record(r, ctx, MetricActiveTime, seconds, activeKey{t})
+	r.recordOne(ctx, MetricActiveTime, seconds, smallKey{m: MetricActiveTime, f: [4]string{string(t)}})
 }
 
 // field is one metric-specific value, in the position of its Attribute in
@@ -205,51 +216,6 @@ type field struct {
 	value    string
 	official bool
 }
-
-// key is a cache key of Session.Cache. Each metric has its own unexported key
-// type, so keys of different metrics (or of other users of the cache) never
-// collide, and a key holds exactly what determines the attribute set.
-type key interface {
-	comparable
-	fields() []field
-}
-
-type startKey struct{ t StartType }
-
-func (k startKey) fields() []field { return []field{{value: string(k.t)}} }
-
-type linesKey struct {
-	t     LinesType
-	model string
-}
-
-func (k linesKey) fields() []field { return []field{{value: string(k.t)}, {value: k.model}} }
-
-// countKey serves the counters without attributes of their own.
-type countKey struct{ m Metric }
-
-func (countKey) fields() []field { return nil }
-
-type costKey struct{ u UsageAttrs }
-
-func (k costKey) fields() []field { return k.u.fields(nil) }
-
-type tokenKey struct {
-	t TokenType
-	u UsageAttrs
-}
-
-func (k tokenKey) fields() []field { return append(k.u.fields(nil), field{value: string(k.t)}) }
-
-type editKey struct{ d EditDecision }
-
-func (k editKey) fields() []field {
-	return []field{{value: string(k.d.Decision)}, {value: string(k.d.Source)}, {value: k.d.ToolName}, {value: k.d.Language}}
-}
-
-type activeKey struct{ t ActiveType }
-
-func (k activeKey) fields() []field { return []field{{value: string(k.t)}} }
 
 func (u UsageAttrs) fields(dst []field) []field {
 	speed := ""
@@ -263,36 +229,253 @@ func (u UsageAttrs) fields(dst []field) []field {
 		name(u.MCPServerName), name(u.MCPToolName))
 }
 
-// entry is what the cache holds: the option slice itself, because passing a
-// cached slice to Add is what makes a repeated emit allocation-free.
-type entry struct{ opts []metric.AddOption }
+// The token types in TokenCounts order, which is also the order of the
+// options of a usageEntry after the cost's.
+var tokenTypes = [4]TokenType{TokensInput, TokensOutput, TokensCacheRead, TokensCacheCreation}
 
-func record[K key](r *Recorder, ctx context.Context, m Metric, n float64, k K) {
+func tokenIndex(t TokenType) int {
+	for i, tt := range tokenTypes {
+		if t == tt {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *TokenCounts) at(i int) *float64 {
+	return [...]*float64{&t.Input, &t.Output, &t.CacheRead, &t.CacheCreation}[i]
+}
+
+func linesIndex(t LinesType) int {
+	switch t {
+	case LinesAdded:
+		return 0
+	case LinesRemoved:
+		return 1
+	}
+	return -1
+}
+
+// allUsage selects the cost and the four token points of a usageEntry: bit 0
+// is the cost, bit i+1 the token type tokenTypes[i].
+const allUsage = 0b11111
+
+// cache is one session's attribute sets. An entry holds the option of every
+// point one emit call records for one combination (the cost and the four
+// token points of an attribution, the added and removed lines of a model), so
+// a call looks its combination up once whatever the number of points. Keys
+// are concrete comparable structs: the compiler's hash, no boxing. Each kind
+// keeps the entry it served last, so a session repeating its combination
+// (the common case) does not hash at all.
+type cache struct {
+	lastUsage atomic.Pointer[usageEntry]
+	lastLines atomic.Pointer[linesEntry]
+	lastOne   [numMetrics]atomic.Pointer[oneEntry]
+
+	mu    sync.RWMutex
+	usage map[UsageAttrs]*usageEntry
+	lines map[string]*linesEntry
+	one   map[smallKey]*oneEntry
+}
+
+type usageEntry struct {
+	key   UsageAttrs
+	built uint8               // the points of opts that are set, as in allUsage
+	opts  [5]metric.AddOption // the cost's, then one per tokenTypes
+}
+
+type linesEntry struct {
+	model string
+	opts  [2]metric.AddOption // added, removed
+}
+
+// smallKey is a one-point combination: the metric and its values in the
+// order of the table's attributes.
+type smallKey struct {
+	m Metric
+	f [4]string
+}
+
+type oneEntry struct {
+	key smallKey
+	opt [1]metric.AddOption
+}
+
+func newCache() any { return new(cache) }
+
+// start finds the cache of the session of ctx.
+func (r *Recorder) start(ctx context.Context) (context.Context, *core.Session, *cache) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	ss := r.st.Session(ctx)
+	return ctx, ss, ss.MetricsCache(newCache).(*cache)
+}
+
+// add records one point unless n is not a counter's value.
+func (r *Recorder) add(ctx context.Context, m Metric, n float64, opt []metric.AddOption) {
 	if n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
 		r.st.Error(fmt.Errorf("ccotel/metrics: %s: dropped value %v: counters take finite values >= 0", table[m].Name, n))
 		return
 	}
-	ss := r.st.Session(ctx)
-	var e *entry
-	if v, ok := ss.Cache.Load(k); ok {
-		e = v.(*entry)
-	} else {
-		// Only this conversion of k escapes; the one in Load stays on the
-		// stack, which keeps a hit free of allocations.
-		v, _ := ss.Cache.LoadOrStore(k, r.build(ss, m, k.fields()))
-		e = v.(*entry)
+	r.counters[m].Add(ctx, n, opt...)
+}
+
+// recordUsage records the points of mask (see allUsage) of one attribution:
+// the cost usd and the token counts t.
+func (r *Recorder) recordUsage(ctx context.Context, u *UsageAttrs, mask uint8, usd float64, t TokenCounts) {
+	ctx, ss, c := r.start(ctx)
+	if u == nil {
+		u = &noUsage
 	}
-	r.counters[m].Add(ctx, n, e.opts...)
+	e := c.lastUsage.Load()
+	if e == nil || e.key != *u || e.built&mask != mask {
+		e = c.usageEntry(r, ss, u, mask)
+		c.lastUsage.Store(e)
+	}
+	if mask&1 != 0 {
+		r.add(ctx, MetricCost, usd, e.opts[0:1])
+	}
+	for i := range tokenTypes {
+		if mask&(1<<(i+1)) != 0 {
+			r.add(ctx, MetricTokens, *t.at(i), e.opts[i+1:i+2])
+		}
+	}
+}
+
+// usageEntry returns the entry of k with at least the points of mask built.
+// Entries are immutable once shared: a missing point is added to a copy that
+// replaces the entry, so the hot path reads without a lock. Only the points a
+// session records are built (a host calling Cost alone gets no token sets).
+func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *UsageAttrs, mask uint8) *usageEntry {
+	c.mu.RLock()
+	e := c.usage[*k]
+	c.mu.RUnlock()
+	if e != nil && e.built&mask == mask {
+		return e
+	}
+	// Built outside the lock: the host's redactor runs here.
+	var add usageEntry
+	fs := k.fields(make([]field, 0, len(table[MetricTokens].Attributes)))
+	if mask&1 != 0 {
+		add.opts[0] = r.build(ss, MetricCost, fs)
+	}
+	for i, tt := range tokenTypes {
+		if mask&(1<<(i+1)) != 0 {
+			add.opts[i+1] = r.build(ss, MetricTokens, append(fs, field{value: string(tt)}))
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := &usageEntry{key: *k}
+	if old := c.usage[*k]; old != nil {
+		*next = *old
+	}
+	for i := range next.opts {
+		if bit := uint8(1) << i; mask&bit != 0 && next.built&bit == 0 {
+			next.opts[i] = add.opts[i]
+			next.built |= bit
+		}
+	}
+	if c.usage == nil {
+		c.usage = map[UsageAttrs]*usageEntry{}
+	}
+	c.usage[*k] = next
+	return next
+}
+
+// recordLines records the lines of model: both types (added, then removed)
+// when only is -1, else only the type of that index with value added.
+func (r *Recorder) recordLines(ctx context.Context, model string, only int, added, removed float64) {
+	ctx, ss, c := r.start(ctx)
+	e := c.lastLines.Load()
+	if e == nil || e.model != model {
+		e = c.linesEntry(r, ss, model)
+		c.lastLines.Store(e)
+	}
+	switch only {
+	case -1:
+		r.add(ctx, MetricLinesOfCode, added, e.opts[0:1])
+		r.add(ctx, MetricLinesOfCode, removed, e.opts[1:2])
+	default:
+		r.add(ctx, MetricLinesOfCode, added, e.opts[only:only+1])
+	}
+}
+
+func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEntry {
+	c.mu.RLock()
+	e := c.lines[model]
+	c.mu.RUnlock()
+	if e != nil {
+		return e
+	}
+	e = &linesEntry{model: model}
+	e.opts[0] = r.build(ss, MetricLinesOfCode, []field{{value: string(LinesAdded)}, {value: model}})
+	e.opts[1] = r.build(ss, MetricLinesOfCode, []field{{value: string(LinesRemoved)}, {value: model}})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.lines[model]; old != nil {
+		return old
+	}
+	if c.lines == nil {
+		c.lines = map[string]*linesEntry{}
+	}
+	c.lines[model] = e
+	return e
+}
+
+// recordOne records a metric of one point per call.
+func (r *Recorder) recordOne(ctx context.Context, m Metric, n float64, k smallKey) {
+	ctx, ss, c := r.start(ctx)
+	last := &c.lastOne[m]
+	e := last.Load()
+	if e == nil || e.key != k {
+		e = c.oneEntry(r, ss, &k)
+		last.Store(e)
+	}
+	r.add(ctx, m, n, e.opt[:])
+}
+
+func (c *cache) oneEntry(r *Recorder, ss *core.Session, k *smallKey) *oneEntry {
+	c.mu.RLock()
+	e := c.one[*k]
+	c.mu.RUnlock()
+	if e != nil {
+		return e
+	}
+	fs := make([]field, len(table[k.m].Attributes))
+	for i := range fs {
+		fs[i].value = k.f[i]
+	}
+	e = &oneEntry{key: *k}
+	e.opt[0] = r.build(ss, k.m, fs)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.one[*k]; old != nil {
+		return old
+	}
+	if c.one == nil {
+		c.one = map[smallKey]*oneEntry{}
+	}
+	c.one[*k] = e
+	return e
+}
+
+// recordUncached records a point whose values are outside the table's
+// closed set (a host's own token type): sent as given, but built on every
+// call rather than kept, so such values cannot grow the cache.
+func (r *Recorder) recordUncached(ctx context.Context, m Metric, n float64, fs []field) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	r.add(ctx, m, n, []metric.AddOption{r.build(r.st.Session(ctx), m, fs)})
 }
 
 // build makes the attribute set of one combination: the session's standard
 // attributes, then the metric's own in table order with empty values left
 // out and names redacted, then the host's redactor on every attribute. It runs
 // once per session and combination.
-func (r *Recorder) build(ss *core.Session, m Metric, fs []field) *entry {
+func (r *Recorder) build(ss *core.Session, m Metric, fs []field) metric.AddOption {
 	d := &table[m]
 	if len(fs) != len(d.Attributes) {
 		r.st.Error(fmt.Errorf("ccotel/metrics: %s: %d values for %d attributes", d.Name, len(fs), len(d.Attributes)))
@@ -319,8 +502,7 @@ func (r *Recorder) build(ss *core.Session, m Metric, fs []field) *entry {
 		}
 		kv = out
 	}
-	set := attribute.NewSet(core.ValidUTF8(kv)...)
-	return &entry{opts: []metric.AddOption{metric.WithAttributeSet(set)}}
+	return metric.WithAttributeSet(attribute.NewSet(core.ValidUTF8(kv)...))
 }
 
 // hostRedact runs the host's redactor. A panic in it drops the attribute
@@ -334,5 +516,5 @@ func (r *Recorder) hostRedact(name string, a attribute.KeyValue) (v attribute.Va
 		}
 	}()
 	v, keep = r.st.Redact(name, string(a.Key), a.Value)
-	return v, keep && v.Type() != attribute.INVALID
+	return v, keep && v.Type() != attribute.EMPTY
 }

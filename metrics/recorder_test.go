@@ -570,3 +570,48 @@ func TestConcurrentEmits(t *testing.T) {
 		t.Errorf("%d points totalling %v, want 2 totalling 400", len(pts), total)
 	}
 }
+
+// TestAlternatingCombinations: a session switching between attributions (main
+// loop and subagent), Cost alone before APIUsage, and Tokens of a type outside
+// the table each record exactly what they were given, and a repeated
+// combination allocates nothing even when it is not the last one used.
+func TestAlternatingCombinations(t *testing.T) {
+	g := defaultRig(t)
+	main := UsageAttrs{Model: "claude-sonnet-4-5", QuerySource: QueryMain}
+	sub := UsageAttrs{Model: "claude-haiku-4-5", QuerySource: QuerySubagent, AgentName: Official("Explore")}
+	g.r.Cost(g.ctx, 1, &main) // only the cost's set exists for main until APIUsage
+	for range 3 {
+		g.r.APIUsage(g.ctx, 1, TokenCounts{Input: 10, Output: 1}, &main)
+		g.r.APIUsage(g.ctx, 2, TokenCounts{Input: 20, Output: 2}, &sub)
+		g.r.LinesChanged(g.ctx, main.Model, 1, 0)
+		g.r.LinesChanged(g.ctx, sub.Model, 0, 1)
+	}
+	g.r.Tokens(g.ctx, 5, TokenType("reasoning"), &main)
+	if n := testing.AllocsPerRun(100, func() {
+		g.r.APIUsage(g.ctx, 1, TokenCounts{Input: 10, Output: 1}, &main)
+		g.r.APIUsage(g.ctx, 2, TokenCounts{Input: 20, Output: 2}, &sub)
+	}); n != 0 {
+		t.Errorf("alternating attributions: %v allocs, want 0", n)
+	}
+	got := g.collect(t)
+	_, cost := points(t, got, "claude_code.cost.usage")
+	sum := map[string]float64{}
+	for _, p := range cost {
+		v, _ := p.Attributes.Value("model")
+		sum[v.AsString()] += p.Value
+	}
+	if sum[main.Model] != 1+3+101 || sum[sub.Model] != 2*3+2*101 || len(cost) != 2 {
+		t.Errorf("cost by model %v", sum)
+	}
+	_, tokens := points(t, got, "claude_code.token.usage")
+	if p, ok := findPoint(tokens, "type", "reasoning"); !ok || p.Value != 5 {
+		t.Errorf("a token type outside the table: %v %v", p, ok)
+	}
+	if len(tokens) != 2*4+1 {
+		t.Errorf("%d token points, want 9", len(tokens))
+	}
+	_, lines := points(t, got, "claude_code.lines_of_code.count")
+	if len(lines) != 4 {
+		t.Errorf("%d lines points, want 4 (2 models x 2 types)", len(lines))
+	}
+}

@@ -34,9 +34,11 @@ type Session struct {
 	EventAttributes      []attribute.KeyValue
 	EventEarlyAttributes []attribute.KeyValue
 
-	// Cache is for the metrics package: attribute sets per combination of
-	// metric attributes, so a repeated emit does not allocate.
-	Cache sync.Map
+	// metricsOnce and metricsCache hold the metrics package's attribute
+	// sets for this session (MetricsCache); core only keeps them alive as
+	// long as the session.
+	metricsOnce  sync.Once
+	metricsCache any
 
 	promptSeq sync.Mutex
 	prompts   int64
@@ -61,6 +63,13 @@ func (s *State) NewSession(id string) *Session {
 		ss.EventEarlyAttributes = s.standard(id, false, on)
 	}
 	return ss
+}
+
+// MetricsCache returns the session's metric cache, made by create on first
+// use. It is per session so that a session's sets are freed with it.
+func (ss *Session) MetricsCache(create func() any) any {
+	ss.metricsOnce.Do(func() { ss.metricsCache = create() })
+	return ss.metricsCache
 }
 
 // State is the handle the session belongs to.
