@@ -167,7 +167,6 @@ func (a *Agent) call(ctx context.Context, session *telemetry.Session, conv []mes
 		partial              strings.Builder
 		text                 strings.Builder
 		cur                  *contentBlock
-		early                []*pendingCall
 		messageStartReceived bool
 	)
 	sc := bufio.NewScanner(httpResp.Body)
@@ -238,7 +237,6 @@ func (a *Agent) call(ctx context.Context, session *telemetry.Session, conv []mes
 				out.calls = append(out.calls, c)
 				if cur.Name == "Bash" {
 					a.decide(ctx, session, c, reqID)
-					early = append(early, c)
 				}
 			}
 			cur = nil
