@@ -109,7 +109,7 @@ func TestWireValues(t *testing.T) {
 		t.Helper()
 		got, ok := get(r, key)
 		if !ok || got != want {
-			t.Errorf("%s %s = %v (%v), want %v (%v)", r.Body().AsString(), key, got.Emit(), got.Type(), want.Emit(), want.Type())
+			t.Errorf("%s %s = %v (%v), want %v (%v)", r.Body().AsString(), key, got.String(), got.Type(), want.String(), want.Type())
 		}
 	}
 	check(recs[0], "prompt_length", attribute.StringValue("8")) // 😀 is two UTF-16 units
@@ -127,7 +127,7 @@ func TestWireValues(t *testing.T) {
 	check(recs[4], "status_code", attribute.StringValue("401"))
 	check(recs[5], "status_code", attribute.Int64Value(500))
 	if v, _ := get(recs[6], "managed_settings.sources"); v.Type() != attribute.STRINGSLICE || len(v.AsStringSlice()) != 0 {
-		t.Errorf("managed_settings.sources must be an empty array, got %v", v.Emit())
+		t.Errorf("managed_settings.sources must be an empty array, got %v", v.String())
 	}
 	// Optional keys left unset are omitted.
 	for _, k := range []string{"command_name", "command_source", "error", "tool_parameters", "mcp_server_scope"} {
@@ -202,8 +202,8 @@ func TestGatesOff(t *testing.T) {
 				t.Fatalf("%d records", len(recs))
 			}
 			for _, a := range attrs(recs[0]) {
-				if strings.Contains(a.val.Emit(), canary) {
-					t.Errorf("%s leaks the canary: %q", a.key, a.val.Emit())
+				if strings.Contains(a.val.String(), canary) {
+					t.Errorf("%s leaks the canary: %q", a.key, a.val.String())
 				}
 			}
 			for _, a := range ev.Attrs {
@@ -303,7 +303,7 @@ func TestSequencePromptAndTrace(t *testing.T) {
 	recs := rec.take()
 	for i, r := range recs {
 		if v, _ := get(r, "event.sequence"); v.Type() != attribute.INT64 || v.AsInt64() != int64(i) {
-			t.Errorf("record %d event.sequence %v", i, v.Emit())
+			t.Errorf("record %d event.sequence %v", i, v.String())
 		}
 	}
 	if _, ok := get(recs[0], "prompt.id"); ok {
@@ -355,7 +355,7 @@ func TestEarlyEventsAndHostPaths(t *testing.T) {
 			t.Errorf("workspace.host_paths must follow prompt.id: %v", ks)
 		}
 		if v, _ := get(r, "workspace.host_paths"); strings.Join(v.AsStringSlice(), "|") != "/a|/b" {
-			t.Errorf("workspace.host_paths %v", v.Emit())
+			t.Errorf("workspace.host_paths %v", v.String())
 		}
 	}
 }

@@ -21,7 +21,7 @@ func (printer) OnEmit(_ context.Context, r *sdklog.Record) error {
 		case "user.id", "session.id", "anthropic.provider", "anthropic.custom_base_url", "event.timestamp":
 			return true // vary per run
 		}
-		fmt.Printf("  %s = %s (%s)\n", a.Key, a.Value.Emit(), a.Value.Type())
+		fmt.Printf("  %s = %s (%s)\n", a.Key, a.Value.String(), a.Value.Type())
 		return true
 	})
 	return nil

@@ -232,7 +232,7 @@ func TestReplayCaptures(t *testing.T) {
 		}
 		for k, v := range want {
 			if got[k] != v {
-				t.Errorf("%s: %s %s = %s (%v), captured %s (%v)", c.file, c.metric.Name, k, got[k].Emit(), got[k].Type(), v.Emit(), v.Type())
+				t.Errorf("%s: %s %s = %s (%v), captured %s (%v)", c.file, c.metric.Name, k, got[k].String(), got[k].Type(), v.String(), v.Type())
 			}
 		}
 	}

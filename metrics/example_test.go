@@ -25,7 +25,7 @@ func printPoints(reader *sdkmetric.ManualReader) {
 			for _, p := range m.Data.(metricdata.Sum[float64]).DataPoints {
 				var kv []string
 				for _, a := range p.Attributes.ToSlice() {
-					kv = append(kv, string(a.Key)+"="+a.Value.Emit())
+					kv = append(kv, string(a.Key)+"="+a.Value.String())
 				}
 				lines = append(lines, fmt.Sprintf("%s %v {%s}", m.Name, p.Value, strings.Join(kv, " ")))
 			}

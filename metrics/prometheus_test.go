@@ -28,7 +28,8 @@ func TestPrometheusNames(t *testing.T) {
 		{"collector", []otelprom.Option{otelprom.WithTranslationStrategy(otlptranslator.UnderscoreEscapingWithSuffixes)},
 			func(d Definition) string { return d.PrometheusName }},
 		{"native", []otelprom.Option{otelprom.WithTranslationStrategy(otlptranslator.UnderscoreEscapingWithSuffixes),
-			otelprom.WithoutUnits()}, //nolint:staticcheck // the one switch that drops units but keeps _total
+			//lint:ignore SA1019 the one switch that drops units but keeps _total
+			otelprom.WithoutUnits()},
 			func(d Definition) string { return d.PrometheusNativeName }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

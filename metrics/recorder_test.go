@@ -278,7 +278,7 @@ func TestOptionalValuesOmitted(t *testing.T) {
 	a := attrMap(pts[0].Attributes)
 	for _, k := range []string{"speed", "effort", "agent.name", "skill.name", "plugin.name", "marketplace.name", "mcp_server.name", "mcp_tool.name"} {
 		if _, ok := a[k]; ok {
-			t.Errorf("cost carries %s = %v; empty values and speed=normal are omitted", k, a[k].Emit())
+			t.Errorf("cost carries %s = %v; empty values and speed=normal are omitted", k, a[k].String())
 		}
 	}
 	_, pts = points(t, got, "claude_code.code_edit_tool.decision")
@@ -361,7 +361,7 @@ func TestHostRedactor(t *testing.T) {
 	_, pts := points(t, g.collect(t), "claude_code.cost.usage")
 	a := attrMap(pts[0].Attributes)
 	if a["user.id"].AsString() != "hidden" {
-		t.Errorf("redactor replacement ignored: %v", a["user.id"].Emit())
+		t.Errorf("redactor replacement ignored: %v", a["user.id"].String())
 	}
 	if _, ok := a["model"]; ok {
 		t.Error("redactor drop ignored")
@@ -388,7 +388,8 @@ func TestBadValuesDropped(t *testing.T) {
 	for _, v := range []float64{-1, math.NaN(), math.Inf(1)} {
 		g.r.Cost(g.ctx, v, &UsageAttrs{Model: "m"})
 	}
-	g.r.ActiveTime(nil, 1, ActiveCLI) //nolint:staticcheck // a nil context must not panic
+	//lint:ignore SA1012 a nil context must not panic
+	g.r.ActiveTime(nil, 1, ActiveCLI)
 	got := g.collect(t)
 	if _, ok := got["claude_code.cost.usage"]; ok {
 		t.Error("negative, NaN and infinite values must be dropped")

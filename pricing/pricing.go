@@ -169,8 +169,5 @@ func Canonical(model string) string {
 	}
 	m = bedrockSuffix.ReplaceAllString(m, "")
 	m = dateSuffix.ReplaceAllString(m, "")
-	if strings.HasSuffix(m, "-latest") {
-		m = strings.TrimSuffix(m, "-latest")
-	}
-	return m
+	return strings.TrimSuffix(m, "-latest")
 }

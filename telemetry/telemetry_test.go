@@ -108,7 +108,7 @@ func points(t *testing.T, r *sdkmetric.ManualReader) map[string][]metricdata.Dat
 
 func value(pts []metricdata.DataPoint[float64], key, val string) (float64, bool) {
 	for _, p := range pts {
-		if v, ok := p.Attributes.Value(attribute.Key(key)); ok && v.Emit() == val {
+		if v, ok := p.Attributes.Value(attribute.Key(key)); ok && v.String() == val {
 			return p.Value, true
 		}
 	}

@@ -29,7 +29,7 @@ func Example() {
 	subagent := ccanthropic.ContextWithCall(ctx, ccanthropic.Call{Query: telemetry.QuerySubagent("Explore", true)})
 	for _, c := range []context.Context{ctx, subagent} {
 		msg, err := client.Messages.New(c, anthropic.MessageNewParams{
-			Model:     anthropic.ModelClaudeSonnet4_5,
+			Model:     "claude-sonnet-5-5", // a string: the SDK's constants change with its versions
 			MaxTokens: 1024,
 			Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock("Hi"))},
 		})

@@ -150,7 +150,7 @@ func fingerprint(kits []*telemetrytest.Kit) []string {
 				case "session.id", "prompt.id", "event.timestamp":
 					continue
 				}
-				fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.Emit())
+				fmt.Fprintf(&b, " %s=%s", kv.Key, kv.Value.String())
 			}
 			out = append(out, b.String())
 		}

@@ -57,7 +57,7 @@ func TestInvalidUTF8Records(t *testing.T) {
 			t.Errorf("key %q", kv.Key)
 		}
 		if kv.Key == "n" && kv.Value.AsInt64() != 7 {
-			t.Errorf("n = %v", kv.Value.Emit())
+			t.Errorf("n = %v", kv.Value.String())
 		}
 		return true
 	})

@@ -98,7 +98,7 @@ func TestEncryptedClientKeys(t *testing.T) {
 	certs := otlptest.NewCerts(t)
 	dir := t.TempDir()
 	der, _ := x509.MarshalECPrivateKey(certs.ClientKey)
-	//nolint:staticcheck // producing the legacy format under test
+	//lint:ignore SA1019 producing the legacy format under test
 	blk, err := x509.EncryptPEMBlock(strings.NewReader(strings.Repeat("r", 64)), "EC PRIVATE KEY", der, []byte("pw"), x509.PEMCipherAES256)
 	if err != nil {
 		t.Fatal(err)

@@ -28,7 +28,8 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 	exp, err := otelprom.New(
 		otelprom.WithRegisterer(reg),
 		otelprom.WithTranslationStrategy(otlptranslator.UnderscoreEscapingWithSuffixes),
-		otelprom.WithoutUnits(), //nolint:staticcheck // the only way to get _total without a unit suffix
+		//lint:ignore SA1019 no translation strategy keeps _total while dropping the unit suffix, as Claude Code's exporter does; upstream keeps this option for exactly that
+		otelprom.WithoutUnits(),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("OTEL_METRICS_EXPORTER=prometheus: %w", err)

@@ -122,11 +122,13 @@ func decryptKeyPEM(keyPEM []byte, pass string, v certVars) ([]byte, error) {
 				return nil, fmt.Errorf("%s is encrypted; set %s", v.key, v.pass)
 			}
 			der, err = decryptPKCS8(b.Bytes, []byte(pass))
-		case strings.HasSuffix(b.Type, "PRIVATE KEY") && x509.IsEncryptedPEMBlock(b): //nolint:staticcheck // legacy format, decrypting is the point
+		//lint:ignore SA1019 Node (so Claude Code) accepts legacy RFC 1423 encrypted keys; decrypting them is the point
+		case strings.HasSuffix(b.Type, "PRIVATE KEY") && x509.IsEncryptedPEMBlock(b):
 			if pass == "" {
 				return nil, fmt.Errorf("%s is encrypted; set %s", v.key, v.pass)
 			}
-			der, err = x509.DecryptPEMBlock(b, []byte(pass)) //nolint:staticcheck // legacy format, decrypting is the point
+			//lint:ignore SA1019 as above: the legacy format is accepted on purpose
+			der, err = x509.DecryptPEMBlock(b, []byte(pass))
 			if err == nil {
 				der, err = reencodePKCS8(b.Type, der)
 			}

@@ -99,7 +99,7 @@ func str(t *testing.T, s sdktrace.ReadOnlySpan, key string) string {
 	if !ok {
 		t.Fatalf("%s: no %s", s.Name(), key)
 	}
-	return v.Emit()
+	return v.String()
 }
 
 func checkKeys(t *testing.T, s sdktrace.ReadOnlySpan, want ...string) {

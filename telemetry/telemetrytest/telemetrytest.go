@@ -498,7 +498,7 @@ func formatValue(v attribute.Value) string {
 	case attribute.STRINGSLICE:
 		return fmt.Sprintf("%q", v.AsStringSlice())
 	default:
-		return fmt.Sprintf("%s(%s)", v.Emit(), strings.ToLower(v.Type().String()))
+		return fmt.Sprintf("%s(%s)", v.String(), strings.ToLower(v.Type().String()))
 	}
 }
 

@@ -40,7 +40,7 @@ func TestEventsInOrderWithTypedAttributes(t *testing.T) {
 	}
 	req := kit.Events("api_request")[0]
 	if v := req.Attr("cost_usd"); v.Type() != attribute.FLOAT64 || v.Float() <= 0 {
-		t.Errorf("cost_usd = %v (%v)", v.Emit(), v.Type())
+		t.Errorf("cost_usd = %v (%v)", v.String(), v.Type())
 	}
 	if v := req.Attr("input_tokens"); v.Int() != 120 || v.Str() != "" || v.Float() != 0 || v.Bool() {
 		t.Errorf("input_tokens accessors: Int %d Str %q Float %v Bool %v", v.Int(), v.Str(), v.Float(), v.Bool())
@@ -50,7 +50,7 @@ func TestEventsInOrderWithTypedAttributes(t *testing.T) {
 	}
 	ms := kit.Events("managed_settings_resolved")[0]
 	if v := ms.Attr("managed_settings.sources"); !v.Present() || v.Type() != attribute.STRINGSLICE || len(v.Strings()) != 0 {
-		t.Errorf("managed_settings.sources = %v", v.Emit())
+		t.Errorf("managed_settings.sources = %v", v.String())
 	}
 	if keys := req.Keys(); keys[0] != "user.id" || !slices.Contains(keys, "prompt.id") {
 		t.Errorf("keys = %v", keys)
