@@ -69,11 +69,11 @@ func TestNoProxy(t *testing.T) {
 	b := &builder{cfg: config.Config{}, p: &Pipelines{}}
 	o := config.OTLP{Protocol: config.ProtocolHTTPProtobuf, Endpoint: "http://collector.example:4318/v1/logs",
 		TLS: config.TLS{ProxyURL: "http://proxy.example:3128", NoProxy: "internal.example,.corp.example"}}
-	c, err := b.httpClient(config.SignalLogs, o, nil)
+	c, err := b.httpClient(config.SignalLogs, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := c.Transport.(*headerRoundTripper).base.(*http.Transport)
+	tr := c.Transport.(*http.Transport)
 	for target, want := range map[string]string{
 		"http://collector.example:4318/v1/logs": "http://proxy.example:3128",
 		"http://internal.example:4318/v1/logs":  "",
