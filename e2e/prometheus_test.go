@@ -2,12 +2,8 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,7 +122,7 @@ func (r *promRun) checkIncrease(t *testing.T, want e2e.Totals) {
 	at := r.newest(t)
 	bounded := func(query, label string, want map[string]float64) {
 		t.Helper()
-		v := queryAt(t, r.p, query, at)
+		v := r.p.QueryAt(t, query, at)
 		got := map[string]float64{}
 		for _, s := range v {
 			got[s.Metric[label]] += s.Value
@@ -161,7 +157,7 @@ func (r *promRun) checkIncrease(t *testing.T, want e2e.Totals) {
 		byUser[u] = v
 	}
 	bounded(r.q.CostByUser, "user_id", byUser)
-	checkVector(t, queryAt(t, r.p, r.q.ActiveUsers, at), "", map[string]float64{"": float64(want.Users)})
+	checkVector(t, r.p.QueryAt(t, r.q.ActiveUsers, at), "", map[string]float64{"": float64(want.Users)})
 }
 
 // newest is the timestamp of the newest cost sample.
@@ -195,51 +191,6 @@ func checkVector(t *testing.T, v promtest.Vector, label string, want map[string]
 	if !ok {
 		t.Errorf("by %q: got\n%swant %v", label, v, want)
 	}
-}
-
-// queryAt runs an instant query at a given time (promtest queries at the current time).
-func queryAt(t *testing.T, p *promtest.Server, promql string, at time.Time) promtest.Vector {
-	t.Helper()
-	client := &http.Client{Timeout: 10 * time.Second}
-	resp, err := client.PostForm(p.URL()+"/api/v1/query", url.Values{
-		"query": {promql},
-		"time":  {strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64)},
-	})
-	if err != nil {
-		t.Fatalf("query %q: %v", promql, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("query %q: %v", promql, err)
-	}
-	var r struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Data   struct {
-			ResultType string `json:"resultType"`
-			Result     []struct {
-				Metric map[string]string `json:"metric"`
-				Value  [2]any            `json:"value"`
-			} `json:"result"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" || r.Data.ResultType != "vector" {
-		t.Fatalf("query %q: HTTP %d %s (%v)", promql, resp.StatusCode, body, err)
-	}
-	var v promtest.Vector
-	for _, e := range r.Data.Result {
-		s, _ := e.Value[1].(string)
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			t.Fatalf("query %q: value %v", promql, e.Value)
-		}
-		if e.Metric == nil {
-			e.Metric = map[string]string{}
-		}
-		v = append(v, promtest.Sample{Metric: e.Metric, Value: f, Timestamp: at})
-	}
-	return v
 }
 
 func freePort(t *testing.T) int {

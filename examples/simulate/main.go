@@ -37,12 +37,16 @@
 // -backfill D (1h by default) spreads the sessions over the past D and runs
 // as fast as the exporters accept: each user's handle has a simulated clock
 // (telemetry.WithClock), so events (log records) carry past timestamps, as do
-// their event.timestamp attributes. Metric points cannot be backdated: the
-// OpenTelemetry SDK stamps points with the time of export, so a backfill's
-// metrics all arrive at the current time. Their totals and breakdowns (cost
-// by model, tokens by type, decisions by source) are right, their time series
-// are not; a Prometheus scrape cannot take past samples at all. Use
-// -realtime for metric time series, and backfill for event-based panels.
+// their event.timestamp attributes. Metric points cannot be backdated over
+// OTLP: the OpenTelemetry SDK stamps points with the time of export, so a
+// backfill's metrics all arrive at the current time, and a Prometheus scrape
+// cannot take past samples at all. For metric history, -prometheus-data DIR
+// writes what Prometheus would hold had the sessions run in real time through
+// the monitoring guide's Collector pipeline, as Prometheus blocks (via
+// promtool) that `prometheus --storage.tsdb.path=DIR` serves; -openmetrics
+// FILE writes the same as OpenMetrics text (history.go, docs/DASHBOARDS.md):
+//
+//	go run ./examples/simulate -users 20 -backfill 24h -prometheus-data ./history
 //
 // # Options for completeness
 //
@@ -78,6 +82,8 @@ func main() {
 	flag.BoolVar(&p.Realtime, "realtime", false, "run in real time (scaled by -speed) instead of backfilling")
 	flag.Float64Var(&p.Speed, "speed", 60, "with -realtime: simulated seconds per real second")
 	flag.BoolVar(&p.AllEvents, "all-events", true, "let the first user turn on raw API bodies, detailed tracing and the survey, and emit every rare event once")
+	promData := flag.String("prometheus-data", "", "write the backfill's metric history as Prometheus blocks into this directory (runs promtool), for prometheus --storage.tsdb.path")
+	openMetrics := flag.String("openmetrics", "", "write the backfill's metric history as OpenMetrics text with timestamps to this file")
 	progress := flag.Bool("progress", false, "show a progress bar on stderr even when it is not a terminal")
 	quiet := flag.Bool("quiet", false, "no summary")
 	flag.Parse()
@@ -89,12 +95,38 @@ func main() {
 	if *quiet {
 		summary = io.Discard
 	}
-	sum, err := run(context.Background(), p, startUser)
+	start := starter("console")
+	if *promData != "" || *openMetrics != "" {
+		p.hist = newHistory()
+		start = starter("none")
+	}
+	sum, err := run(context.Background(), p, start)
+	if err == nil && *openMetrics != "" {
+		err = writeFile(*openMetrics, p.hist.writeOpenMetrics)
+	}
+	if err == nil && *promData != "" {
+		err = p.hist.writeTSDB(*promData)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "simulate:", err)
 		os.Exit(1)
 	}
 	sum.print(summary)
+	if *promData != "" {
+		fmt.Fprintf(summary, "simulate: serve the history with\n  prometheus --config.file=%[1]s/prometheus.yml --storage.tsdb.path=%[1]s\n", *promData)
+	}
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // params are the flags.
@@ -108,21 +140,27 @@ type params struct {
 	Progress                 io.Writer
 	// tracesSink is BETA_TRACING_ENDPOINT for the first user.
 	tracesSink string
+	// hist, when set, records the metric history (see history.go).
+	hist *history
 }
 
 // startFunc starts one user's handle; tests replace it.
 type startFunc func(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error)
 
-// startUser starts a handle configured by the environment, or printing to
-// the console when no telemetry variable is set, as the quickstart does.
-func startUser(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
-	base := []telemetry.Option{telemetry.WithServiceVersion("2.1.330")}
-	if _, set := os.LookupEnv("CLAUDE_CODE_ENABLE_TELEMETRY"); !set {
-		base = append(base, telemetry.WithLoadOptions(
-			config.WithVariable("CLAUDE_CODE_ENABLE_TELEMETRY", "1"),
-			config.WithVariable("OTEL_METRICS_EXPORTER", "console"),
-			config.WithVariable("OTEL_LOGS_EXPORTER", "console"),
-		))
+// starter returns a start function for handles configured by the
+// environment, or, when no telemetry variable is set, exporting to fallback:
+// "console" prints, as the quickstart does; "none" for a run that writes its
+// metric history to files (the console would print every record).
+func starter(fallback string) startFunc {
+	return func(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
+		base := []telemetry.Option{telemetry.WithServiceVersion("2.1.330")}
+		if _, set := os.LookupEnv("CLAUDE_CODE_ENABLE_TELEMETRY"); !set {
+			base = append(base, telemetry.WithLoadOptions(
+				config.WithVariable("CLAUDE_CODE_ENABLE_TELEMETRY", "1"),
+				config.WithVariable("OTEL_METRICS_EXPORTER", fallback),
+				config.WithVariable("OTEL_LOGS_EXPORTER", fallback),
+			))
+		}
+		return telemetry.Start(ctx, append(base, opts...)...)
 	}
-	return telemetry.Start(ctx, append(base, opts...)...)
 }

@@ -208,7 +208,7 @@ func TestBackfillTimestamps(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	for _, p := range []params{{Users: 0, Sessions: 1, Prompts: 1}, {Users: 1, Sessions: 1, Prompts: 1, Realtime: true}} {
-		if _, err := run(context.Background(), p, startUser); err == nil {
+		if _, err := run(context.Background(), p, starter("console")); err == nil {
 			t.Errorf("run(%+v) accepted", p)
 		}
 	}

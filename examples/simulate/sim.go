@@ -35,6 +35,9 @@ func run(ctx context.Context, p params, start startFunc) (*summary, error) {
 	if p.Realtime && p.Speed <= 0 {
 		return nil, fmt.Errorf("-speed must be positive")
 	}
+	if p.Realtime && p.hist != nil {
+		return nil, fmt.Errorf("-prometheus-data and -openmetrics write a backfill's history; they do not go with -realtime")
+	}
 	if p.AllEvents && p.tracesSink == "" {
 		// Detailed beta tracing exports spans to BETA_TRACING_ENDPOINT: the
 		// collector's when one is configured, else a local sink that drops them.
@@ -136,6 +139,8 @@ type clock struct {
 	t        time.Time
 	realtime bool
 	speed    float64
+	// moved, when set, is told each new simulated time (the history's exports).
+	moved func(time.Time)
 }
 
 func (c *clock) Now() time.Time {
@@ -161,7 +166,11 @@ func (c *clock) advance(ctx context.Context, d time.Duration) {
 	}
 	c.mu.Lock()
 	c.t = c.t.Add(d)
+	t := c.t
 	c.mu.Unlock()
+	if c.moved != nil {
+		c.moved(t)
+	}
 }
 
 // to moves a simulated clock forward to t.
@@ -208,6 +217,11 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 	}
 	counter := &countingProcessor{sum: sum}
 	reader := sdkmetric.NewManualReader()
+	var hist *userHistory
+	if p.hist != nil {
+		hist = p.hist.user(reader)
+		clk.moved = hist.until
+	}
 	tel, err := start(ctx,
 		telemetry.WithUserID(up.userID),
 		telemetry.WithTerminalType(terminals[up.index%len(terminals)]),
@@ -218,6 +232,9 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 	)
 	if err != nil {
 		return fmt.Errorf("user %d: %w", up.index, err)
+	}
+	if hist != nil && tel.Config().Metrics.Interval > 0 {
+		hist.interval = tel.Config().Metrics.Interval
 	}
 	u := &user{
 		userPlan: up, tel: tel, ev: tel.Events(), clk: clk, cfg: tel.Config(), sum: sum, bar: bar, ctx: ctx, first: true,
@@ -230,7 +247,13 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 		if !p.Realtime {
 			clk.to(sp.start)
 		}
+		if hist != nil {
+			hist.sessionStart(clk.Now())
+		}
 		u.session(sp, up.all && i == 0)
+		if hist != nil {
+			hist.sessionEnd(clk.Now())
+		}
 		u.first = false
 	}
 	var rm metricdata.ResourceMetrics

@@ -32,6 +32,10 @@ type options struct {
 	interval    time.Duration
 	job         string
 	honorLabels bool
+	dataDir     string
+	remoteWrite bool
+	outOfOrder  time.Duration
+	rules       string
 }
 
 // WithScrapeInterval sets the scrape interval (and timeout); default 1s.
@@ -45,8 +49,23 @@ func WithJobName(name string) Option { return func(o *options) { o.job = name } 
 // exported_instance).
 func WithHonorLabels(v bool) Option { return func(o *options) { o.honorLabels = v } }
 
+// WithDataDir serves an existing TSDB directory (for example blocks written by promtool) instead of an empty one.
+// Start leaves its contents in place.
+func WithDataDir(dir string) Option { return func(o *options) { o.dataDir = dir } }
+
+// WithRemoteWriteReceiver accepts remote write at /api/v1/write (--web.enable-remote-write-receiver).
+func WithRemoteWriteReceiver() Option { return func(o *options) { o.remoteWrite = true } }
+
+// WithOutOfOrderWindow sets storage.tsdb.out_of_order_time_window, for writers whose samples of a series may
+// arrive out of order (several remote-write senders).
+func WithOutOfOrderWindow(d time.Duration) Option { return func(o *options) { o.outOfOrder = d } }
+
+// WithRules loads recording or alerting rules (the text of a rule file), evaluated every scrape interval.
+func WithRules(yaml string) Option { return func(o *options) { o.rules = yaml } }
+
 // Server is a running Prometheus owned by one test.
 type Server struct {
+	opts     options
 	bin, dir string
 	addr     string
 	cmd      *exec.Cmd
@@ -65,9 +84,21 @@ func Start(t testing.TB, targets []string, opts ...Option) *Server {
 	bin := findBinary(t)
 	s := &Server{bin: bin, dir: t.TempDir()}
 	cfgPath := filepath.Join(s.dir, "prometheus.yml")
-	if err := os.WriteFile(cfgPath, []byte(scrapeConfig(targets, o)), 0o600); err != nil {
+	cfg := scrapeConfig(targets, o)
+	if o.rules != "" {
+		rulesPath := filepath.Join(s.dir, "rules.yml")
+		if err := os.WriteFile(rulesPath, []byte(o.rules), 0o600); err != nil {
+			t.Fatalf("promtest: %v", err)
+		}
+		cfg += fmt.Sprintf("rule_files: [%q]\n", rulesPath)
+	}
+	if o.outOfOrder > 0 {
+		cfg += fmt.Sprintf("storage:\n  tsdb:\n    out_of_order_time_window: %s\n", o.outOfOrder)
+	}
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatalf("promtest: %v", err)
 	}
+	s.opts = o
 	logPath := filepath.Join(s.dir, "prometheus.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -103,6 +134,9 @@ func scrapeConfig(targets []string, o options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "global:\n  scrape_interval: %s\n  scrape_timeout: %s\n  evaluation_interval: %s\n",
 		o.interval, o.interval, o.interval)
+	if len(targets) == 0 {
+		return b.String()
+	}
 	fmt.Fprintf(&b, "scrape_configs:\n  - job_name: %q\n    honor_labels: %t\n    static_configs:\n      - targets: [",
 		o.job, o.honorLabels)
 	for i, tg := range targets {
@@ -116,17 +150,26 @@ func scrapeConfig(targets []string, o options) string {
 }
 
 func (s *Server) start(cfgPath string, logFile *os.File) error {
-	data := filepath.Join(s.dir, "data")
-	if err := os.RemoveAll(data); err != nil {
-		return err
+	data := s.opts.dataDir
+	if data == "" {
+		data = filepath.Join(s.dir, "data")
+		if err := os.RemoveAll(data); err != nil {
+			return err
+		}
 	}
-	cmd := exec.Command(s.bin,
-		"--config.file="+cfgPath,
-		"--storage.tsdb.path="+data,
-		"--web.listen-address="+s.addr,
+	args := []string{
+		"--config.file=" + cfgPath,
+		"--storage.tsdb.path=" + data,
+		// History may be older than the default 15 days' retention relative to its newest block.
+		"--storage.tsdb.retention.time=3650d",
+		"--web.listen-address=" + s.addr,
 		"--web.enable-lifecycle",
 		"--log.level=info",
-	)
+	}
+	if s.opts.remoteWrite {
+		args = append(args, "--web.enable-remote-write-receiver")
+	}
+	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
@@ -275,10 +318,77 @@ type apiResponse struct {
 	} `json:"data"`
 }
 
+// QueryAt runs an instant query evaluated at the given time and fails the test on any error.
+func (s *Server) QueryAt(t testing.TB, promql string, at time.Time) Vector {
+	t.Helper()
+	v, err := s.query(promql, url.Values{"time": {formatTime(at)}})
+	if err != nil {
+		t.Fatalf("promtest: %v", err)
+	}
+	return v
+}
+
+// Series is one series of a range-query result.
+type Series struct {
+	Metric map[string]string
+	Values []float64
+	Times  []time.Time
+}
+
+// QueryRange runs a range query and fails the test on any error.
+func (s *Server) QueryRange(t testing.TB, promql string, start, end time.Time, step time.Duration) []Series {
+	t.Helper()
+	client := &http.Client{Timeout: 60 * time.Second}
+	resp, err := client.PostForm(s.URL()+"/api/v1/query_range", url.Values{"query": {promql},
+		"start": {formatTime(start)}, "end": {formatTime(end)}, "step": {strconv.FormatFloat(step.Seconds(), 'f', -1, 64)}})
+	if err != nil {
+		t.Fatalf("promtest: range query %q: %v", promql, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("promtest: range query %q: %v", promql, err)
+	}
+	var r apiResponse
+	if err := json.Unmarshal(body, &r); err != nil || r.Status != "success" || r.Data.ResultType != "matrix" {
+		t.Fatalf("promtest: range query %q: HTTP %d %s (%v)", promql, resp.StatusCode, body, err)
+	}
+	var raw []struct {
+		Metric map[string]string `json:"metric"`
+		Values [][2]any          `json:"values"`
+	}
+	if err := json.Unmarshal(r.Data.Result, &raw); err != nil {
+		t.Fatalf("promtest: range query %q: %v", promql, err)
+	}
+	out := make([]Series, 0, len(raw))
+	for _, e := range raw {
+		sr := Series{Metric: e.Metric}
+		for _, pair := range e.Values {
+			smp, err := decodeSample(pair)
+			if err != nil {
+				t.Fatalf("promtest: range query %q: %v", promql, err)
+			}
+			sr.Values = append(sr.Values, smp.Value)
+			sr.Times = append(sr.Times, smp.Timestamp)
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+func formatTime(t time.Time) string {
+	return strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', 3, 64)
+}
+
 // QueryErr is [Server.Query] returning its error.
 func (s *Server) QueryErr(promql string) (Vector, error) {
+	return s.query(promql, url.Values{})
+}
+
+func (s *Server) query(promql string, form url.Values) (Vector, error) {
+	form.Set("query", promql)
 	client := &http.Client{Timeout: 10 * time.Second}
-	resp, err := client.PostForm(s.URL()+"/api/v1/query", url.Values{"query": {promql}})
+	resp, err := client.PostForm(s.URL()+"/api/v1/query", form)
 	if err != nil {
 		return nil, fmt.Errorf("query %q: %w", promql, err)
 	}
@@ -382,6 +492,43 @@ func BinaryPath() (string, error) {
 		return "", err
 	}
 	return p, nil
+}
+
+// PromtoolPath returns the promtool executable of the same package: $PROMTOOL_BIN, else promtool on PATH, else
+// next to [BinaryPath]'s prometheus.
+func PromtoolPath() (string, error) {
+	if p := os.Getenv("PROMTOOL_BIN"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("PROMTOOL_BIN=%s: %w", p, err)
+		}
+		return p, nil
+	}
+	if p, err := exec.LookPath("promtool"); err == nil {
+		return p, nil
+	}
+	prom, err := BinaryPath()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(filepath.Dir(prom), "promtool")
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("no promtool next to %s: %w", prom, err)
+	}
+	return p, nil
+}
+
+// FindPromtool is [PromtoolPath] for tests: it skips the test when promtool is missing, or fails it under CI=true.
+func FindPromtool(t testing.TB) string {
+	t.Helper()
+	p, err := PromtoolPath()
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("promtest: no promtool under CI=true: %v", err)
+	}
+	t.Skipf("promtest: no promtool: %v", err)
+	return ""
 }
 
 func findBinary(t testing.TB) string {
