@@ -197,7 +197,7 @@ func (uh *userHistory) collect() map[string]histPoint {
 func promLabels(set attribute.Set, extra []attribute.KeyValue) string {
 	kv := map[string]string{}
 	for _, a := range set.ToSlice() {
-		kv[promLabelName(string(a.Key))] = a.Value.Emit()
+		kv[promLabelName(string(a.Key))] = a.Value.String()
 	}
 	for _, a := range extra {
 		kv[string(a.Key)] = a.Value.AsString()
