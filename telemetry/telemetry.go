@@ -17,7 +17,6 @@ import (
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/exemplar"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
@@ -124,7 +123,8 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	}
 
 	res := newResource(cfg, o.serviceName, t.version)
-	mopts := []sdkmetric.Option{sdkmetric.WithResource(res), sdkmetric.WithExemplarFilter(exemplar.AlwaysOffFilter)}
+	// Points start at their series' first measurement, as Claude Code's.
+	mopts := append([]sdkmetric.Option{sdkmetric.WithResource(res)}, exporter.FirstMeasurementOptions()...)
 	for _, r := range append(t.pipelines.MetricReaders, o.readers...) {
 		mopts = append(mopts, sdkmetric.WithReader(r))
 	}

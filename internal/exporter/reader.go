@@ -86,6 +86,7 @@ func (r *periodicReader) collectAndExport(ctx context.Context) error {
 	if !hasPoints(&rm) {
 		return nil
 	}
+	firstMeasurementStarts(&rm)
 	return r.exporter.Export(ctx, &rm)
 }
 
