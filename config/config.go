@@ -69,7 +69,7 @@ type Config struct {
 
 	// HeadersHelper is the otelHeadersHelper settings key: an executable or a
 	// shell command line printing a JSON object of headers.
-	HeadersHelper string
+	HeadersHelper Secret
 	// HeadersHelperDebounce is CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS.
 	HeadersHelperDebounce time.Duration
 
@@ -93,14 +93,21 @@ type Config struct {
 	// ProvenanceFiles names, for each variable whose value came from a
 	// settings file, that file.
 	ProvenanceFiles map[string]string
-	// Values holds the effective raw text of every variable that was set,
-	// before parsing. It includes secrets: print it only through Describe.
+	// Values holds the effective text of every variable that was set, before
+	// parsing, masked as [Mask] does: secret values are Masked and URLs'
+	// credentials too.
 	Values map[string]string
-	// Warnings are things Load ignored without failing: variables removed by
-	// the managed destination lock or dropped from project settings files,
-	// an invalid inbound TRACEPARENT, and, when telemetry is off, the
-	// problems that would otherwise have been errors.
-	Warnings []string
+	// Secrets holds the raw value of every secret variable that was set
+	// (see [IsSecret]); each prints as Masked.
+	Secrets map[string]Secret
+	// Warnings are things Load ignored or suspects without failing: values
+	// removed by the managed lock (Kind WarningLocked, with the managed
+	// variable that locks them), variables dropped from settings files, an
+	// invalid inbound TRACEPARENT, environment variables that look like
+	// ccotel's but are not, and, when telemetry is off, the problems that
+	// would otherwise have been errors. telemetry.Start hands each to the
+	// error handler.
+	Warnings []Warning
 }
 
 // MetricsConfig is the metrics pipeline.
@@ -172,15 +179,15 @@ type TLS struct {
 	CAFile        string
 	CertFile      string
 	KeyFile       string
-	KeyPassphrase string // a secret: never printed
-	ProxyURL      string // HTTPS_PROXY or HTTP_PROXY, HTTP protocols only
+	KeyPassphrase Secret
+	ProxyURL      Secret // HTTPS_PROXY or HTTP_PROXY, HTTP protocols only
 	NoProxy       string // NO_PROXY
 }
 
-// Header is one static header. Its value is a secret: never printed.
+// Header is one static header.
 type Header struct {
 	Name  string
-	Value string
+	Value Secret
 }
 
 // Attribute is one OTEL_RESOURCE_ATTRIBUTES pair.

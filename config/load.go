@@ -34,11 +34,15 @@ func Load(opts ...LoadOption) (Config, error) {
 		Provenance:      map[string]Source{},
 		ProvenanceFiles: map[string]string{},
 		Values:          map[string]string{},
+		Secrets:         map[string]Secret{},
 		SettingsFiles:   l.files,
 		Warnings:        l.warnings,
 	}
 	for name, e := range l.vals {
-		cfg.Values[name] = e.value
+		cfg.Values[name] = Mask(name, e.value)
+		if IsSecret(name) {
+			cfg.Secrets[name] = Secret(e.value)
+		}
 		cfg.Provenance[name] = e.source
 		if e.file != "" {
 			cfg.ProvenanceFiles[name] = e.file
@@ -46,11 +50,14 @@ func Load(opts ...LoadOption) (Config, error) {
 	}
 	p := &parser{vals: l.vals, cfg: &cfg, ps: &ps}
 	cfg.Enabled = p.flag("CLAUDE_CODE_ENABLE_TELEMETRY")
+	if lc.names != nil {
+		cfg.Warnings = append(mistakes(lc.names()), cfg.Warnings...)
+	}
 	p.provider(&cfg.Identity)
 	cfg.Identity.TerminalType = detectTerminal(lc.getenv)
 	if !cfg.Enabled {
 		for _, pr := range ps.list {
-			cfg.Warnings = append(cfg.Warnings, pr.String())
+			cfg.Warnings = append(cfg.Warnings, Warning{Kind: WarningDisabled, Variable: pr.Variable, Source: pr.Source, File: pr.File, Message: pr.String()})
 		}
 		return cfg, nil
 	}
@@ -61,9 +68,10 @@ func Load(opts ...LoadOption) (Config, error) {
 // parser turns the merged raw values into the Config fields, collecting
 // problems.
 type parser struct {
-	vals map[string]entry
-	cfg  *Config
-	ps   *problems
+	vals  map[string]entry
+	cfg   *Config
+	ps    *problems
+	shown map[string]string // variable -> its value as problems quote it
 }
 
 // get returns the trimmed value of a variable and whether it is set to a
@@ -92,9 +100,19 @@ func (p *parser) first(names ...string) (name, value string, ok bool) {
 // problem records a problem with a variable's value.
 func (p *parser) problem(name, reason, allowed string) {
 	e := p.vals[name]
+	shown, ok := p.shown[name]
+	if !ok {
+		// Once per variable: a long list with many bad entries gives one
+		// problem per entry, and masking is linear in the value.
+		shown = shorten(Mask(name, strings.TrimSpace(e.value)))
+		if p.shown == nil {
+			p.shown = map[string]string{}
+		}
+		p.shown[name] = shown
+	}
 	p.ps.add(Problem{
 		Variable: name,
-		Value:    shorten(Mask(name, strings.TrimSpace(e.value))),
+		Value:    shown,
 		Source:   e.source,
 		File:     e.file,
 		Reason:   reason,
@@ -213,7 +231,8 @@ func (p *parser) parse() {
 	p.extensions()
 	p.identity(&c.Identity)
 
-	c.HeadersHelper, _ = p.get(headersHelperKey)
+	helper, _ := p.get(headersHelperKey)
+	c.HeadersHelper = Secret(helper)
 	c.HeadersHelperDebounce = p.millis("CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS", defaultOf("CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS"))
 	c.ShutdownTimeout = p.millis("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", defaultOf("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS"))
 	c.FlushTimeout = p.millis("CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS", defaultOf("CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS"))
@@ -390,7 +409,7 @@ func (p *parser) headers(name string) []Header {
 			p.problem(name, "a header name is not a valid HTTP token", headersAllowed)
 			continue
 		}
-		out = mergeHeaders(out, []Header{{Name: kv[0], Value: kv[1]}})
+		out = mergeHeaders(out, []Header{{Name: kv[0], Value: Secret(kv[1])}})
 	}
 	return out
 }
@@ -429,7 +448,8 @@ func (p *parser) httpTLS(signal Signal) TLS {
 	_, t.CAFile, _ = p.first("NODE_EXTRA_CA_CERTS", otlpVar(signal, "CERTIFICATE"), otlpVar("", "CERTIFICATE"))
 	t.CertFile, _ = p.get("CLAUDE_CODE_CLIENT_CERT")
 	t.KeyFile, _ = p.get("CLAUDE_CODE_CLIENT_KEY")
-	t.KeyPassphrase, _ = p.get("CLAUDE_CODE_CLIENT_KEY_PASSPHRASE")
+	pass, _ := p.get("CLAUDE_CODE_CLIENT_KEY_PASSPHRASE")
+	t.KeyPassphrase = Secret(pass)
 	p.pairProblem("CLAUDE_CODE_CLIENT_CERT", t.CertFile, "CLAUDE_CODE_CLIENT_KEY", t.KeyFile)
 	if t.KeyPassphrase != "" && t.KeyFile == "" {
 		p.problem("CLAUDE_CODE_CLIENT_KEY_PASSPHRASE", "set without CLAUDE_CODE_CLIENT_KEY", "a passphrase together with its key file")
@@ -438,7 +458,7 @@ func (p *parser) httpTLS(signal Signal) TLS {
 		if s, reason := checkURL(v); reason != "" {
 			p.problem(name, reason, "an http:// or https:// proxy URL")
 		} else {
-			t.ProxyURL = s
+			t.ProxyURL = Secret(s)
 		}
 	}
 	_, t.NoProxy, _ = p.first("NO_PROXY", "no_proxy")
@@ -547,6 +567,7 @@ func (p *parser) tracing() {
 	case validTraceparent(tp):
 		t.Traceparent, t.Tracestate = tp, ts
 	default:
-		p.cfg.Warnings = append(p.cfg.Warnings, fmt.Sprintf("TRACEPARENT=%q is not a valid W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>, ids not all zero); ignored", tp))
+		p.cfg.Warnings = append(p.cfg.Warnings, Warning{Kind: WarningInvalid, Variable: "TRACEPARENT", Source: p.vals["TRACEPARENT"].source,
+			Message: fmt.Sprintf("TRACEPARENT=%q is not a valid W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>, ids not all zero); ignored", shorten(tp))})
 	}
 }

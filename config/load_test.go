@@ -126,7 +126,7 @@ func TestDefaults(t *testing.T) {
 		MaxRetries:            10,
 	}
 	got := cfg
-	got.Provenance, got.ProvenanceFiles, got.Values, got.Warnings, got.SettingsFiles = nil, nil, nil, nil, nil
+	got.Provenance, got.ProvenanceFiles, got.Values, got.Secrets, got.Warnings, got.SettingsFiles = nil, nil, nil, nil, nil, nil
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", got, want)
 	}
@@ -590,7 +590,7 @@ func TestTracing(t *testing.T) {
 		if cfg.Traces.Traceparent != "" || cfg.Traces.Tracestate != "" {
 			t.Errorf("%q accepted", bad)
 		}
-		if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0], "TRACEPARENT") {
+		if len(cfg.Warnings) != 1 || !strings.Contains(cfg.Warnings[0].Error(), "TRACEPARENT") {
 			t.Errorf("%q: warnings %q", bad, cfg.Warnings)
 		}
 	}

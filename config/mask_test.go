@@ -52,7 +52,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	}
 	var printed []string
 	printed = append(printed, err.Error())
-	printed = append(printed, cfg.Warnings...)
+	printed = append(printed, texts(cfg.Warnings)...)
 	for _, s := range cfg.Describe() {
 		printed = append(printed, s.Variable+"="+s.Value)
 	}

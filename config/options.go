@@ -11,7 +11,10 @@ type LoadOption interface {
 }
 
 type loadConfig struct {
-	getenv         func(string) (string, bool)
+	getenv func(string) (string, bool)
+	// names lists the names of the environment, for the mistakes check;
+	// nil when the environment cannot be listed (WithGetenv).
+	names          func() []string
 	userFiles      []string
 	projectFiles   []string
 	managedPath    string
@@ -22,14 +25,14 @@ type loadConfig struct {
 }
 
 func newLoadConfig(opts []LoadOption) loadConfig {
-	c := loadConfig{getenv: os.LookupEnv}
+	c := loadConfig{getenv: os.LookupEnv, names: processEnvironNames}
 	for _, o := range opts {
 		if o != nil {
 			c = o.apply(c)
 		}
 	}
 	if c.getenv == nil {
-		c.getenv = os.LookupEnv
+		c.getenv, c.names = os.LookupEnv, processEnvironNames
 	}
 	return c
 }
@@ -40,12 +43,15 @@ func (f optionFunc) apply(c loadConfig) loadConfig { return f(c) }
 
 // WithGetenv sets the function Load reads environment variables with; it
 // returns the value and whether the variable is set, like os.LookupEnv.
-// Tests use it to avoid touching the process environment.
+// Tests use it to avoid touching the process environment. A function cannot
+// list the variables it knows, so Load looks for mistaken names (see
+// [WarningUnknownVariable]) only with WithEnviron or the process
+// environment.
 //
 // By default, Load uses os.LookupEnv.
 func WithGetenv(getenv func(name string) (string, bool)) LoadOption {
 	return optionFunc(func(c loadConfig) loadConfig {
-		c.getenv = getenv
+		c.getenv, c.names = getenv, nil
 		return c
 	})
 }
@@ -65,9 +71,14 @@ func WithEnviron(environ []string) LoadOption {
 			}
 		}
 	}
-	return WithGetenv(func(name string) (string, bool) {
-		v, ok := m[name]
-		return v, ok
+	names := environNames(environ)
+	return optionFunc(func(c loadConfig) loadConfig {
+		c.getenv = func(name string) (string, bool) {
+			v, ok := m[name]
+			return v, ok
+		}
+		c.names = func() []string { return append([]string(nil), names...) }
+		return c
 	})
 }
 

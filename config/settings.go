@@ -146,11 +146,15 @@ func readManaged(path string, ps *problems) (vars map[string]string, files map[s
 type layers struct {
 	vals     map[string]entry
 	files    []string
-	warnings []string
+	warnings []Warning
 }
 
-func (l *layers) warnf(format string, args ...any) {
-	l.warnings = append(l.warnings, fmt.Sprintf(format, args...))
+func (l *layers) warn(w Warning) { l.warnings = append(l.warnings, w) }
+
+// notFromFile warns that a settings file set a variable no file may set.
+func (l *layers) notFromFile(path, name string) {
+	l.warn(Warning{Kind: WarningNotFromFile, Variable: name, Source: SourceSettings, File: path,
+		Message: fmt.Sprintf("%s: %s cannot be set in a settings file; ignored", path, name)})
 }
 
 // merge applies the sources in Claude Code's order, weakest first: the
@@ -174,7 +178,7 @@ func merge(lc loadConfig, ps *problems) *layers {
 		l.files = append(l.files, path)
 		for _, name := range sortedKeys(sf.vars) {
 			if variableIndex[name].Files == NoFile {
-				l.warnf("%s: %s cannot be set in a settings file; ignored", path, name)
+				l.notFromFile(path, name)
 				continue
 			}
 			l.vals[name] = entry{value: sf.vars[name], source: SourceSettings, file: path}
@@ -228,7 +232,8 @@ func (l *layers) applyProject(paths []string, ps *problems) map[string]entry {
 				}
 				fallthrough
 			default:
-				l.warnf("%s: %s cannot be set in a project settings file; ignored", path, name)
+				l.warn(Warning{Kind: WarningProject, Variable: name, Source: SourceSettings, File: path,
+					Message: fmt.Sprintf("%s: %s cannot be set in a project settings file; ignored", path, name)})
 			}
 		}
 	}
@@ -248,46 +253,101 @@ func isOffValue(name, value string) bool {
 // credentialSuffixes are the OTLP credential variables of the destination lock.
 var credentialSuffixes = []string{"HEADERS", "CLIENT_KEY", "CLIENT_CERTIFICATE"}
 
+// contentCarriers maps each content flag to the other variables that would
+// export the same content: raw API bodies carry prompts, responses, tool
+// inputs and tool results whole; detailed beta tracing exports tool and
+// hook definitions (the tool details); OTEL_LOG_ASSISTANT_RESPONSES follows
+// OTEL_LOG_USER_PROMPTS when unset, so "prompts off" also covers it.
+var contentCarriers = []struct {
+	flag     string
+	carriers []string
+}{
+	{"OTEL_LOG_USER_PROMPTS", []string{"OTEL_LOG_RAW_API_BODIES", "OTEL_LOG_ASSISTANT_RESPONSES"}},
+	{"OTEL_LOG_ASSISTANT_RESPONSES", []string{"OTEL_LOG_RAW_API_BODIES"}},
+	{"OTEL_LOG_TOOL_DETAILS", []string{"OTEL_LOG_RAW_API_BODIES", "ENABLE_BETA_TRACING_DETAILED"}},
+	{"OTEL_LOG_TOOL_CONTENT", []string{"OTEL_LOG_RAW_API_BODIES"}},
+}
+
+// destinations lists the variables that choose where telemetry goes.
+// Managed settings that set any of them (or a credential, or
+// otelHeadersHelper) pin the destination: no other source may set any of
+// them then.
+func destinations() []string {
+	var out []string
+	for _, s := range append([]Signal{""}, allSignals...) {
+		out = append(out, otlpVar(s, "ENDPOINT"))
+	}
+	return append(out, "BETA_TRACING_ENDPOINT", "ENABLE_BETA_TRACING_DETAILED",
+		"OTEL_EXPORTER_PROMETHEUS_HOST", "OTEL_EXPORTER_PROMETHEUS_PORT")
+}
+
 // applyManaged applies the managed values over the developer's, after the
-// destination lock (Claude Code v2.1.217) has removed the developer
-// variables that would send telemetry, or managed credentials, elsewhere.
+// managed lock has removed the developer values (from any other source)
+// that would send telemetry, or managed credentials, elsewhere, or export
+// content that managed settings turned off. It is Claude Code's destination
+// lock (v2.1.217) made whole; the package documentation lists the rules.
 func (l *layers) applyManaged(vars, files map[string]string) {
 	managed := func(name string) bool { return strings.TrimSpace(vars[name]) != "" }
-	remove := func(because, name string) {
-		if e, ok := l.vals[name]; ok {
-			delete(l.vals, name)
-			l.warnf("managed settings set %s: %s from %s ignored", because, name, describeSource(e))
+	remove := func(because, why, name string) {
+		e, ok := l.vals[name]
+		if !ok || managed(name) {
+			return
 		}
+		delete(l.vals, name)
+		l.warn(Warning{Kind: WarningLocked, Variable: name, Source: e.source, File: e.file, Because: because,
+			Message: fmt.Sprintf("managed settings set %s%s: %s from %s ignored", because, why, name, describeSource(e))})
 	}
-	if g := otlpVar("", "ENDPOINT"); managed(g) {
-		for _, s := range allSignals {
-			remove(g, otlpVar(s, "ENDPOINT"))
-		}
-	}
-	if g := otlpVar("", "PROTOCOL"); managed(g) {
-		for _, s := range allSignals {
-			remove(g, otlpVar(s, "PROTOCOL"))
+	// Claude Code's rules.
+	for _, suffix := range []string{"ENDPOINT", "PROTOCOL"} {
+		if g := otlpVar("", suffix); managed(g) {
+			for _, s := range allSignals {
+				remove(g, "", otlpVar(s, suffix))
+			}
 		}
 	}
 	for _, suffix := range credentialSuffixes {
 		if g := otlpVar("", suffix); managed(g) {
 			for _, s := range allSignals {
-				remove(g, otlpVar(s, suffix))
-			}
-			remove(g, otlpVar("", "ENDPOINT"))
-			for _, s := range allSignals {
-				remove(g, otlpVar(s, "ENDPOINT"))
+				remove(g, "", otlpVar(s, suffix))
 			}
 		}
-		for _, s := range allSignals {
-			if v := otlpVar(s, suffix); managed(v) {
-				remove(v, otlpVar(s, "ENDPOINT"))
+	}
+	// The destination is pinned by any managed destination or credential:
+	// then no developer value chooses where any signal goes, whichever
+	// variable it uses.
+	pin := ""
+	for _, name := range destinations() {
+		if pin == "" && managed(name) {
+			pin = name
+		}
+	}
+	for _, suffix := range credentialSuffixes {
+		for _, s := range append([]Signal{""}, allSignals...) {
+			if pin == "" && managed(otlpVar(s, suffix)) {
+				pin = otlpVar(s, suffix)
+			}
+		}
+	}
+	if pin == "" && managed(headersHelperKey) {
+		pin = headersHelperKey
+	}
+	if pin != "" {
+		for _, name := range destinations() {
+			remove(pin, " (the destination is managed)", name)
+		}
+	}
+	// A content flag turned off by managed settings cannot be bypassed by
+	// another variable that exports the same content.
+	for _, c := range contentCarriers {
+		if v := strings.TrimSpace(vars[c.flag]); v != "" && !truthy(v) {
+			for _, carrier := range c.carriers {
+				remove(c.flag+"="+v, " (content the managed settings turned off)", carrier)
 			}
 		}
 	}
 	for _, name := range sortedKeys(vars) {
 		if variableIndex[name].Files == NoFile {
-			l.warnf("%s: %s cannot be set in a settings file; ignored", files[name], name)
+			l.notFromFile(files[name], name)
 			continue
 		}
 		l.vals[name] = entry{value: vars[name], source: SourceManaged, file: files[name]}

@@ -183,11 +183,11 @@ func TestProjectSettings(t *testing.T) {
 		t.Errorf("metrics exporters %v", cfg.Metrics.Exporters)
 	}
 	for _, name := range []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_LOG_RAW_API_BODIES", "OTEL_LOG_ASSISTANT_RESPONSES", "OTEL_LOG_USER_PROMPTS", "OTEL_METRICS_EXPORTER"} {
-		if !containsLine(cfg.Warnings, name) {
+		if !containsLine(texts(cfg.Warnings), name) {
 			t.Errorf("no warning for %s: %q", name, cfg.Warnings)
 		}
 	}
-	if strings.Contains(strings.Join(cfg.Warnings, "\n"), "evil") {
+	if strings.Contains(strings.Join(texts(cfg.Warnings), "\n"), "evil") {
 		t.Errorf("warnings print values: %q", cfg.Warnings)
 	}
 
@@ -196,6 +196,15 @@ func TestProjectSettings(t *testing.T) {
 	if !reflect.DeepEqual(cfg.Logs.Exporters, []Exporter{ExporterConsole}) || !cfg.Content.ToolDetails {
 		t.Errorf("env/option lost to project off value: %v %v", cfg.Logs.Exporters, cfg.Content.ToolDetails)
 	}
+}
+
+// texts returns the messages of warnings.
+func texts(ws []Warning) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Message)
+	}
+	return out
 }
 
 func containsLine(lines []string, fragment string) bool {
@@ -270,10 +279,10 @@ func TestDestinationLock(t *testing.T) {
 			metricsHeaders:  []Header{{"authorization", "corp"}},
 		},
 		{
-			name:            "managed per-signal credential removes that signal's endpoint",
+			name:            "managed per-signal credential pins the destination: every developer endpoint removed",
 			managedEnv:      `{"OTEL_EXPORTER_OTLP_METRICS_HEADERS": "authorization=corp"}`,
-			metrics:         "https://dev/v1/metrics",
-			logs:            "https://dev-logs",
+			metrics:         "http://localhost:4318/v1/metrics",
+			logs:            "http://localhost:4317",
 			metricsProtocol: ProtocolHTTPJSON,
 			metricsHeaders:  []Header{{"authorization", "corp"}},
 		},
@@ -309,7 +318,7 @@ func TestDestinationLock(t *testing.T) {
 	if tls := cfg.Logs.OTLP.TLS; tls.KeyFile != "/corp.key" || tls.CertFile != "/corp.crt" || cfg.Logs.OTLP.Endpoint != "http://localhost:4317" {
 		t.Errorf("logs %+v", cfg.Logs.OTLP)
 	}
-	if !containsLine(cfg.Warnings, "OTEL_EXPORTER_OTLP_ENDPOINT from environment ignored") {
+	if !containsLine(texts(cfg.Warnings), "OTEL_EXPORTER_OTLP_ENDPOINT from environment ignored") {
 		t.Errorf("warnings %q", cfg.Warnings)
 	}
 

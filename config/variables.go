@@ -238,10 +238,11 @@ func IsSecret(name string) bool {
 const Masked = "****"
 
 // Mask returns value as it may be printed for the named variable: Masked
-// for a non-empty secret, the value itself otherwise.
+// for a non-empty secret, the value with any URL credentials masked (see
+// [MaskURL]) otherwise.
 func Mask(name, value string) string {
 	if value != "" && IsSecret(name) {
 		return Masked
 	}
-	return value
+	return MaskURL(value)
 }

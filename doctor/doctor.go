@@ -90,8 +90,30 @@ type Report struct {
 	Exporters []Exporter `json:"exporters,omitempty"`
 	// HeadersHelper is the check of otelHeadersHelper, when configured.
 	HeadersHelper *Result `json:"headers_helper,omitempty"`
-	// Warnings are config.Load's warnings.
+	// Mistakes are variables of the environment that look like ccotel's
+	// but are not (a typo, a wrong case), each saying which variable was
+	// probably meant. They fail the report: the setting meant is not in
+	// effect.
+	Mistakes []string `json:"mistakes,omitempty"`
+	// Ignored are the values the managed lock removed, and why.
+	Ignored []Ignored `json:"ignored,omitempty"`
+	// TLSFiles are the checks of the certificate and key files of each OTLP
+	// exporter: they exist, parse, and the key (decrypted with its
+	// passphrase) matches the certificate. A failure fails the report.
+	TLSFiles []Result `json:"tls_files,omitempty"`
+	// Warnings are config.Load's other warnings.
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Ignored is one value the managed lock removed.
+type Ignored struct {
+	Variable string        `json:"variable"`
+	Source   config.Source `json:"source"`
+	File     string        `json:"file,omitempty"`
+	// Because is the managed variable that locks Variable.
+	Because string `json:"because"`
+	// Why is the whole explanation.
+	Why string `json:"why"`
 }
 
 // Setting is one variable: its value (masked when secret), and where it came
@@ -140,8 +162,13 @@ type Result struct {
 
 // Failed reports whether the configuration is invalid or a check failed.
 func (r Report) Failed() bool {
-	if r.ConfigError != "" || (r.HeadersHelper != nil && r.HeadersHelper.Status == StatusFailed) {
+	if r.ConfigError != "" || len(r.Mistakes) > 0 || (r.HeadersHelper != nil && r.HeadersHelper.Status == StatusFailed) {
 		return true
+	}
+	for _, f := range r.TLSFiles {
+		if f.Status == StatusFailed {
+			return true
+		}
 	}
 	for _, e := range r.Exporters {
 		if e.Check.Status == StatusFailed {
@@ -166,7 +193,17 @@ func Check(ctx context.Context, opts ...Option) Report {
 		cfg, loadErr = config.Load(o.loadOptions...)
 	}
 	sc := newScrubber(cfg)
-	r := Report{Enabled: cfg.Enabled, Settings: settings(cfg), Warnings: cfg.Warnings}
+	r := Report{Enabled: cfg.Enabled, Settings: settings(cfg)}
+	for _, w := range cfg.Warnings {
+		switch w.Kind {
+		case config.WarningUnknownVariable:
+			r.Mistakes = append(r.Mistakes, w.Message)
+		case config.WarningLocked:
+			r.Ignored = append(r.Ignored, Ignored{Variable: w.Variable, Source: w.Source, File: w.File, Because: w.Because, Why: w.Message})
+		default:
+			r.Warnings = append(r.Warnings, w.Message)
+		}
+	}
 	if loadErr != nil {
 		r.ConfigError = loadErr.Error() // config masks secret values itself
 	}
@@ -184,7 +221,7 @@ func Check(ctx context.Context, opts ...Option) Report {
 
 	dyn := o.headersFunc
 	if dyn == nil && cfg.HeadersHelper != "" && usesOTLP(cfg) {
-		res, h := runHelper(ctx, cfg.HeadersHelper, o.timeout)
+		res, h := runHelper(ctx, cfg.HeadersHelper.Reveal(), o.timeout)
 		r.HeadersHelper = &res
 		sc.addMap(h)
 		dyn = func(context.Context) (map[string]string, error) { return h, nil }
@@ -305,7 +342,7 @@ func describeTLS(o config.OTLP) string {
 		parts = append(parts, "client certificate "+o.TLS.CertFile)
 	}
 	if o.TLS.ProxyURL != "" {
-		parts = append(parts, "proxy "+redactURL(o.TLS.ProxyURL))
+		parts = append(parts, "proxy "+redactURL(o.TLS.ProxyURL.Reveal()))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -23,29 +23,42 @@ func newScrubber(cfg config.Config) *scrubber {
 	s := &scrubber{secrets: map[string]struct{}{}}
 	for _, o := range []config.OTLP{cfg.Metrics.OTLP, cfg.Logs.OTLP, cfg.Traces.OTLP} {
 		for _, h := range o.Headers {
-			s.add(h.Value)
+			s.add(h.Value.Reveal())
 		}
-		s.add(o.TLS.KeyPassphrase)
-		if u, err := url.Parse(o.TLS.ProxyURL); err == nil && u.User != nil {
-			s.add(u.User.String())
-			p, _ := u.User.Password()
-			s.add(p)
-		}
+		s.add(o.TLS.KeyPassphrase.Reveal())
+		s.addURL(o.TLS.ProxyURL.Reveal())
+		s.addURL(o.Endpoint)
 	}
-	for name, v := range cfg.Values {
-		if config.IsSecret(name) {
-			s.add(v)
-			for _, kv := range strings.Split(v, ",") { // header lists: each value on its own
-				if _, val, ok := strings.Cut(kv, "="); ok {
-					s.add(val)
-					if dec, err := url.QueryUnescape(val); err == nil {
-						s.add(dec)
-					}
+	s.addURL(cfg.Traces.DetailedEndpoint)
+	s.add(cfg.HeadersHelper.Reveal())
+	for _, sec := range cfg.Secrets {
+		v := sec.Reveal()
+		s.add(v)
+		s.addURL(v)
+		for _, kv := range strings.Split(v, ",") { // header lists: each value on its own
+			if _, val, ok := strings.Cut(kv, "="); ok {
+				s.add(val)
+				if dec, err := url.QueryUnescape(val); err == nil {
+					s.add(dec)
 				}
 			}
 		}
 	}
+	for _, v := range cfg.Values { // masked already, but a URL's credentials may be echoed alone
+		s.addURL(v)
+	}
 	return s
+}
+
+// addURL adds the credentials of a URL: the whole user information and the
+// password on its own.
+func (s *scrubber) addURL(v string) {
+	if u, err := url.Parse(v); err == nil && u.User != nil {
+		s.add(u.User.String())
+		s.add(u.User.Username())
+		p, _ := u.User.Password()
+		s.add(p)
+	}
 }
 
 func (s *scrubber) add(v string) {
@@ -92,8 +105,16 @@ func (s *scrubber) report(r Report) Report {
 	for i := range r.Settings {
 		r.Settings[i].Value = s.scrub(r.Settings[i].Value)
 	}
-	for i := range r.Warnings {
-		r.Warnings[i] = s.scrub(r.Warnings[i])
+	for _, list := range [][]string{r.Warnings, r.Mistakes} {
+		for i := range list {
+			list[i] = s.scrub(list[i])
+		}
+	}
+	for i := range r.Ignored {
+		r.Ignored[i].Why = s.scrub(r.Ignored[i].Why)
+	}
+	for i := range r.TLSFiles {
+		s.result(&r.TLSFiles[i])
 	}
 	for i := range r.Exporters {
 		e := &r.Exporters[i]
@@ -110,6 +131,13 @@ func (s *scrubber) report(r Report) Report {
 func (r Report) String() string {
 	var b strings.Builder
 	b.WriteString("ccotel telemetry doctor\n\n")
+	if len(r.Mistakes) > 0 {
+		b.WriteString("Mistakes (these variables are not ccotel's, so the setting meant is not in effect):\n")
+		for _, m := range r.Mistakes {
+			fmt.Fprintf(&b, "  %s\n", oneLine(m))
+		}
+		b.WriteString("\n")
+	}
 	if r.Enabled {
 		b.WriteString("Telemetry: enabled\n")
 	} else {
@@ -135,6 +163,19 @@ func (r Report) String() string {
 	}
 	tw.Flush()
 
+	if len(r.Ignored) > 0 {
+		b.WriteString("\nIgnored by the managed lock\n")
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		for _, i := range r.Ignored {
+			src := string(i.Source)
+			if i.File != "" {
+				src = i.File
+			}
+			fmt.Fprintf(tw, "  %s\tfrom %s\tlocked by managed %s\n", i.Variable, src, i.Because)
+		}
+		tw.Flush()
+	}
+
 	if len(r.Redaction) > 0 {
 		b.WriteString("\nPrivacy\n")
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -142,6 +183,13 @@ func (r Report) String() string {
 			fmt.Fprintf(tw, "  %s\t%s\n", p.Variable, p.Effect)
 		}
 		tw.Flush()
+	}
+
+	if len(r.TLSFiles) > 0 {
+		b.WriteString("\nCertificate files\n")
+		for _, f := range r.TLSFiles {
+			writeResult(&b, f)
+		}
 	}
 
 	if r.HeadersHelper != nil {
@@ -186,7 +234,26 @@ func (r Report) String() string {
 	}
 	switch {
 	case r.Failed():
-		fmt.Fprintf(&b, "\nResult: FAILED (%d of %d checks failed%s)\n", failed, total, map[bool]string{true: ", configuration errors", false: ""}[r.ConfigError != ""])
+		var why []string
+		if failed > 0 {
+			why = append(why, fmt.Sprintf("%d of %d checks failed", failed, total))
+		}
+		if r.ConfigError != "" {
+			why = append(why, "configuration errors")
+		}
+		if len(r.Mistakes) > 0 {
+			why = append(why, fmt.Sprintf("%d mistaken variables", len(r.Mistakes)))
+		}
+		for _, f := range r.TLSFiles {
+			if f.Status == StatusFailed {
+				why = append(why, "a certificate file is unusable")
+				break
+			}
+		}
+		if r.HeadersHelper != nil && r.HeadersHelper.Status == StatusFailed {
+			why = append(why, "the headers helper failed")
+		}
+		fmt.Fprintf(&b, "\nResult: FAILED (%s)\n", strings.Join(why, ", "))
 	case total > 0:
 		fmt.Fprintf(&b, "\nResult: OK (%d checks passed)\n", total)
 	default:

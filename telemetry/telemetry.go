@@ -90,6 +90,9 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	if t.prices == nil {
 		t.prices = pricing.Default()
 	}
+	for _, w := range cfg.Warnings { // config.Warning: mistaken variables, values the managed lock ignored, ...
+		o.errorHandlerFor(cfg)(w)
+	}
 	extra := len(o.readers) > 0 || len(o.logProcessors) > 0 || len(o.spanProcessors) > 0
 	if !cfg.Enabled && !extra {
 		o.buffer.flushTo(t)

@@ -151,7 +151,7 @@ func (b *builder) setupDynamicHeaders() {
 			return m
 		}
 	case b.cfg.HeadersHelper != "" && b.usesOTLP():
-		h := headers.Start(b.cfg.HeadersHelper, b.cfg.HeadersHelperDebounce, b.s.HeadersHelperTimeout, b.report)
+		h := headers.Start(b.cfg.HeadersHelper.Reveal(), b.cfg.HeadersHelperDebounce, b.s.HeadersHelperTimeout, b.report)
 		b.p.closers = append(b.p.closers, func(context.Context) error { h.Close(); return nil })
 		b.dynamic = h.Headers
 	}

@@ -60,14 +60,14 @@ func TestOTLPProtocols(t *testing.T) {
 				}
 				return rcv.HTTPURL(otlptest.Signal(s))
 			}, func(s config.Signal) []config.Header {
-				return []config.Header{{Name: "X-Static", Value: "s"}, {Name: "X-Signal", Value: string(s)}, {Name: "X-Override", Value: "static"}}
+				return []config.Header{{Name: "X-Static", Value: "s"}, {Name: "X-Signal", Value: config.Secret(s)}, {Name: "X-Override", Value: "static"}}
 			})
 			for _, o := range []*config.OTLP{&cfg.Metrics.OTLP, &cfg.Logs.OTLP, &cfg.Traces.OTLP} {
 				if tc.gzip {
 					o.Compression = "gzip"
 				}
 			}
-			cfg.HeadersHelper = helperScript(t, `echo '{"X-Override":"helper","X-Helper":"h"}'`)
+			cfg.HeadersHelper = config.Secret(helperScript(t, `echo '{"X-Override":"helper","X-Helper":"h"}'`))
 			var errs errSink
 			p, err := Build(context.Background(), cfg, Settings{ErrorHandler: errs.handle, RetryMaxElapsed: -1})
 			if err != nil {

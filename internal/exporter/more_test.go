@@ -144,7 +144,7 @@ func TestEncryptedClientKeys(t *testing.T) {
 
 func TestBuildErrorsNameTheVariable(t *testing.T) {
 	secret := "Bearer top-s3cret"
-	hdr := func(config.Signal) []config.Header { return []config.Header{{Name: "Authorization", Value: secret}} }
+	hdr := func(config.Signal) []config.Header { return []config.Header{{Name: "Authorization", Value: config.Secret(secret)}} }
 	for name, tc := range map[string]struct {
 		proto config.Protocol
 		tls   config.TLS
@@ -200,7 +200,7 @@ func TestHeadersHelperFailures(t *testing.T) {
 				cfg := otlpCfg(proto, endpointFor(rcv, proto), func(config.Signal) []config.Header {
 					return []config.Header{{Name: "X-Static", Value: "s"}}
 				})
-				cfg.HeadersHelper = helperScript(t, tc.script)
+				cfg.HeadersHelper = config.Secret(helperScript(t, tc.script))
 				var errs errSink
 				start := time.Now()
 				p, err := Build(context.Background(), cfg, Settings{ErrorHandler: errs.handle, HeadersHelperTimeout: tc.timeout, RetryMaxElapsed: -1})

@@ -42,7 +42,7 @@ func (b *builder) retry() retryPolicy {
 func staticHeaders(o config.OTLP) map[string]string {
 	m := make(map[string]string, len(o.Headers)) // never nil: a nil map would let OTEL_*_HEADERS in
 	for _, h := range o.Headers {
-		m[h.Name] = h.Value
+		m[h.Name] = h.Value.Reveal()
 	}
 	return m
 }
@@ -78,8 +78,8 @@ func (b *builder) httpClient(sig config.Signal, o config.OTLP) (*http.Client, er
 		}
 	}
 	if o.TLS.ProxyURL != "" {
-		pc := &httpproxy.Config{HTTPProxy: o.TLS.ProxyURL, HTTPSProxy: o.TLS.ProxyURL, NoProxy: o.TLS.NoProxy}
-		if _, err := url.Parse(o.TLS.ProxyURL); err != nil {
+		pc := &httpproxy.Config{HTTPProxy: o.TLS.ProxyURL.Reveal(), HTTPSProxy: o.TLS.ProxyURL.Reveal(), NoProxy: o.TLS.NoProxy}
+		if _, err := url.Parse(o.TLS.ProxyURL.Reveal()); err != nil {
 			return nil, fmt.Errorf("HTTPS_PROXY or HTTP_PROXY: invalid proxy URL: %w", err)
 		}
 		pf := pc.ProxyFunc()

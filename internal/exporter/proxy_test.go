@@ -36,7 +36,7 @@ func TestProxy(t *testing.T) {
 	cfg := config.Config{Enabled: true, Logs: config.LogsConfig{
 		Exporters: []config.Exporter{config.ExporterOTLP}, Interval: time.Hour,
 		OTLP: config.OTLP{Protocol: config.ProtocolHTTPProtobuf, Endpoint: "http://collector.invalid:4318/v1/logs",
-			Insecure: true, Timeout: 2 * time.Second, TLS: config.TLS{ProxyURL: proxy.URL}},
+			Insecure: true, Timeout: 2 * time.Second, TLS: config.TLS{ProxyURL: config.Secret(proxy.URL)}},
 	}}
 	p, err := Build(context.Background(), cfg, Settings{RetryMaxElapsed: -1,
 		ErrorHandler: func(err error) { errMu.Lock(); errs = append(errs, err); errMu.Unlock() }})

@@ -90,7 +90,7 @@ func loadKeyPair(t config.TLS, v certVars) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("%s: reading client key: %w", v.key, err)
 	}
-	keyPEM, err = decryptKeyPEM(keyPEM, t.KeyPassphrase, v)
+	keyPEM, err = decryptKeyPEM(keyPEM, t.KeyPassphrase.Reveal(), v)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
