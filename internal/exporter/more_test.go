@@ -144,7 +144,9 @@ func TestEncryptedClientKeys(t *testing.T) {
 
 func TestBuildErrorsNameTheVariable(t *testing.T) {
 	secret := "Bearer top-s3cret"
-	hdr := func(config.Signal) []config.Header { return []config.Header{{Name: "Authorization", Value: config.Secret(secret)}} }
+	hdr := func(config.Signal) []config.Header {
+		return []config.Header{{Name: "Authorization", Value: config.Secret(secret)}}
+	}
 	for name, tc := range map[string]struct {
 		proto config.Protocol
 		tls   config.TLS

@@ -110,7 +110,7 @@ func (b *builder) otlpClient(sig config.Signal, o config.OTLP, grpcCall func(*gr
 		}
 		h := http.Header{}
 		for _, kv := range o.Headers {
-			h.Set(kv.Name, kv.Value)
+			h.Set(kv.Name, kv.Value.Reveal())
 		}
 		t = &httpTransport{
 			client: c, url: o.Endpoint, json: o.Protocol == config.ProtocolHTTPJSON, gzip: o.Compression == "gzip",
