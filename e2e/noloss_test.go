@@ -150,9 +150,7 @@ func TestNoLossConverse(t *testing.T) {
 	emitTurns(ctx, s, 0, turns)
 	emitted := time.Since(t0)
 	close(release)
-	if err := tel.Shutdown(context.Background()); err != nil {
-		t.Errorf("Shutdown: %v", err)
-	}
+	shutdownErr := tel.Shutdown(context.Background())
 	want := noLossExpect(turns)
 	t.Logf("tight loop: %d events in %v (%.0f events/s); Shutdown done at %v", want.events, emitted,
 		float64(want.events)/emitted.Seconds(), time.Since(t0))
@@ -168,6 +166,15 @@ func TestNoLossConverse(t *testing.T) {
 	}
 	if int(dropped) != want.events-got.events {
 		t.Errorf("drops reported %d, sent %d minus received %d = %d", dropped, want.events, got.events, want.events-got.events)
+	}
+	// Shutdown says the same, as a *telemetry.DeliveryError naming the logs exporter, and Stats agrees.
+	var de *telemetry.DeliveryError
+	if !errors.As(shutdownErr, &de) || len(de.Exporters) != 1 || de.Exporters[0].Signal != "logs" ||
+		int(de.Exporters[0].Dropped) != want.events-got.events || de.Exporters[0].Failed != 0 {
+		t.Errorf("Shutdown: %v, want a *telemetry.DeliveryError with the logs exporter's %d drops", shutdownErr, want.events-got.events)
+	}
+	if s := bySignal(tel.Stats())["logs"]; int(s.Exported) != got.events || int(s.Dropped) != want.events-got.events {
+		t.Errorf("Stats: %+v, the Collector wrote %d of %d", s, got.events, want.events)
 	}
 	if got.events < noLossQueue {
 		t.Errorf("only %d events arrived; the queue's last %d at least should have been exported at Shutdown", got.events, noLossQueue)

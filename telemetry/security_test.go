@@ -299,7 +299,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 			os.Stderr = orig
 			t.Fatal(err)
 		}
-		emitContent(t, tel)
+		lostErr := emitContentErr(t, tel) // every export is refused: a *DeliveryError
 		os.Stderr = orig
 		w.Close()
 		stderr, _ := io.ReadAll(r)
@@ -309,8 +309,13 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		assertNoSecret(t, "stderr", string(stderr), secrets...)
 		assertNoSecret(t, "console", console.String(), secrets...)
 		var sink errSink
+		var lost *telemetry.DeliveryError
+		if !errors.As(lostErr, &lost) {
+			t.Fatalf("Shutdown after refused exports: %v, want a *telemetry.DeliveryError", lostErr)
+		}
+		assertNoSecret(t, "Shutdown error", lostErr.Error(), secrets...)
 		tel = start(t, env, telemetry.WithErrorHandler(sink.handle))
-		emitContent(t, tel)
+		_ = emitContentErr(t, tel)
 		if len(sink.all()) == 0 {
 			t.Fatal("no export error reported to the handler")
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -67,6 +68,11 @@ type Telemetry struct {
 
 	shutdownOnce sync.Once
 	shutdownErr  error
+	shutDown     atomic.Bool
+
+	hostPipelines bool // WithMetricReader, WithLogProcessor or WithSpanProcessor
+	deliveryMu    sync.Mutex
+	delivered     []exporter.Count // at the last ForceFlush or Shutdown
 }
 
 // Start builds the meter, logger and (with the traces beta) tracer providers
@@ -94,6 +100,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		o.errorHandlerFor(cfg)(w)
 	}
 	extra := len(o.readers) > 0 || len(o.logProcessors) > 0 || len(o.spanProcessors) > 0
+	t.hostPipelines = extra
 	if !cfg.Enabled && !extra {
 		o.buffer.flushTo(t)
 		return t, nil
@@ -232,45 +239,91 @@ func (t *Telemetry) TracerProvider() trace.TracerProvider {
 }
 
 // ForceFlush exports everything recorded so far, within
-// CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS unless ctx ends sooner.
+// CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS unless ctx ends sooner. Metrics, events
+// and spans are flushed side by side, each with the whole budget. It returns
+// a *DeliveryError when data was lost since the previous ForceFlush or
+// Shutdown, or is still queued because the budget ran out; ErrShutdown after
+// Shutdown; otherwise nil.
 func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	if !t.Enabled() {
 		return nil
 	}
+	if t.shutDown.Load() {
+		return ErrShutdown
+	}
 	ctx, cancel := withDefaultTimeout(ctx, t.cfg.FlushTimeout)
 	defer cancel()
-	var errs []error
-	if t.tracerProvider != nil {
-		errs = append(errs, t.tracerProvider.ForceFlush(ctx))
-	}
-	errs = append(errs, t.loggerProvider.ForceFlush(ctx), t.meterProvider.ForceFlush(ctx))
-	return errors.Join(errs...)
+	err := t.eachProvider(
+		func() error { return t.meterProvider.ForceFlush(ctx) },
+		func() error { return t.loggerProvider.ForceFlush(ctx) },
+		func() error { return t.tracerProvider.ForceFlush(ctx) })
+	return t.deliveryError("flush", err)
 }
 
 // Shutdown flushes and stops every pipeline within
-// CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS (2s) unless ctx ends sooner. It is safe
-// to call more than once; later calls return the first call's result.
-// Recording after Shutdown is a silent no-op.
+// CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS (2s) unless ctx ends sooner. Metrics,
+// events and spans shut down side by side, each with the whole budget, so
+// one hanging endpoint costs no other signal its last export; the last
+// metric collection always happens. When the budget runs out, exports still
+// in flight are cancelled and counted as failed; when Shutdown returns no
+// goroutine of ccotel's is left and nothing dials again.
+//
+// It returns a *DeliveryError when data was lost since the previous
+// ForceFlush (Stats has the totals), otherwise nil. It is safe to call more
+// than once; later calls return the first call's result. Recording after
+// Shutdown is a silent no-op.
 func (t *Telemetry) Shutdown(ctx context.Context) error {
 	if !t.Enabled() {
 		return nil
 	}
 	t.shutdownOnce.Do(func() {
+		t.shutDown.Store(true)
 		ctx, cancel := withDefaultTimeout(ctx, t.cfg.ShutdownTimeout)
 		defer cancel()
-		var errs []error
-		// Claude Code flushes traces, then logs, then metrics: the metrics of
-		// the last interaction are recorded when it ends.
-		if t.tracerProvider != nil {
-			errs = append(errs, t.tracerProvider.Shutdown(ctx))
-		}
-		errs = append(errs, t.loggerProvider.Shutdown(ctx), t.meterProvider.Shutdown(ctx))
-		if t.pipelines != nil {
-			errs = append(errs, t.pipelines.Close(ctx))
-		}
-		t.shutdownErr = errors.Join(errs...)
+		// At the deadline, exports still running are cancelled: the SDK's
+		// batch processors run their last exports on a context of their own.
+		stop := context.AfterFunc(ctx, t.pipelines.Abort)
+		defer stop()
+		err := t.eachProvider(
+			func() error { return t.meterProvider.Shutdown(ctx) },
+			func() error { return t.loggerProvider.Shutdown(ctx) },
+			func() error { return t.tracerProvider.Shutdown(ctx) })
+		// The providers return at the deadline even when a batch processor
+		// is still in its final export, which the abort is ending now: wait
+		// for that, so no goroutine outlives Shutdown and the counts are
+		// final. The grace only guards against an exporter ignoring its
+		// context.
+		grace, cancelGrace := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		_ = t.pipelines.Wait(grace)
+		cancelGrace()
+		err = errors.Join(err, t.pipelines.Close(ctx))
+		t.shutdownErr = t.deliveryError("shutdown", err)
 	})
 	return t.shutdownErr
+}
+
+// shutdownGrace is how long Shutdown waits past its deadline for exports it
+// has cancelled to return.
+const shutdownGrace = time.Second
+
+// eachProvider runs the metrics, logs and traces operations side by side
+// (traces only with a tracer provider) and joins their errors.
+func (t *Telemetry) eachProvider(metrics, logs, traces func() error) error {
+	ops := []func() error{metrics, logs}
+	if t.tracerProvider != nil {
+		ops = append(ops, traces)
+	}
+	errs := make([]error, len(ops))
+	var wg sync.WaitGroup
+	for i, op := range ops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = op()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func prometheusUnits() map[string]string {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-
 	"github.com/ccotel/ccotel/config"
 )
 
@@ -43,12 +41,7 @@ func (b *builder) detailed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.p.SpanProcessors = append(b.p.SpanProcessors, sdktrace.NewBatchSpanProcessor(
-		&spanExporter{SpanExporter: exp, report: b.report, where: "detailed beta traces (http/json " + redactURL(endpoint) + ")"},
-		sdktrace.WithBatchTimeout(orDefault(t.Interval, 5*time.Second)),
-		sdktrace.WithExportTimeout(exportTimeout),
-		sdktrace.WithMaxQueueSize(maxQueueSize),
-		sdktrace.WithMaxExportBatchSize(maxBatchSize)))
+	b.spanPipeline(exp, b.tally(config.SignalTraces, config.ExporterOTLP, sub.cfg.Traces.OTLP, "spans", maxQueueSize))
 	return nil
 }
 

@@ -2,51 +2,80 @@ package exporter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 
+	"github.com/ccotel/ccotel/config"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// dropCounter counts what a batch processor's bounded queue discards. The
-// SDK's processors drop silently when their queue is full (the endpoint is
-// down or slower than the host), so ccotel counts records in (OnEmit/OnEnd)
-// and records out (the exporter), and reports the difference to the error
-// handler. Between flushes up to a queue's worth may still be waiting, so
-// only what exceeds it is certain to be lost; after a flush the count is
-// exact for every record queued before it began.
-type dropCounter struct {
-	what     string // "events" or "spans"
-	where    string
-	queueCap int64
+// Count is one exporter's delivery accounting since Build, the data of
+// telemetry.ExporterStats (which documents each field). Every record, span
+// or data point handed to the exporter's pipeline ends in exactly one of
+// Exported, Dropped and Failed, or is still Queued.
+type Count struct {
+	Signal                            config.Signal
+	Exporter                          config.Exporter
+	Endpoint                          string // masked
+	Unit                              string // "events", "spans" or "data points"
+	Exported, Dropped, Failed, Queued int64
+	Err                               error // the last export error, nil if none
+}
+
+// tally counts what one exporter does with what its pipeline is given. The
+// SDK's batch processors drop silently when their queue is full (the
+// endpoint is down or slower than the host), so for events and spans it
+// counts what goes in (OnEmit/OnEnd) and what comes out (exported or
+// failed), and reports the difference to the error handler. Between
+// flushes up to a queue's worth may still be waiting, so only what exceeds
+// it is certain to be lost; after a flush the count is exact for every
+// record queued before it began, and after shutdown it is exact.
+type tally struct {
+	signal   config.Signal
+	exporter config.Exporter
+	endpoint string
+	where    string // for error messages
+	unit     string
+	queueCap int64 // 0 for metrics: they are not queued
 	report   func(error)
 
-	in, out  atomic.Int64
-	mu       sync.Mutex
-	reported int64
+	in, exported, failed, overflow atomic.Int64
+
+	mu        sync.Mutex
+	dropped   int64 // queue drops found so far, all reported
+	lastErr   error
+	final     bool
+	overflows map[string]bool // instruments whose overflow was reported
 }
+
+func newTally(sig config.Signal, e config.Exporter, endpoint, where, unit string, queueCap int, report func(error)) *tally {
+	return &tally{signal: sig, exporter: e, endpoint: endpoint, where: where, unit: unit, queueCap: int64(queueCap), report: report}
+}
+
+// out is everything the exporter has settled.
+func (d *tally) out() int64 { return d.exported.Load() + d.failed.Load() }
 
 // check reports the drops certain so far: up to a queue's worth of what
 // went in may still be waiting to be exported.
-func (d *dropCounter) check() {
-	in := d.in.Load()
-	d.reportLost(in - d.queueCap - d.out.Load())
+func (d *tally) check() {
+	d.reportLost(d.in.Load() - d.queueCap - d.out())
 }
 
 // flushed reports the drops among the in records counted before a flush
 // (or shutdown) that has now returned without error: each of them was
-// exported or dropped. Records emitted during the flush may still be
-// queued, so they are left to a later check; without concurrent emits the
-// count is exact.
-func (d *dropCounter) flushed(in int64) {
-	d.reportLost(in - d.out.Load())
+// exported, failed or dropped. Records emitted during the flush may still
+// be queued, so they are left to a later check; without concurrent emits
+// the count is exact.
+func (d *tally) flushed(in int64) {
+	d.reportLost(in - d.out())
 }
 
-// done checks after a flush or shutdown that started when in records had
-// gone in and returned err.
-func (d *dropCounter) done(in int64, err error) {
+// done checks after a flush that started when in records had gone in and
+// returned err.
+func (d *tally) done(in int64, err error) {
 	if err == nil {
 		d.flushed(in)
 	} else {
@@ -54,97 +83,120 @@ func (d *dropCounter) done(in int64, err error) {
 	}
 }
 
+// shutDown settles the count once the pipeline has stopped: whatever went
+// in and was neither exported nor failed was dropped.
+func (d *tally) shutDown() {
+	d.reportLost(d.in.Load() - d.out())
+	d.mu.Lock()
+	d.final = true
+	d.mu.Unlock()
+}
+
 // reportLost reports the drops found since the last report.
-func (d *dropCounter) reportLost(lost int64) {
+func (d *tally) reportLost(lost int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if lost <= d.reported {
+	if lost <= d.dropped || d.final {
 		return
 	}
-	n := lost - d.reported
-	d.reported = lost
+	n := lost - d.dropped
+	d.dropped = lost
 	d.report(fmt.Errorf("ccotel: %s: %d %s dropped because the queue of %d was full (%d in all); the endpoint is down or slower than the host emits",
-		d.where, n, d.what, d.queueCap, lost))
+		d.where, n, d.unit, d.queueCap, lost))
+}
+
+// settle counts an export of n items that returned err: nil means all
+// were delivered, an *ExportError that its Rejected items failed and the
+// rest were delivered, any other error that all failed. overflow of the n
+// are data points of an overflow series; they count as dropped unless the
+// export failed. It reports err.
+func (d *tally) settle(n, overflow int, err error) {
+	failed := 0
+	if err != nil {
+		failed = n
+		var ee *ExportError
+		if errors.As(err, &ee) && ee.Rejected >= 0 && ee.Rejected < n {
+			failed = ee.Rejected
+		}
+		d.mu.Lock()
+		d.lastErr = err
+		d.mu.Unlock()
+		d.report(fmt.Errorf("ccotel: %s: export failed: %w", d.where, err))
+	}
+	overflow = min(overflow, n-failed)
+	d.failed.Add(int64(failed))
+	d.overflow.Add(int64(overflow))
+	d.exported.Add(int64(n - failed - overflow))
+}
+
+// overflowed reports, once per instrument, that the cardinality limit
+// folded some of its attribute sets into the overflow series.
+func (d *tally) overflowed(instrument string, limit int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.overflows[instrument] {
+		return
+	}
+	if d.overflows == nil {
+		d.overflows = map[string]bool{}
+	}
+	d.overflows[instrument] = true
+	d.report(fmt.Errorf("ccotel: %s: %s has more than %d attribute sets in one collection; the rest are folded into its otel.metric.overflow=true series and lose their attributes (CCOTEL_METRICS_CARDINALITY_LIMIT)",
+		d.where, instrument, limit))
+}
+
+func (d *tally) count() Count {
+	d.mu.Lock()
+	dropped, lastErr := d.dropped, d.lastErr
+	d.mu.Unlock()
+	c := Count{
+		Signal: d.signal, Exporter: d.exporter, Endpoint: d.endpoint, Unit: d.unit,
+		Exported: d.exported.Load(), Failed: d.failed.Load(), Dropped: dropped + d.overflow.Load(), Err: lastErr,
+	}
+	if d.queueCap > 0 {
+		c.Queued = max(0, d.in.Load()-c.Exported-c.Failed-dropped)
+	}
+	return c
 }
 
 // countingLogProcessor counts what enters a batch log processor.
 type countingLogProcessor struct {
 	sdklog.Processor
-	drops *dropCounter
+	tally *tally
 }
 
 // OnEmit counts a record once it is queued, so that a count taken before a
 // flush covers only records the flush will find.
 func (p *countingLogProcessor) OnEmit(ctx context.Context, r *sdklog.Record) error {
 	err := p.Processor.OnEmit(ctx, r)
-	p.drops.in.Add(1)
+	p.tally.in.Add(1)
 	return err
 }
 
 func (p *countingLogProcessor) ForceFlush(ctx context.Context) error {
-	in := p.drops.in.Load()
+	in := p.tally.in.Load()
 	err := p.Processor.ForceFlush(ctx)
-	p.drops.done(in, err)
-	return err
-}
-
-func (p *countingLogProcessor) Shutdown(ctx context.Context) error {
-	in := p.drops.in.Load()
-	err := p.Processor.Shutdown(ctx)
-	p.drops.done(in, err)
-	return err
-}
-
-// countedLogExporter counts what leaves it.
-type countedLogExporter struct {
-	sdklog.Exporter
-	drops *dropCounter
-}
-
-func (e *countedLogExporter) Export(ctx context.Context, records []sdklog.Record) error {
-	e.drops.out.Add(int64(len(records)))
-	err := e.Exporter.Export(ctx, records)
-	e.drops.check()
+	p.tally.done(in, err)
 	return err
 }
 
 // countingSpanProcessor counts what enters a batch span processor.
 type countingSpanProcessor struct {
 	sdktrace.SpanProcessor
-	drops *dropCounter
+	tally *tally
 }
 
 // OnEnd counts a span once it is queued (see countingLogProcessor.OnEmit).
 func (p *countingSpanProcessor) OnEnd(s sdktrace.ReadOnlySpan) {
 	p.SpanProcessor.OnEnd(s)
 	if s.SpanContext().IsSampled() {
-		p.drops.in.Add(1)
+		p.tally.in.Add(1)
 	}
 }
 
 func (p *countingSpanProcessor) ForceFlush(ctx context.Context) error {
-	in := p.drops.in.Load()
+	in := p.tally.in.Load()
 	err := p.SpanProcessor.ForceFlush(ctx)
-	p.drops.done(in, err)
-	return err
-}
-
-func (p *countingSpanProcessor) Shutdown(ctx context.Context) error {
-	in := p.drops.in.Load()
-	err := p.SpanProcessor.Shutdown(ctx)
-	p.drops.done(in, err)
-	return err
-}
-
-// countedSpanExporter counts what leaves it.
-type countedSpanExporter struct {
-	sdktrace.SpanExporter
-	drops *dropCounter
-}
-
-func (e *countedSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	e.drops.out.Add(int64(len(spans)))
-	err := e.SpanExporter.ExportSpans(ctx, spans)
-	e.drops.check()
+	p.tally.done(in, err)
 	return err
 }

@@ -34,10 +34,10 @@ func (e *gatedLogExporter) ForceFlush(context.Context) error { return nil }
 func TestQueueDropsAreReported(t *testing.T) {
 	var mu sync.Mutex
 	var reports []string
-	drops := &dropCounter{what: "events", where: "logs test", queueCap: maxQueueSize,
-		report: func(err error) { mu.Lock(); reports = append(reports, err.Error()); mu.Unlock() }}
+	drops := newTally("logs", "otlp", "", "logs test", "events", maxQueueSize,
+		func(err error) { mu.Lock(); reports = append(reports, err.Error()); mu.Unlock() })
 	inner := &gatedLogExporter{gate: make(chan struct{})}
-	p := &countingLogProcessor{drops: drops, Processor: sdklog.NewBatchProcessor(&countedLogExporter{Exporter: inner, drops: drops},
+	p := &countingLogProcessor{tally: drops, Processor: sdklog.NewBatchProcessor(&logExporter{Exporter: inner, lifecycle: newPipelines().lifecycle(), tally: drops},
 		sdklog.WithExportInterval(10*time.Millisecond), sdklog.WithMaxQueueSize(maxQueueSize), sdklog.WithExportMaxBatchSize(maxBatchSize))}
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(p))
 	logger := lp.Logger("t")

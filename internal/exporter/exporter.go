@@ -26,6 +26,9 @@ const (
 	exportTimeout = 30 * time.Second
 	maxQueueSize  = 2048
 	maxBatchSize  = 512
+	// cardinalityLimit is the SDK's default limit of attribute sets per
+	// instrument and collection.
+	cardinalityLimit = 2000
 )
 
 // Settings are the Go-side knobs that do not come from the environment.
@@ -56,8 +59,9 @@ type Settings struct {
 
 // Pipelines are the SDK components built from a Config. The readers and
 // processors belong to whoever registers them with the providers, and are
-// shut down by the providers' Shutdown; Close stops what Build started
-// besides them.
+// shut down by the providers' Shutdown; Abort ends the exports still in
+// flight when the shutdown budget has run out, Wait waits for the pipelines
+// to have stopped, and Close stops what Build started besides them.
 type Pipelines struct {
 	MetricReaders  []sdkmetric.Reader
 	LogProcessors  []sdklog.Processor
@@ -67,11 +71,62 @@ type Pipelines struct {
 	closers   []func(context.Context) error
 	closeOnce sync.Once
 	closeErr  error
+
+	stop   context.Context // cancelled by Abort
+	abort  context.CancelFunc
+	closed []chan struct{} // one per exporter, closed once it is shut down
+	counts []*tally
+}
+
+func newPipelines() *Pipelines {
+	p := &Pipelines{}
+	p.stop, p.abort = context.WithCancel(context.Background())
+	return p
 }
 
 // PrometheusAddr is the address the Prometheus /metrics server listens on,
 // or "" when there is none. Useful when the configured port is 0.
 func (p *Pipelines) PrometheusAddr() string { return p.promAddr }
+
+// Counts is the delivery accounting of every exporter, metrics first, then
+// logs, then traces, in the configured order.
+func (p *Pipelines) Counts() []Count {
+	if p == nil {
+		return nil
+	}
+	out := make([]Count, 0, len(p.counts))
+	for _, t := range p.counts {
+		out = append(out, t.count())
+	}
+	return out
+}
+
+// Abort cancels every export in flight and fails every later one without
+// dialling. Call it when the shutdown budget has run out, so the batch
+// processors' final exports, which the SDK runs without the shutdown
+// context, end now.
+func (p *Pipelines) Abort() {
+	if p != nil && p.abort != nil {
+		p.abort()
+	}
+}
+
+// Wait waits until every exporter of the pipelines has been shut down
+// (the last step of a batch processor's or reader's Shutdown, after its
+// final exports) or ctx ends.
+func (p *Pipelines) Wait(ctx context.Context) error {
+	if p == nil {
+		return nil
+	}
+	for _, c := range p.closed {
+		select {
+		case <-c:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
 
 // Close stops the Prometheus servers and the headers helper and closes
 // idle HTTP connections. It does not shut down the readers and processors
@@ -83,6 +138,7 @@ func (p *Pipelines) Close(ctx context.Context) error {
 		for i := len(p.closers) - 1; i >= 0; i-- {
 			errs = append(errs, p.closers[i](ctx))
 		}
+		p.Abort()
 		p.closeErr = errors.Join(errs...)
 	})
 	return p.closeErr
@@ -90,6 +146,7 @@ func (p *Pipelines) Close(ctx context.Context) error {
 
 // shutdownAll undoes a partial Build.
 func (p *Pipelines) shutdownAll(ctx context.Context) {
+	p.Abort()
 	for _, r := range p.MetricReaders {
 		_ = r.Shutdown(ctx)
 	}
@@ -118,7 +175,7 @@ type builder struct {
 // a malformed endpoint); the error names the variable and never contains a
 // header value. With cfg.Enabled false it returns empty Pipelines.
 func Build(ctx context.Context, cfg config.Config, s Settings) (*Pipelines, error) {
-	b := &builder{cfg: cfg, s: s, p: &Pipelines{}}
+	b := &builder{cfg: cfg, s: s, p: newPipelines()}
 	b.report = func(err error) {
 		if s.ErrorHandler != nil && err != nil {
 			s.ErrorHandler(err)
@@ -196,7 +253,8 @@ func (b *builder) build(ctx context.Context) error {
 			return err
 		}
 		if exp != nil {
-			exp = &metricExporter{Exporter: exp, report: b.report, where: where(config.SignalMetrics, e, m.OTLP)}
+			t := b.tally(config.SignalMetrics, e, m.OTLP, "data points", 0)
+			exp = &metricExporter{Exporter: exp, lifecycle: b.p.lifecycle(), tally: t, limit: cardinalityLimit}
 			b.p.MetricReaders = append(b.p.MetricReaders,
 				newPeriodicReader(exp, orDefault(m.Interval, 60*time.Second), exportTimeout, b.report))
 		}
@@ -219,9 +277,9 @@ func (b *builder) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		drops := &dropCounter{what: "events", where: where(config.SignalLogs, e, l.OTLP), queueCap: maxQueueSize, report: b.report}
-		exp = &countedLogExporter{Exporter: &logExporter{Exporter: exp, report: b.report, where: drops.where}, drops: drops}
-		b.p.LogProcessors = append(b.p.LogProcessors, &countingLogProcessor{drops: drops, Processor: sdklog.NewBatchProcessor(exp,
+		t := b.tally(config.SignalLogs, e, l.OTLP, "events", maxQueueSize)
+		exp = &logExporter{Exporter: exp, lifecycle: b.p.lifecycle(), tally: t}
+		b.p.LogProcessors = append(b.p.LogProcessors, &countingLogProcessor{tally: t, Processor: sdklog.NewBatchProcessor(exp,
 			sdklog.WithExportInterval(orDefault(l.Interval, 5*time.Second)),
 			sdklog.WithExportTimeout(exportTimeout),
 			sdklog.WithMaxQueueSize(maxQueueSize),
@@ -254,15 +312,30 @@ func (b *builder) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		drops := &dropCounter{what: "spans", where: where(config.SignalTraces, e, t.OTLP), queueCap: maxQueueSize, report: b.report}
-		exp = &countedSpanExporter{SpanExporter: &spanExporter{SpanExporter: exp, report: b.report, where: drops.where}, drops: drops}
-		b.p.SpanProcessors = append(b.p.SpanProcessors, &countingSpanProcessor{drops: drops, SpanProcessor: sdktrace.NewBatchSpanProcessor(exp,
-			sdktrace.WithBatchTimeout(orDefault(t.Interval, 5*time.Second)),
-			sdktrace.WithExportTimeout(exportTimeout),
-			sdktrace.WithMaxQueueSize(maxQueueSize),
-			sdktrace.WithMaxExportBatchSize(maxBatchSize))})
+		b.spanPipeline(exp, b.tally(config.SignalTraces, e, t.OTLP, "spans", maxQueueSize))
 	}
 	return nil
+}
+
+// tally creates and registers the accounting of one exporter.
+func (b *builder) tally(sig config.Signal, e config.Exporter, o config.OTLP, unit string, queueCap int) *tally {
+	endpoint := ""
+	if e == config.ExporterOTLP {
+		endpoint = maskEndpoint(o.Endpoint)
+	}
+	t := newTally(sig, e, endpoint, where(sig, e, o), unit, queueCap, b.report)
+	b.p.counts = append(b.p.counts, t)
+	return t
+}
+
+// spanPipeline adds a batch span processor exporting to exp, counted in t.
+func (b *builder) spanPipeline(exp sdktrace.SpanExporter, t *tally) {
+	exp = &spanExporter{SpanExporter: exp, lifecycle: b.p.lifecycle(), tally: t}
+	b.p.SpanProcessors = append(b.p.SpanProcessors, &countingSpanProcessor{tally: t, SpanProcessor: sdktrace.NewBatchSpanProcessor(exp,
+		sdktrace.WithBatchTimeout(orDefault(b.cfg.Traces.Interval, 5*time.Second)),
+		sdktrace.WithExportTimeout(exportTimeout),
+		sdktrace.WithMaxQueueSize(maxQueueSize),
+		sdktrace.WithMaxExportBatchSize(maxBatchSize))})
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ccotel/ccotel/config"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/otlptranslator"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
@@ -41,7 +42,9 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 		_ = exp.Shutdown(context.Background())
 		return nil, fmt.Errorf("OTEL_EXPORTER_PROMETHEUS_PORT: cannot serve /metrics on %s: %w", addr, err)
 	}
-	handler := unitHandler{gatherer: reg, report: b.report}
+	t := newTally(config.SignalMetrics, config.ExporterPrometheus, ln.Addr().String(), "metrics prometheus exporter ("+ln.Addr().String()+")", "data points", 0, b.report)
+	b.p.counts = append(b.p.counts, t)
+	handler := unitHandler{gatherer: reg, report: b.report, tally: t}
 	if len(b.cfg.Metrics.Exporters) > 1 {
 		handler.units = b.s.PrometheusUnits
 	}

@@ -21,18 +21,30 @@ type unitHandler struct {
 	gatherer prometheus.Gatherer
 	units    map[string]string // family name -> unit; nil: no # UNIT lines
 	report   func(error)
+	tally    *tally
 }
 
+// ServeHTTP counts every sample of a scrape as exported once the response
+// is written (failed when it cannot be), samples of an overflow series as
+// dropped: Prometheus pulls, so a point is delivered when it is served.
 func (h unitHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	mfs, err := h.gatherer.Gather()
 	if err != nil {
 		h.report(fmt.Errorf("ccotel: prometheus scrape: %w", err)) // serve what was gathered, as promhttp.ContinueOnError does
 	}
 	var text bytes.Buffer
+	samples, overflow := 0, 0
 	for _, mf := range mfs {
+		if mf.GetName() != "target_info" { // the resource, not a data point
+			samples += len(mf.Metric)
+		}
 		for _, m := range mf.Metric {
 			labels := m.Label[:0]
 			for _, l := range m.Label {
+				if l.GetName() == "otel_metric_overflow" && l.GetValue() == "true" {
+					overflow++
+					h.tally.overflowed(mf.GetName(), cardinalityLimit)
+				}
 				if l.GetName() != "otel_scope_schema_url" || l.GetValue() != "" {
 					labels = append(labels, l)
 				}
@@ -58,5 +70,6 @@ func (h unitHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 		}
 	}
 	w.Header().Set("Content-Type", string(expfmt.NewFormat(expfmt.TypeTextPlain)))
-	_, _ = w.Write(out.Bytes())
+	_, err = w.Write(out.Bytes())
+	h.tally.settle(samples, overflow, err)
 }

@@ -74,15 +74,18 @@ func (r *periodicReader) run() {
 	}
 }
 
+// collectAndExport collects, whatever the state of ctx (collecting is
+// local and quick, and a collection skipped would lose the interval's
+// delta points without a count), then exports within ctx.
 func (r *periodicReader) collectAndExport(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, r.timeout)
-	defer cancel()
 	var rm metricdata.ResourceMetrics
-	if err := r.ManualReader.Collect(ctx, &rm); err != nil {
+	if err := r.ManualReader.Collect(context.WithoutCancel(ctx), &rm); err != nil {
 		return err
 	}
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
 	if !hasPoints(&rm) {
 		return nil
 	}
@@ -123,20 +126,24 @@ func (r *periodicReader) ForceFlush(ctx context.Context) error {
 	return errors.Join(r.collectAndExport(ctx), r.exporter.ForceFlush(ctx))
 }
 
-// Shutdown stops the loop, exports what is left, and shuts the exporter
-// down, all within ctx's deadline. It is safe to call twice.
+// Shutdown stops the loop, collects a last time and exports what is left,
+// and shuts the exporter down, all within ctx's deadline: the last
+// collection happens even when ctx has already ended, so what it holds is
+// counted as failed rather than lost uncounted. It is safe to call twice.
 func (r *periodicReader) Shutdown(ctx context.Context) error {
 	r.shutdownOnce.Do(func() {
 		close(r.stop)
+		var late error
 		select {
 		case <-r.done:
 		case <-ctx.Done():
+			late = ctx.Err()
 			r.cancel() // the loop is stuck in an export: abort it
 			<-r.done
 		}
 		err := r.collectAndExport(mergeCancel(ctx, r.ctx))
 		r.cancel()
-		r.shutdownErr = errors.Join(err, r.exporter.Shutdown(ctx), r.ManualReader.Shutdown(ctx))
+		r.shutdownErr = errors.Join(late, err, r.exporter.Shutdown(ctx), r.ManualReader.Shutdown(ctx))
 	})
 	return r.shutdownErr
 }

@@ -1,0 +1,176 @@
+package telemetry
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ccotel/ccotel/internal/exporter"
+)
+
+// Stats is a snapshot of what ccotel has delivered and lost since Start, per
+// exporter. Every event, span and metric data point handed to an exporter's
+// pipeline is counted once: exported, dropped, failed, or still queued.
+//
+// Metrics are counted in data points: one per attribute set of an
+// instrument per collection (each export interval, ForceFlush and Shutdown),
+// so the same series counts once per export. A Prometheus exporter counts
+// the samples it serves, once per scrape.
+type Stats struct {
+	// Exporters holds one entry per configured exporter: metrics, then
+	// events (logs), then spans (traces), each in the order of its
+	// OTEL_*_EXPORTER list.
+	Exporters []ExporterStats
+}
+
+// ExporterStats is the delivery accounting of one exporter.
+type ExporterStats struct {
+	Signal   string // "metrics", "logs" or "traces"
+	Exporter string // "otlp", "console" or "prometheus"
+	// Endpoint is where the exporter sends (the OTLP URL or gRPC address,
+	// with credentials and query masked), or the address Prometheus serves
+	// on; "" for console.
+	Endpoint string
+	// Unit is what is counted: "data points", "events" or "spans".
+	Unit string
+	// Exported were delivered: accepted by the endpoint, written to the
+	// console writer, or served to a Prometheus scrape.
+	Exported int64
+	// Dropped never reached the exporter: the batch queue was full, or
+	// (metrics) the instrument had more attribute sets in one collection
+	// than the cardinality limit and the point was folded into the
+	// otel.metric.overflow=true series, which keeps the values but not the
+	// attributes that dashboards group by.
+	Dropped int64
+	// Failed reached the exporter and were lost: rejected by the endpoint,
+	// unreachable after retries, or cut off when the shutdown budget ran out.
+	Failed int64
+	// Queued are accepted and not yet exported. 0 after Shutdown.
+	Queued int64
+}
+
+// Lost is Dropped plus Failed.
+func (s ExporterStats) Lost() int64 { return s.Dropped + s.Failed }
+
+// Exported is the sum of Exported over every exporter.
+func (s Stats) Exported() int64 {
+	var n int64
+	for _, e := range s.Exporters {
+		n += e.Exported
+	}
+	return n
+}
+
+// Lost is the sum of Dropped and Failed over every exporter.
+func (s Stats) Lost() int64 {
+	var n int64
+	for _, e := range s.Exporters {
+		n += e.Lost()
+	}
+	return n
+}
+
+// Stats returns what has been delivered and lost so far. It is exact after
+// Shutdown; before, events or spans dropped by a full queue are counted once
+// certain, which a ForceFlush makes them. A disabled Telemetry returns zero
+// Stats.
+func (t *Telemetry) Stats() Stats {
+	if !t.Enabled() {
+		return Stats{}
+	}
+	cs := t.pipelines.Counts()
+	s := Stats{Exporters: make([]ExporterStats, 0, len(cs))}
+	for _, c := range cs {
+		s.Exporters = append(s.Exporters, exporterStats(c))
+	}
+	return s
+}
+
+func exporterStats(c exporter.Count) ExporterStats {
+	return ExporterStats{
+		Signal: string(c.Signal), Exporter: string(c.Exporter), Endpoint: c.Endpoint, Unit: c.Unit,
+		Exported: c.Exported, Dropped: c.Dropped, Failed: c.Failed, Queued: c.Queued,
+	}
+}
+
+// ErrShutdown is returned by ForceFlush after Shutdown.
+var ErrShutdown = errors.New("ccotel: telemetry is shut down")
+
+// DeliveryError is the error of Shutdown and ForceFlush when data was lost,
+// or (ForceFlush only) is still queued when the flush had to give up. It
+// names each exporter concerned and counts what happened to its data since
+// the previous ForceFlush or Shutdown returned; Telemetry.Stats has the
+// totals. The same outage gives the same DeliveryError over grpc,
+// http/protobuf and http/json (only the endpoints and causes differ).
+type DeliveryError struct {
+	// Op is "shutdown" or "flush".
+	Op string
+	// Exporters holds, for each exporter that lost data (or, for a flush,
+	// still has some queued), the counts since the previous ForceFlush or
+	// Shutdown.
+	Exporters []ExporterStats
+	// Err joins the causes: each exporter's last export error and, when the
+	// budget ran out, the context's error. It may be nil.
+	Err error
+}
+
+func (e *DeliveryError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ccotel: %s: telemetry lost", e.Op)
+	for i, x := range e.Exporters {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		fmt.Fprintf(&b, " %s %s exporter", x.Signal, x.Exporter)
+		if x.Endpoint != "" {
+			fmt.Fprintf(&b, " (%s)", x.Endpoint)
+		}
+		fmt.Fprintf(&b, ": %d %s exported, %d dropped, %d failed", x.Exported, x.Unit, x.Dropped, x.Failed)
+		if x.Queued > 0 {
+			fmt.Fprintf(&b, ", %d still queued", x.Queued)
+		}
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v)", e.Err)
+	}
+	return b.String()
+}
+
+func (e *DeliveryError) Unwrap() error { return e.Err }
+
+// deliveryError compares the counts now with those at the previous flush
+// or shutdown and returns a *DeliveryError when anything was lost (or, for
+// a flush that did not finish, is still queued), else nil. cause is the
+// flush's or shutdown's own error: once every record is accounted for, a
+// deadline that ran out while nothing was lost is no error.
+func (t *Telemetry) deliveryError(op string, cause error) error {
+	t.deliveryMu.Lock()
+	defer t.deliveryMu.Unlock()
+	now := t.pipelines.Counts()
+	var lost []ExporterStats
+	causes := []error{cause}
+	for i, c := range now {
+		var prev exporter.Count
+		if i < len(t.delivered) {
+			prev = t.delivered[i]
+		}
+		d := exporterStats(c)
+		d.Exported -= prev.Exported
+		d.Dropped -= prev.Dropped
+		d.Failed -= prev.Failed
+		if d.Lost() > 0 || d.Queued > 0 && cause != nil {
+			lost = append(lost, d)
+			if c.Err != nil {
+				causes = append(causes, c.Err)
+			}
+		}
+	}
+	t.delivered = now
+	if len(lost) == 0 {
+		if t.hostPipelines {
+			return cause // from the host's own readers or processors, perhaps
+		}
+		return nil
+	}
+	return &DeliveryError{Op: op, Exporters: lost, Err: errors.Join(causes...)}
+}
