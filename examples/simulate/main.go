@@ -84,6 +84,7 @@ func main() {
 	flag.BoolVar(&p.AllEvents, "all-events", true, "let the first user turn on raw API bodies, detailed tracing and the survey, and emit every rare event once")
 	promData := flag.String("prometheus-data", "", "write the backfill's metric history as Prometheus blocks into this directory (runs promtool), for prometheus --storage.tsdb.path")
 	openMetrics := flag.String("openmetrics", "", "write the backfill's metric history as OpenMetrics text with timestamps to this file")
+	models := flag.String("models", "", `main-loop model mix, "model=weight,..." (default: today's mix, see defaultModels)`)
 	progress := flag.Bool("progress", false, "show a progress bar on stderr even when it is not a terminal")
 	quiet := flag.Bool("quiet", false, "no summary")
 	flag.Parse()
@@ -94,6 +95,13 @@ func main() {
 	summary := io.Writer(os.Stderr)
 	if *quiet {
 		summary = io.Discard
+	}
+	if *models != "" {
+		var err error
+		if p.Models, err = parseModels(*models); err != nil {
+			fmt.Fprintln(os.Stderr, "simulate:", err)
+			os.Exit(2)
+		}
 	}
 	start := starter("console")
 	if *promData != "" || *openMetrics != "" {
@@ -138,6 +146,8 @@ type params struct {
 	Speed                    float64
 	AllEvents                bool
 	Progress                 io.Writer
+	// Models is the main-loop model mix, model id to weight.
+	Models map[string]float64
 	// tracesSink is BETA_TRACING_ENDPOINT for the first user.
 	tracesSink string
 	// hist, when set, records the metric history (see history.go).

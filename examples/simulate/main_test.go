@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccotel/ccotel/internal/eventspec"
 	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/pricing"
 	"github.com/ccotel/ccotel/telemetry"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
@@ -210,6 +211,44 @@ func TestBadFlags(t *testing.T) {
 	for _, p := range []params{{Users: 0, Sessions: 1, Prompts: 1}, {Users: 1, Sessions: 1, Prompts: 1, Realtime: true}} {
 		if _, err := run(context.Background(), p, starter("console")); err == nil {
 			t.Errorf("run(%+v) accepted", p)
+		}
+	}
+}
+
+// The default mix is today's: no model past its end of life, every one priced; -models replaces it.
+func TestModelMix(t *testing.T) {
+	for m := range defaultModels {
+		if strings.HasPrefix(m, "claude-sonnet-4-5") {
+			t.Errorf("default mix has %s, at end of life since 2026-11-30", m)
+		}
+		if _, ok := pricing.Default().Lookup(m); !ok {
+			t.Errorf("default mix has %s, not in the price table", m)
+		}
+	}
+	mix, err := parseModels("claude-opus-5-5=3, claude-haiku-5-5=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := defaults
+	p.Users, p.Models = 2, mix
+	kits, _ := simulateIntoKits(t, p)
+	seen := map[string]bool{}
+	for _, kit := range kits {
+		for _, e := range kit.Events("api_request") {
+			seen[e.Attr("model").Str()] = true
+		}
+	}
+	for m := range seen {
+		if _, ok := mix[m]; !ok && m != auxModel {
+			t.Errorf("api_request for %s, not in -models", m)
+		}
+	}
+	if !seen["claude-opus-5-5"] {
+		t.Errorf("models seen %v", seen)
+	}
+	for _, bad := range []string{"claude-sonnet-9=1", "claude-opus-5-5", "claude-opus-5-5=-1", "claude-opus-5-5=x"} {
+		if _, err := parseModels(bad); err == nil {
+			t.Errorf("parseModels(%q) accepted", bad)
 		}
 	}
 }

@@ -29,7 +29,7 @@ type simSession struct {
 func (u *user) session(sp sessionPlan, all bool) {
 	startType := metrics.StartType(u.pick(map[string]float64{"fresh": 0.75, "resume": 0.12, "continue": 0.1, "agents_view": 0.03}))
 	ctx, s := u.tel.StartSession(u.ctx, telemetry.WithStartType(startType))
-	ss := &simSession{u: u, s: s, ctx: ctx, all: all, model: u.pick(models),
+	ss := &simSession{u: u, s: s, ctx: ctx, all: all, model: u.pick(u.models),
 		mode: u.pick(map[string]float64{"default": 0.6, "acceptEdits": 0.3, "plan": 0.05, "bypassPermissions": 0.05})}
 	if u.first {
 		ss.startup()

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/pricing"
 	"github.com/ccotel/ccotel/telemetry"
 )
 
@@ -31,6 +33,9 @@ import (
 func run(ctx context.Context, p params, start startFunc) (*summary, error) {
 	if p.Users < 1 || p.Sessions < 1 || p.Prompts < 1 {
 		return nil, fmt.Errorf("-users, -sessions and -prompts must be at least 1")
+	}
+	if p.Models == nil {
+		p.Models = defaultModels
 	}
 	if p.Realtime && p.Speed <= 0 {
 		return nil, fmt.Errorf("-speed must be positive")
@@ -186,15 +191,16 @@ func (c *clock) to(t time.Time) {
 
 type user struct {
 	*userPlan
-	tel   *telemetry.Telemetry
-	ev    *events.Emitter
-	rng   *rand.Rand
-	clk   *clock
-	cfg   config.Config
-	sum   *summary
-	bar   *progress
-	ctx   context.Context
-	first bool // the user's first session: startup events
+	tel    *telemetry.Telemetry
+	ev     *events.Emitter
+	rng    *rand.Rand
+	clk    *clock
+	cfg    config.Config
+	sum    *summary
+	bar    *progress
+	ctx    context.Context
+	models map[string]float64
+	first  bool // the user's first session: startup events
 }
 
 func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, sum *summary, bar *progress) error {
@@ -237,7 +243,7 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 		hist.interval = tel.Config().Metrics.Interval
 	}
 	u := &user{
-		userPlan: up, tel: tel, ev: tel.Events(), clk: clk, cfg: tel.Config(), sum: sum, bar: bar, ctx: ctx, first: true,
+		userPlan: up, tel: tel, ev: tel.Events(), clk: clk, cfg: tel.Config(), sum: sum, bar: bar, ctx: ctx, first: true, models: p.Models,
 		rng: rand.New(rand.NewPCG(up.seed, 0xda7a)),
 	}
 	for i, sp := range up.sessions {
@@ -316,14 +322,37 @@ func uuidFrom(rng *rand.Rand) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-var models = map[string]float64{
-	"claude-sonnet-4-5-20250929": 0.55,
-	"claude-opus-4-5-20251101":   0.2,
-	"claude-opus-4-1-20250805":   0.05,
-	"claude-haiku-4-5-20251001":  0.2,
+// defaultModels is the main-loop model mix of December 2026: the current
+// Sonnet, Opus and Haiku, and a tail of the previous generation (Sonnet 4.5
+// reached end of life on 2026-11-30). -models replaces it.
+var defaultModels = map[string]float64{
+	"claude-sonnet-5-5": 0.5,
+	"claude-opus-5-5":   0.25,
+	"claude-haiku-5-5":  0.1,
+	"claude-sonnet-4-6": 0.1,
+	"claude-opus-4-8":   0.05,
 }
 
-const auxModel = "claude-haiku-4-5-20251001"
+// auxModel answers Claude Code's small side queries (titles, compaction).
+const auxModel = "claude-haiku-5-5"
+
+// parseModels reads -models: "model=weight,model=weight". Every model must
+// be in the price table, or its cost would be 0.
+func parseModels(s string) (map[string]float64, error) {
+	out := map[string]float64{}
+	for _, part := range strings.Split(s, ",") {
+		name, w, ok := strings.Cut(strings.TrimSpace(part), "=")
+		weight, err := strconv.ParseFloat(w, 64)
+		if !ok || err != nil || weight <= 0 || math.IsInf(weight, 0) {
+			return nil, fmt.Errorf("-models: %q is not model=weight with a positive weight", part)
+		}
+		if _, priced := pricing.Default().Lookup(name); !priced {
+			return nil, fmt.Errorf("-models: %s is not in the price table %s", name, pricing.Default().Version())
+		}
+		out[name] += weight
+	}
+	return out, nil
+}
 
 // ---- summary of what was sent
 
