@@ -4,6 +4,9 @@
 #   otelcol-test  from internal/otelcoltest/testdata/builder-config.yaml       (OTLP receiver -> file/debug exporters)
 #   otelcol-prom  from internal/otelcoltest/testdata/builder-config-prom.yaml  (adds the prometheus exporter,
 #                                                                               memory_limiter, deltatocumulative)
+#   otelcol-fleet from internal/otelcoltest/testdata/builder-config-fleet.yaml (the two tiers of the fleet layout:
+#                                                                               deltatocumulative, otlp/otlphttp and
+#                                                                               prometheusremotewrite exporters)
 #
 # Cache layout: $CCOTEL_OTELCOL_CACHE/<sha256 of the builder config>/<dist name>, where CCOTEL_OTELCOL_CACHE defaults
 # to ${XDG_CACHE_HOME:-$HOME/.cache}/ccotel/otelcol (internal/otelcoltest looks in the same place as a fallback).
@@ -13,7 +16,7 @@
 # fails because the module proxy refuses a module used only by the file exporter's tests, so we run
 # `go mod tidy -e` ourselves and then `go build`.
 #
-# stdout: shell lines to eval, e.g.  export OTELCOL_BIN=...;  export OTELCOL_PROM_BIN=...
+# stdout: shell lines to eval, e.g.  export OTELCOL_BIN=...;  export OTELCOL_PROM_BIN=...;  export OTELCOL_FLEET_BIN=...
 # stderr: progress and timings.
 set -euo pipefail
 
@@ -90,6 +93,8 @@ build_variant() {
 # Sequential on purpose: each build takes both cores.
 test_bin=$(build_variant "$testdata/builder-config.yaml")
 prom_bin=$(build_variant "$testdata/builder-config-prom.yaml")
+fleet_bin=$(build_variant "$testdata/builder-config-fleet.yaml")
 
 printf 'export OTELCOL_BIN=%q\n' "$test_bin"
 printf 'export OTELCOL_PROM_BIN=%q\n' "$prom_bin"
+printf 'export OTELCOL_FLEET_BIN=%q\n' "$fleet_bin"

@@ -21,9 +21,17 @@ var validated = map[string]bool{
 	"gateway-tier.yaml":                   true,
 }
 
-func collector(t *testing.T) string {
+// fleet are the configurations of the fleet layout, validated by the otelcol-fleet build (and run by
+// e2e/fleet_test.go).
+var fleet = map[string]bool{
+	"fleet-agent.yaml":         true,
+	"fleet-gateway.yaml":       true,
+	"fleet-naive-gateway.yaml": true,
+}
+
+func collector(t *testing.T, path func() (string, error)) string {
 	t.Helper()
-	bin, err := otelcoltest.BinaryPath(true)
+	bin, err := path()
 	if err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("no Collector under CI=true: %v", err)
@@ -34,7 +42,8 @@ func collector(t *testing.T) string {
 }
 
 func TestConfigsValidate(t *testing.T) {
-	bin := collector(t)
+	prom := collector(t, func() (string, error) { return otelcoltest.BinaryPath(true) })
+	fleetBin := collector(t, otelcoltest.FleetBinaryPath)
 	files, err := filepath.Glob("*.yaml")
 	if err != nil || len(files) < 6 {
 		t.Fatalf("sample configurations: %v %v", files, err)
@@ -46,8 +55,12 @@ func TestConfigsValidate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			bin := prom
+			if fleet[f] {
+				bin = fleetBin
+			}
 			out, err := exec.Command(bin, "validate", "--config="+f).CombinedOutput()
-			if validated[f] {
+			if validated[f] || fleet[f] {
 				if err != nil {
 					t.Fatalf("%s does not validate: %v\n%s", f, err, out)
 				}

@@ -25,6 +25,8 @@ var (
 	builderConfig []byte
 	//go:embed testdata/builder-config-prom.yaml
 	builderConfigProm []byte
+	//go:embed testdata/builder-config-fleet.yaml
+	builderConfigFleet []byte
 	//go:embed testdata/config.yaml
 	collectorConfig []byte
 	//go:embed testdata/config-prom.yaml
@@ -49,6 +51,9 @@ var StartTimeout = 30 * time.Second
 type Option func(*options)
 
 type options struct {
+	// config and env, when config is set, run the otelcol-fleet distribution with that configuration.
+	config         []byte
+	env            []string
 	prom           bool
 	processors     string
 	sendTimestamps bool
@@ -66,6 +71,14 @@ func WithPrometheus(processors string) Option {
 			o.processors = GuideProcessors
 		}
 	}
+}
+
+// WithFleetConfig runs the otelcol-fleet distribution (the components of the fleet layout: deltatocumulative,
+// otlp and otlphttp exporters, prometheusremotewrite) with the given configuration and extra environment
+// ("NAME=value"). The configuration reads its receiver ports from ${env:OTLP_GRPC_PORT} and
+// ${env:OTLP_HTTP_PORT}, as the other distributions' do.
+func WithFleetConfig(config []byte, env ...string) Option {
+	return func(o *options) { o.config, o.env = config, env }
 }
 
 // WithSendTimestamps sets the prometheus exporter's send_timestamps (default true, as in the guide).
@@ -98,12 +111,17 @@ func Start(t testing.TB, opts ...Option) *Collector {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	bin := findBinary(t, o.prom)
-	c := &Collector{bin: bin, dir: t.TempDir(), opts: o}
+	var bin string
 	cfg := collectorConfig
-	if o.prom {
-		cfg = collectorConfigProm
+	switch {
+	case o.config != nil:
+		bin, cfg = findVariant(t, fleetVariant), o.config
+	case o.prom:
+		bin, cfg = findVariant(t, promVariant), collectorConfigProm
+	default:
+		bin = findVariant(t, testVariant)
 	}
+	c := &Collector{bin: bin, dir: t.TempDir(), opts: o}
 	c.configPath = filepath.Join(c.dir, "config.yaml")
 	if err := os.WriteFile(c.configPath, cfg, 0o600); err != nil {
 		t.Fatalf("otelcoltest: %v", err)
@@ -269,6 +287,7 @@ func (c *Collector) start() error {
 		"SEND_TIMESTAMPS="+strconv.FormatBool(c.opts.sendTimestamps),
 		"D2C_MAX_STALE="+c.opts.maxStale.String(),
 	)
+	cmd.Env = append(cmd.Env, c.opts.env...)
 	cmd.Stdout = c.logFile
 	cmd.Stderr = c.logFile
 	cmd.SysProcAttr = sysProcAttr()
@@ -371,14 +390,32 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
+type variant struct {
+	envName, name string
+	builderConfig []byte
+}
+
+var (
+	testVariant  = variant{"OTELCOL_BIN", "otelcol-test", builderConfig}
+	promVariant  = variant{"OTELCOL_PROM_BIN", "otelcol-prom", builderConfigProm}
+	fleetVariant = variant{"OTELCOL_FLEET_BIN", "otelcol-fleet", builderConfigFleet}
+)
+
 // BinaryPath returns the Collector executable for the plain (prom=false) or otelcol-prom (prom=true)
 // distribution: $OTELCOL_BIN / $OTELCOL_PROM_BIN, else otelcol-test / otelcol-prom on PATH, else the cache of
 // scripts/otelcol.sh. An error says where it looked.
 func BinaryPath(prom bool) (string, error) {
-	envName, name, cfg := "OTELCOL_BIN", "otelcol-test", builderConfig
 	if prom {
-		envName, name, cfg = "OTELCOL_PROM_BIN", "otelcol-prom", builderConfigProm
+		return promVariant.path()
 	}
+	return testVariant.path()
+}
+
+// FleetBinaryPath is [BinaryPath] for the otelcol-fleet distribution ($OTELCOL_FLEET_BIN, otelcol-fleet).
+func FleetBinaryPath() (string, error) { return fleetVariant.path() }
+
+func (v variant) path() (string, error) {
+	envName, name, cfg := v.envName, v.name, v.builderConfig
 	if p := os.Getenv(envName); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			return "", fmt.Errorf("%s=%s: %w", envName, p, err)
@@ -417,9 +454,9 @@ func CacheDir() (string, error) {
 	return filepath.Join(d, "ccotel", "otelcol"), nil
 }
 
-func findBinary(t testing.TB, prom bool) string {
+func findVariant(t testing.TB, v variant) string {
 	t.Helper()
-	p, err := BinaryPath(prom)
+	p, err := v.path()
 	if err == nil {
 		return p
 	}
@@ -450,4 +487,29 @@ func (c *Collector) Scrape(t testing.TB) string {
 		t.Fatalf("otelcoltest: scraping %s: %s\n%s", c.PrometheusURL(), resp.Status, b)
 	}
 	return string(b)
+}
+
+// PeakRSS is the running Collector's peak resident memory (VmHWM in /proc/<pid>/status) in bytes; 0 when it is
+// not known (not running, not Linux).
+func (c *Collector) PeakRSS() int64 {
+	c.mu.Lock()
+	cmd := c.cmd
+	c.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb * 1024
+		}
+	}
+	return 0
 }

@@ -1,0 +1,254 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/internal/otelcoltest"
+	"github.com/ccotel/ccotel/internal/promtest"
+	"github.com/ccotel/ccotel/pricing"
+	"github.com/ccotel/ccotel/telemetry"
+)
+
+// The fleet: fleetProcesses ccotel processes of fleetUsersPerProcess users each, on fleetHosts hosts.
+const (
+	fleetProcesses       = 4
+	fleetUsersPerProcess = 6
+	fleetHosts           = 2
+	fleetSessions        = 2
+	fleetTurns           = 3
+	fleetGateways        = 2
+)
+
+// fleetTurn is what turn t of session s of user u costs: distinct values, exact in binary floating point.
+func fleetTurn(u, s, t int) (model string, cost float64, usage pricing.Usage) {
+	k := int64(u*fleetSessions*fleetTurns + s*fleetTurns + t + 1)
+	model = "claude-sonnet-5-5"
+	if s == 1 {
+		model = "claude-opus-5-5"
+	}
+	return model, float64(k) * 0.0625, pricing.Usage{InputTokens: 10 * k, OutputTokens: k + 1, CacheReadTokens: 100 * k, CacheCreationTokens: 5 * k}
+}
+
+func fleetUserID(u int) string { return fmt.Sprintf("%064x", 0xf1ee7000+u) }
+
+type fleetTotals struct {
+	cost         float64
+	costByModel  map[string]float64
+	tokensByType map[string]float64
+	sessions     int
+}
+
+func fleetTruth() fleetTotals {
+	tr := fleetTotals{costByModel: map[string]float64{}, tokensByType: map[string]float64{}}
+	for u := range fleetProcesses * fleetUsersPerProcess {
+		for s := range fleetSessions {
+			tr.sessions++
+			for t := range fleetTurns {
+				model, cost, usage := fleetTurn(u, s, t)
+				tr.cost += cost
+				tr.costByModel[model] += cost
+				tr.tokensByType["input"] += float64(usage.InputTokens)
+				tr.tokensByType["output"] += float64(usage.OutputTokens)
+				tr.tokensByType["cacheRead"] += float64(usage.CacheReadTokens)
+				tr.tokensByType["cacheCreation"] += float64(usage.CacheCreationTokens)
+			}
+		}
+	}
+	return tr
+}
+
+// TestFleetProcess is one ccotel process of the fleet, run by TestFleetLayout as a subprocess of the test binary:
+// its users' sessions take turns, each turn followed by a flush of its user's handle, so every series skips
+// export intervals (delta temporality, Claude Code's default, leaves it out of those exports).
+func TestFleetProcess(t *testing.T) {
+	first, err := strconv.Atoi(os.Getenv("CCOTEL_FLEET_FIRST_USER"))
+	if err != nil {
+		t.Skip("a subprocess of TestFleetLayout")
+	}
+	cfg := otlpEnv("http/protobuf", os.Getenv("CCOTEL_FLEET_ENDPOINT"), "delta").with("OTEL_LOGS_EXPORTER", "none")
+	var errs errorLog
+	ctx := context.Background()
+	type sess struct {
+		ctx context.Context
+		s   *telemetry.Session
+	}
+	handles := make([]*telemetry.Telemetry, fleetUsersPerProcess)
+	sessions := make([][]sess, fleetUsersPerProcess)
+	for i := range handles {
+		handles[i] = start(t, cfg, telemetry.WithUserID(fleetUserID(first+i)), telemetry.WithErrorHandler(errs.handle))
+		for range fleetSessions {
+			c, s := handles[i].StartSession(ctx)
+			sessions[i] = append(sessions[i], sess{c, s})
+		}
+	}
+	for turn := range fleetTurns {
+		for i, h := range handles {
+			for s, se := range sessions[i] {
+				model, cost, usage := fleetTurn(first+i, s, turn)
+				pctx, _ := se.s.StartPrompt(se.ctx, events.UserPrompt{Prompt: "turn"})
+				se.s.APIResponse(pctx, telemetry.APIResponse{Model: model, CostUSD: &cost, Usage: usage,
+					RequestID: fmt.Sprintf("req_%d_%d_%d", first+i, s, turn)})
+				if err := h.ForceFlush(ctx); err != nil {
+					t.Errorf("ForceFlush: %v", err)
+				}
+			}
+		}
+	}
+	for _, h := range handles {
+		if err := h.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	}
+	if len(errs.all()) > 0 {
+		t.Errorf("errors reported:\n%s", &errs)
+	}
+}
+
+// roundRobin is a load balancer in front of gateway replicas: each request goes to the next replica, as a
+// Kubernetes Service or DNS round robin spreads connections and requests.
+func roundRobin(t *testing.T, backends []string) string {
+	t.Helper()
+	var next atomic.Uint64
+	targets := make([]*url.URL, len(backends))
+	for i, b := range backends {
+		u, err := url.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets[i] = u
+	}
+	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(targets[next.Add(1)%uint64(len(targets))])
+	}}
+	srv := &http.Server{Handler: proxy}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func readConfig(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "docs", "collector", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// startGateways starts fleetGateways replicas of a gateway configuration writing to p, and a round-robin load
+// balancer in front of them, whose URL it returns.
+func startGateways(t *testing.T, p *promtest.Server, config string) ([]*otelcoltest.Collector, string) {
+	t.Helper()
+	cfg := readConfig(t, config)
+	var gateways []*otelcoltest.Collector
+	var urls []string
+	for range fleetGateways {
+		g := otelcoltest.Start(t, otelcoltest.WithFleetConfig(cfg, "REMOTE_WRITE_URL="+p.URL()+"/api/v1/write"))
+		gateways = append(gateways, g)
+		urls = append(urls, g.HTTPEndpoint())
+	}
+	return gateways, roundRobin(t, urls)
+}
+
+// runFleet starts the fleet's processes, each sending to endpointOf(process), and waits for them to exit.
+func runFleet(t *testing.T, endpointOf func(process int) string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for p := range fleetProcesses {
+		wg.Go(func() {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestFleetProcess$", "-test.count=1")
+			cmd.Env = append(os.Environ(),
+				"CCOTEL_FLEET_FIRST_USER="+strconv.Itoa(p*fleetUsersPerProcess),
+				"CCOTEL_FLEET_ENDPOINT="+endpointOf(p))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("fleet process %d: %v\n%s", p, err, out)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestFleetLayout runs 24 simulated users in 4 ccotel processes on 2 hosts, with delta temporality, through two
+// Collector layouts into Prometheus' remote-write receiver (Debian's 2.42), and runs the monitoring guide's
+// total queries.
+//
+//   - agent-tier (docs/collector/fleet-agent.yaml, fleet-gateway.yaml): one agent Collector per host converts
+//     with deltatocumulative; a round-robin load balancer spreads its cumulative exports over 2 stateless gateway
+//     replicas writing to Prometheus. Every total equals the events' sums exactly.
+//   - naive (docs/collector/fleet-naive-gateway.yaml): the processes send delta straight to the load balancer over
+//     2 gateways that each run deltatocumulative. Each keeps a partial total of every series it saw part of, and
+//     Prometheus holds whichever arrived last: the total cost is wrong (less than the truth).
+//
+// Completion is by count, not by time: the processes exit after Shutdown (every export acknowledged through the
+// load balancer), then each tier's Collectors are stopped in order, which flushes their batches and queues.
+func TestFleetLayout(t *testing.T) {
+	if _, err := otelcoltest.FleetBinaryPath(); err != nil && os.Getenv("CI") != "true" {
+		t.Skipf("no otelcol-fleet: %v", err)
+	}
+	truth := fleetTruth()
+	guide := func(t *testing.T, p *promtest.Server) (cost float64) {
+		t.Helper()
+		return p.Query(t, `sum(claude_code_cost_usage_USD_total)`).Sum()
+	}
+
+	t.Run("agent-tier", func(t *testing.T) {
+		p := promtest.Start(t, nil, promtest.WithRemoteWriteReceiver(), promtest.WithOutOfOrderWindow(10*time.Minute))
+		gateways, lb := startGateways(t, p, "fleet-gateway.yaml")
+		agentCfg := readConfig(t, "fleet-agent.yaml")
+		var agents []*otelcoltest.Collector
+		for range fleetHosts {
+			agents = append(agents, otelcoltest.Start(t, otelcoltest.WithFleetConfig(agentCfg, "GATEWAY_ENDPOINT="+lb)))
+		}
+		runFleet(t, func(process int) string { return agents[process%fleetHosts].HTTPEndpoint() })
+		for i, a := range agents {
+			t.Logf("agent %d: peak RSS %d MiB", i, a.PeakRSS()>>20)
+			a.Stop(t)
+		}
+		for i, g := range gateways {
+			t.Logf("gateway %d: peak RSS %d MiB", i, g.PeakRSS()>>20)
+			g.Stop(t)
+		}
+		if got := guide(t, p); !near(got, truth.cost) {
+			t.Errorf("sum(claude_code_cost_usage_USD_total) = %v, the events say %v", got, truth.cost)
+		}
+		checkVector(t, p.Query(t, `sum(claude_code_cost_usage_USD_total) by (model)`), "model", truth.costByModel)
+		checkVector(t, p.Query(t, `sum(claude_code_token_usage_tokens_total) by (type)`), "type", truth.tokensByType)
+		checkVector(t, p.Query(t, `count(count by (user_id)(claude_code_cost_usage_USD_total))`), "",
+			map[string]float64{"": fleetProcesses * fleetUsersPerProcess})
+		checkVector(t, p.Query(t, `sum(claude_code_session_count_total)`), "", map[string]float64{"": float64(truth.sessions)})
+		series := p.Query(t, `count({__name__=~"claude_code_.*"})`).Sum()
+		t.Logf("%v claude_code series written by %d gateways", series, fleetGateways)
+	})
+
+	t.Run("naive", func(t *testing.T) {
+		p := promtest.Start(t, nil, promtest.WithRemoteWriteReceiver(), promtest.WithOutOfOrderWindow(10*time.Minute))
+		gateways, lb := startGateways(t, p, "fleet-naive-gateway.yaml")
+		runFleet(t, func(int) string { return lb })
+		for _, g := range gateways {
+			g.Stop(t)
+		}
+		got := guide(t, p)
+		if !(got < truth.cost*(1-1e-9)) {
+			t.Fatalf("naive layout: sum(claude_code_cost_usage_USD_total) = %v, the events say %v: the wrong layout adds up; revisit docs/COLLECTORS.md", got, truth.cost)
+		}
+		t.Logf("naive layout: total cost %v of the events' %v (%.0f%%)", got, truth.cost, 100*got/truth.cost)
+	})
+}
