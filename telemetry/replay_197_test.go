@@ -17,7 +17,9 @@ var replays197 = []replayScenario{
 	{name: "text_default", run: func(r *replayer) { r.textTurn("Say hello. SCN:text") }},
 	{name: "multi_prompt_streamjson", run: func(r *replayer) {
 		r.textTurn("Say hello. SCN:text p1")
-		r.textTurn("Say hello again please. SCN:text p2")
+		ctx, p := r.prompt("Say hello again please. SCN:text p2")
+		r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: mockHello})
+		p.End(ctx)
 	}},
 	{name: "bash_allowed", run: replayBash, allow: bash197},
 	{name: "v_tool_details_bash", run: replayBash, allow: bash197},

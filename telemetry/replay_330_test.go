@@ -55,6 +55,12 @@ func replayWriteSweep(r *replayer, prom ...promAllowance) {
 			Result: "complete", PeriodDays: 30, UsedDefault: true, FilesRetainedFresh: 4,
 		})
 		r.promScrape(prom...)
+		// The final answer came 6 s later, after a 1 s export interval
+		// had ended: its cost and tokens are a second point of their
+		// series.
+		if err := r.tel.ForceFlush(ctx); err != nil {
+			r.t.Fatal(err)
+		}
 	})
 }
 
@@ -79,11 +85,11 @@ func replayPullRequest(r *replayer) {
 func replayMultiPrompt(r *replayer) {
 	r.started = true
 	ctx, p := r.prompt("Say hello. SCN:text p1")
-	r.respond(ctx, call{in: 107, out: 35, stop: "end_turn", text: "Hello! How can I help you today?"})
+	r.respond(ctx, call{in: 107, out: 35, stop: "end_turn", text: mockHello})
 	loadBuiltinPlugins(ctx, r.tel)
 	p.End(ctx)
 	ctx, p = r.prompt("Say hello again please. SCN:text p2")
-	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: "Hello again! How can I help?"})
+	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: mockHello})
 	p.End(ctx)
 	r.tel.Events().RetentionSweep(outsideSpan(ctx), events.RetentionSweep{
 		Result: "complete", PeriodDays: 30, UsedDefault: true, FilesRetainedFresh: 4,
@@ -99,17 +105,17 @@ func replayWriteEdit(r *replayer) {
 		Source: metrics.SourceConfig, Model: replayModel, NewText: helloContent})
 	run.Done(ctx, write.out)
 
-	id = r.respond(ctx, call{in: 121, out: 45, stop: "tool_use"})
+	id = r.respond(ctx, call{in: 121, out: 35, stop: "tool_use"})
 	edit := tool{
 		call: telemetry.ToolCall{Name: "Edit", FilePath: helloPath, PermissionMode: "acceptEdits",
-			Input: `{"file_path":"` + helloPath + `","old_string":"hello world","new_string":"hello edited world"}`},
-		out: telemetry.ToolOutcome{Success: true, ResultSizeBytes: 154, Diff: "-hello world\n+hello edited world\n"},
+			Input: `{"file_path":"` + helloPath + `","old_string":"hello world","new_string":"hello\nedited world"}`},
+		out: telemetry.ToolOutcome{Success: true, ResultSizeBytes: 154, Diff: "-hello world\n+hello\n+edited world\n"},
 	}
 	run = r.startTool(ctx, id, edit)
 	r.s.EditDecision(ctx, telemetry.Edit{ToolName: "Edit", FilePath: helloPath, Decision: metrics.DecisionAccept,
-		Source: metrics.SourceConfig, Model: replayModel, OldText: helloContent, NewText: "hello edited world\n"})
+		Source: metrics.SourceConfig, Model: replayModel, OldText: helloContent, NewText: strings.Replace(helloContent, "hello world\n", "hello\nedited world\n", 1)})
 	run.Done(ctx, edit.out)
-	r.respond(ctx, call{in: 135, out: 35, stop: "end_turn", text: "Created and edited hello.txt."})
+	r.respond(ctx, call{in: 135, out: 35, stop: "end_turn", text: mockDone})
 	p.End(ctx)
 }
 
@@ -135,7 +141,7 @@ func replayHooks(r *replayer) {
 	run := r.startTool(ctx, id, tl)
 	run.Done(ctx, tl.out)
 	hook("PostToolUse", 3, nil)
-	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: "Done."})
+	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: mockDone})
 	p.End(ctx)
 }
 
@@ -155,7 +161,7 @@ func replayMCP(r *replayer) {
 	run := r.startTool(ctx, id, tl)
 	r.respond(ctx, call{in: 107, out: 35, stop: "tool_use", id: id})
 	run.Done(ctx, tl.out)
-	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: "The tool said hi.", mcp: true})
+	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: mockDone, mcp: true})
 	p.End(ctx)
 	// The disconnection at exit still carries the last prompt.id, but no
 	// span: Claude Code emits it outside the interaction.
@@ -167,28 +173,34 @@ func replayMCP(r *replayer) {
 // runs in the background: its request and subagent_completed come after
 // the main answer, and its result arrives as a second prompt.
 func replaySubagent(r *replayer) {
+	// The Agent tool's result and the task notification quote the
+	// subagent's run; 2.1.330's were one character longer than 2.1.332's.
+	notice := 0
+	if r.version == "2.1.330" {
+		notice = 1
+	}
 	ctx, p := r.prompt("Delegate this. SCN:agent")
 	id := r.requestID()
 	tl := tool{
 		call: telemetry.ToolCall{Name: "Agent", SubagentType: "general-purpose",
 			Input: `{"description":"Mock task","prompt":"Do the mock task.","subagent_type":"general-purpose"}`},
-		out: telemetry.ToolOutcome{Success: true, ResultSizeBytes: 1084},
+		out: telemetry.ToolOutcome{Success: true, ResultSizeBytes: 1083 + notice},
 	}
 	run := r.startTool(ctx, id, tl)
 	actx := run.Execute(ctx)
 	run.Done(ctx, tl.out)
 	r.respond(ctx, call{in: 107, out: 35, stop: "tool_use", id: id})
-	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: "Delegated."})
+	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: mockDone})
 	agentID := r.id("a", 16)
-	r.respond(actx, call{in: 107, out: 35, stop: "end_turn", text: "Mock task done.",
+	r.respond(actx, call{in: 107, out: 35, stop: "end_turn", text: mockHello,
 		query: telemetry.QuerySubagent("general-purpose", true), agent: metrics.Official("general-purpose"), agentID: agentID})
 	r.tel.Events().SubagentCompleted(actx, events.SubagentCompleted{
 		AgentType: "general-purpose", AgentSource: "built-in", IsBuiltIn: true, IsAsync: true,
 		TotalTokens: 2442, DurationMs: 114, Model: replayModel, FinalModel: replayModel, AgentID: agentID,
 	})
 	p.End(ctx)
-	ctx, p = r.prompt("<task-notification>" + strings.Repeat("x", 700) + "</task-notification>")
-	r.respond(ctx, call{in: 135, out: 35, stop: "end_turn", text: "Done."})
+	ctx, p = r.prompt("<task-notification>" + strings.Repeat("x", 697+notice) + "</task-notification>")
+	r.respond(ctx, call{in: 135, out: 35, stop: "end_turn", text: mockDone})
 	p.End(ctx)
 }
 
@@ -234,7 +246,7 @@ func replayRawBodies(r *replayer) {
 		Body:  `{"model":"` + replayModel + `","system":"` + strings.Repeat("s", 87000) + `","messages":[]}`,
 		Model: replayModel, QuerySource: "sdk", RequestBodyID: bodyID,
 	})
-	text := "Hello! How can I help you today?"
+	text := mockHello
 	id := r.respond(ctx, call{in: 107, out: 35, stop: "end_turn", text: text})
 	msgID := r.id("msg_mock_", 20)
 	ev.APIResponseBody(ctx, events.APIResponseBody{

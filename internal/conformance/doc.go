@@ -13,10 +13,16 @@
 //     stable keys (ResourceRules).
 //   - Scope: name and version, with the application's version replaced by
 //     $APP_VERSION, so Claude Code 2.1.330 compares with a host at 0.4.0.
-//   - Metrics (per name): description, unit, kind, monotonic, temporality,
-//     and per distinct point the value type (asDouble or asInt) and the
-//     attribute keys with their types as a set, plus the values of closed-set
-//     keys (type, decision, source, query_source...).
+//   - Metrics (per name): one record per series (its attribute keys with
+//     their types, as a set, plus the values of closed-set keys): the
+//     description, unit, kind, monotonic, temporality and value type
+//     (asDouble or asInt); how many points the series had; its total (the
+//     sum of a delta series, the last value of a cumulative one; not for
+//     MeasuredMetrics, whose values come from a clock); and its start times
+//     as Claude Code sets them (delta points "apart": a point starts after
+//     the previous one ended; a cumulative series keeps "one start"). Across
+//     series, "metrics.start" says whether the series start at their own
+//     first measurements or all at one instant.
 //   - Log records (per event.name): body, severity, eventName, whether
 //     traceId/spanId/flags are present and which span they point at; the
 //     standard-attribute block (StandardKeys and resource copies) as one
@@ -30,14 +36,16 @@
 //
 // # What is ignored, and why
 //
-//   - Request boundaries and counts. Logs and spans are compared as
-//     multisets per group, metric points as sets: how many exports carry a
-//     delta series depends on timing, not on the emitter.
+//   - Request boundaries. Logs and spans are compared as multisets per
+//     group (so a record sent twice is a count difference), metric points
+//     per series.
 //   - Metric attribute order: the Go SDK sorts attribute sets.
-//   - Timestamps, ids, durations, token counts, costs, metric values: they
-//     come from a clock or a mock. Strings that are not kept are reduced to a
-//     format class (<uuid>, <hex64>, <digits>, <timestamp>, <string>), so a
-//     number sent as a string or an id in the wrong form is still caught.
+//   - Timestamps, ids, durations: they come from a clock. (Token counts,
+//     costs, lengths, sizes, attempts and status codes are kept: the
+//     scenario and its mock fix them; see AttributeRules.) Strings that
+//     are not kept are reduced to a format class (<uuid>, <hex64>,
+//     <digits>, <timestamp>, <string>), so a number sent as a string or an
+//     id in the wrong form is still caught.
 //   - Host-dependent resource values (os.version, host.name, host.id).
 //     host.arch keeps only that it is a Go GOARCH name.
 //   - JSON key order and HTTP headers: Shape works on decoded protos. The

@@ -9,6 +9,7 @@ import (
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 )
 
 // Helpers that reach into a capture's requests to mutate one thing.
@@ -76,7 +77,7 @@ func swap(kvs []*commonpb.KeyValue, a, b string) {
 // exactly and with nothing else. Each case is what an emitter bug would
 // look like.
 func TestMutations(t *testing.T) {
-	base := load(t, "2.1.330", "text_default")
+	base := load(t, "2.1.332", "text_default")
 	want := shape(t, base.Requests)
 	cases := []struct {
 		name   string
@@ -214,6 +215,68 @@ func TestMutations(t *testing.T) {
 			}
 		}, []string{`scope[traces]: name: want "com.anthropic.claude_code.tracing", got "ccotel"`}},
 
+		{"token count changed", func(rs []Request) {
+			eachSpan(rs, "claude_code.llm_request", func(sp *tracepb.Span) {
+				attr(sp.Attributes, "gen_ai.usage.input_tokens").Value = &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: 107}}
+			})
+		}, []string{`spans[claude_code.llm_request]: key "gen_ai.usage.input_tokens": want 2407, got 107`}},
+
+		{"cost changed", func(rs []Request) {
+			eachLog(rs, "api_request", func(lr *logspb.LogRecord) {
+				attr(lr.Attributes, "cost_usd").Value = &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: 0.0026}}
+			})
+		}, []string{`logs[api_request]: key "cost_usd": want 0.0025709999999999995, got 0.0026`}},
+
+		{"metric total changed", func(rs []Request) {
+			eachMetric(rs, func(m *metricspb.Metric) {
+				if m.Name == "claude_code.cost.usage" {
+					m.GetSum().DataPoints[0].Value = &metricspb.NumberDataPoint_AsDouble{AsDouble: 0.005}
+				}
+			})
+		}, []string{"metrics[claude_code.cost.usage]: total: want 0.002571, got 0.005"}},
+
+		{"span exported twice", func(rs []Request) {
+			for _, r := range rs {
+				if r.Traces != nil {
+					ss := r.Traces.ResourceSpans[0].ScopeSpans[0]
+					ss.Spans = append(ss.Spans, ss.Spans[0])
+				}
+			}
+		}, []string{"spans[claude_code.llm_request]: want 1 record(s), got 2"}},
+
+		{"events reordered", func(rs []Request) {
+			var seq []*commonpb.KeyValue
+			for _, ev := range []string{"api_request", "assistant_response"} {
+				eachLog(rs, ev, func(lr *logspb.LogRecord) { seq = append(seq, attr(lr.Attributes, "event.sequence")) })
+			}
+			seq[0].Value, seq[1].Value = seq[1].Value, seq[0].Value
+		}, []string{
+			"logs.sequence: event order: want managed_settings_resolved, plugin_loaded, plugin_loaded, plugin_loaded, user_prompt, api_request, assistant_response, got managed_settings_resolved, plugin_loaded, plugin_loaded, plugin_loaded, user_prompt, assistant_response, api_request",
+			"logs.sequence: event.sequence: want 0-based, +1 per event, got 6 follows 4 in one request (api_request); 5 follows 6 in one request (assistant_response)",
+		}},
+
+		{"a delta point split in two", func(rs []Request) {
+			eachMetric(rs, func(m *metricspb.Metric) {
+				if m.Name == "claude_code.session.count" {
+					p := m.GetSum().DataPoints[0]
+					second := proto.Clone(p).(*metricspb.NumberDataPoint)
+					p.Value = &metricspb.NumberDataPoint_AsDouble{AsDouble: 0.5}
+					second.Value = &metricspb.NumberDataPoint_AsDouble{AsDouble: 0.5}
+					p.TimeUnixNano = p.StartTimeUnixNano + 1e6
+					second.StartTimeUnixNano = p.TimeUnixNano + 1e6
+					m.GetSum().DataPoints = append(m.GetSum().DataPoints, second)
+				}
+			})
+		}, []string{"metrics[claude_code.session.count]: points: want 1, got 2", "metrics[claude_code.session.count]: start: want -, got apart"}},
+
+		{"series start at one instant", func(rs []Request) {
+			eachMetric(rs, func(m *metricspb.Metric) {
+				for _, p := range m.GetSum().GetDataPoints() {
+					p.StartTimeUnixNano = 1796149057000000000
+				}
+			})
+		}, []string{"metrics.start: first starts: want per series, got one for all series"}},
+
 		{"host arch spelled the Node way", func(rs []Request) {
 			for _, r := range rs {
 				if r.Metrics != nil {
@@ -269,13 +332,15 @@ func TestVolatileValuesIgnored(t *testing.T) {
 		attr(lr.Attributes, "event.timestamp").Value = str("2030-01-02T03:04:05.678Z")
 		attr(lr.Attributes, "request_id").Value = str("req_other")
 		attr(lr.Attributes, "duration_ms").Value = &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: 12345}}
-		attr(lr.Attributes, "cost_usd").Value = &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: 9.5}}
 		lr.TimeUnixNano++
 	})
 	eachMetric(reqs, func(m *metricspb.Metric) {
 		for _, p := range m.GetSum().GetDataPoints() {
-			p.Value = &metricspb.NumberDataPoint_AsDouble{AsDouble: 42}
-			p.StartTimeUnixNano = 1
+			if m.Name == "claude_code.active_time.total" { // measured with a clock
+				p.Value = &metricspb.NumberDataPoint_AsDouble{AsDouble: 42}
+			}
+			p.StartTimeUnixNano += 7e9 // another run, the same rules
+			p.TimeUnixNano += 7e9
 		}
 	})
 	if d := Compare(want, shape(t, reqs)); len(d) > 0 {
@@ -343,4 +408,25 @@ func TestAppVersionIsAVariable(t *testing.T) {
 	if d := Compare(want, pinned); len(d) == 0 {
 		t.Error("a literal 0.4.0 compared equal to $APP_VERSION")
 	}
+}
+
+// TestStartRuleMutations: a series with two delta points (the final
+// response of prometheus_plus_otlp_write came in a later export interval)
+// must keep them apart, as Claude Code's are.
+func TestStartRuleMutations(t *testing.T) {
+	base := load(t, "2.1.332", "prometheus_plus_otlp_write")
+	want := shape(t, base.Requests)
+	reqs := cloneRequests(base.Requests)
+	var prevEnd uint64
+	eachMetric(reqs, func(m *metricspb.Metric) {
+		if m.Name != "claude_code.cost.usage" {
+			return
+		}
+		p := m.GetSum().DataPoints[0]
+		if prevEnd != 0 {
+			p.StartTimeUnixNano = prevEnd // the Go SDK's rule: start at the previous collection
+		}
+		prevEnd = p.TimeUnixNano
+	})
+	checkPrefixes(t, diffStrings(Compare(want, shape(t, reqs))), []string{"metrics[claude_code.cost.usage]: start: want apart, got touching"})
 }

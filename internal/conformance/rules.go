@@ -68,7 +68,8 @@ var ResourceRules = map[string]ValueRule{
 // AttributeRules are the value rules for record attributes (data points, log
 // records, spans, span events). Unlisted strings get Class, bools are kept
 // (two values, both meaningful), unlisted numbers keep only their type:
-// tokens, costs and durations come from a mock and a clock. Attributes that
+// durations and times come from a clock. Token counts, costs, lengths and
+// sizes come from the scenario and its mock, so they are kept. Attributes that
 // copy a resource attribute follow ResourceRules.
 var AttributeRules = map[string]ValueRule{
 	// standard attributes
@@ -102,6 +103,18 @@ var AttributeRules = map[string]ValueRule{
 	"managed_settings.trigger": Keep, "managed_settings.sources": Keep,
 	"managed_settings.source_behavior": Keep, "managed_settings.helper.state": Keep,
 	"managed_settings.helper.applied": Keep,
+
+	// deterministic values: the mock's token counts and what they cost,
+	// lengths and sizes of fixed content, counts the scenario fixes
+	"input_tokens": Keep, "output_tokens": Keep, "cache_read_tokens": Keep, "cache_creation_tokens": Keep,
+	"cache_creation_5m_tokens": Keep, "cache_creation_1h_tokens": Keep, "cost_usd": Keep, "cost_usd_micros": Keep,
+	"gen_ai.usage.input_tokens": Keep, "gen_ai.usage.output_tokens": Keep,
+	"gen_ai.usage.cache_read.input_tokens": Keep, "gen_ai.usage.cache_write.input_tokens": Keep,
+	"gen_ai.response.model": Keep, "prompt_length": Keep, "user_prompt_length": Keep, "response_length": Keep,
+	"tool_result_size_bytes": Keep, "tool_input_size_bytes": Keep, "body_length": Keep, "total_tokens": Keep,
+	"total_tool_uses": Keep, "num_hooks": Keep, "num_success": Keep, "num_blocking": Keep,
+	"num_non_blocking_error": Keep, "num_cancelled": Keep, "skill_path_count": Keep, "command_path_count": Keep,
+	"agent_path_count": Keep, "files_retained_fresh": Keep,
 
 	// content that is "<REDACTED>" unless a toggle reveals it
 	"prompt": Redacted, "prompt_text": Redacted, "response": Redacted, "user_prompt": Redacted,

@@ -134,13 +134,30 @@ type shaper struct {
 	appVersion string
 	rules      map[string]ValueRule
 	t          *Telemetry
+	series     map[string]*series // by group and shaped attributes, in first-seen order
+	order      []string
+}
+
+// series gathers the points of one metric series across requests.
+type series struct {
+	group  string
+	fields []Field
+	attrs  []Attr
+	values bool // compare the total
+	delta  bool
+	points []point
+}
+
+type point struct {
+	start, end uint64
+	value      float64
 }
 
 // Shape normalises requests into a Telemetry: what consumers depend on is
 // kept, what legitimately varies between runs is dropped or classed (see
 // ResourceRules, AttributeRules and doc.go).
 func Shape(reqs []Request, opts ...ShapeOption) (*Telemetry, error) {
-	s := &shaper{rules: map[string]ValueRule{}, t: &Telemetry{Groups: map[string]*Group{}}}
+	s := &shaper{rules: map[string]ValueRule{}, t: &Telemetry{Groups: map[string]*Group{}}, series: map[string]*series{}}
 	for k, v := range AttributeRules {
 		s.rules[k] = v
 	}
@@ -181,6 +198,8 @@ func Shape(reqs []Request, opts ...ShapeOption) (*Telemetry, error) {
 			return nil, fmt.Errorf("conformance: %s: %w", requestName(i, r), err)
 		}
 	}
+	s.seriesRecords()
+	s.firstStarts()
 	if seq.n > 0 {
 		s.add("logs.sequence", false, false, Record{Fields: []Field{
 			{"event.sequence", seq.verdict()},
@@ -400,40 +419,44 @@ func (s *shaper) metric(m *metricspb.Metric, copied map[string]ValueRule) error 
 		{"description", strconv.Quote(m.Description)},
 		{"unit", strconv.Quote(m.Unit)},
 	}
-	type point struct {
+	type raw struct {
 		attrs []*commonpb.KeyValue
-		value string
+		typ   string
+		point
 	}
-	var points []point
+	var points []raw
+	delta := false
 	switch d := m.Data.(type) {
 	case *metricspb.Metric_Sum:
 		fields = append(fields, Field{"kind", "sum"},
 			Field{"monotonic", strconv.FormatBool(d.Sum.IsMonotonic)},
 			Field{"temporality", temporality(d.Sum.AggregationTemporality)})
+		delta = d.Sum.AggregationTemporality == metricspb.AggregationTemporality_AGGREGATION_TEMPORALITY_DELTA
 		for _, p := range d.Sum.DataPoints {
-			points = append(points, point{p.Attributes, numberType(p)})
+			points = append(points, raw{p.Attributes, numberType(p), point{p.StartTimeUnixNano, p.TimeUnixNano, numberValue(p)}})
 		}
 	case *metricspb.Metric_Gauge:
 		fields = append(fields, Field{"kind", "gauge"})
 		for _, p := range d.Gauge.DataPoints {
-			points = append(points, point{p.Attributes, numberType(p)})
+			points = append(points, raw{p.Attributes, numberType(p), point{p.StartTimeUnixNano, p.TimeUnixNano, numberValue(p)}})
 		}
 	case *metricspb.Metric_Histogram:
 		fields = append(fields, Field{"kind", "histogram"},
 			Field{"temporality", temporality(d.Histogram.AggregationTemporality)})
+		delta = d.Histogram.AggregationTemporality == metricspb.AggregationTemporality_AGGREGATION_TEMPORALITY_DELTA
 		for _, p := range d.Histogram.DataPoints {
-			points = append(points, point{p.Attributes, "histogram"})
+			points = append(points, raw{p.Attributes, "histogram", point{p.StartTimeUnixNano, p.TimeUnixNano, p.GetSum()}})
 		}
 	case *metricspb.Metric_ExponentialHistogram:
 		fields = append(fields, Field{"kind", "exponential_histogram"},
 			Field{"temporality", temporality(d.ExponentialHistogram.AggregationTemporality)})
 		for _, p := range d.ExponentialHistogram.DataPoints {
-			points = append(points, point{p.Attributes, "exponential_histogram"})
+			points = append(points, raw{p.Attributes, "exponential_histogram", point{p.StartTimeUnixNano, p.TimeUnixNano, p.GetSum()}})
 		}
 	case *metricspb.Metric_Summary:
 		fields = append(fields, Field{"kind", "summary"})
 		for _, p := range d.Summary.DataPoints {
-			points = append(points, point{p.Attributes, "summary"})
+			points = append(points, raw{p.Attributes, "summary", point{p.StartTimeUnixNano, p.TimeUnixNano, p.GetSum()}})
 		}
 	default:
 		return fmt.Errorf("metric %s has no data", m.Name)
@@ -442,13 +465,105 @@ func (s *shaper) metric(m *metricspb.Metric, copied map[string]ValueRule) error 
 	for _, p := range points {
 		attrs := s.attrs(p.attrs, copied)
 		sort.SliceStable(attrs, func(i, j int) bool { return attrs[i].Key < attrs[j].Key })
-		f := append(append([]Field(nil), fields...), Field{"value", p.value})
-		s.add(group, false, false, Record{Fields: f, Attrs: attrs})
+		f := append(append([]Field(nil), fields...), Field{"value", p.typ})
+		key := group + " " + Record{Fields: f, Attrs: attrs}.String()
+		sr := s.series[key]
+		if sr == nil {
+			sr = &series{group: group, fields: f, attrs: attrs, values: !MeasuredMetrics[m.Name], delta: delta}
+			s.series[key] = sr
+			s.order = append(s.order, key)
+		}
+		sr.points = append(sr.points, p.point)
 	}
 	if len(points) == 0 {
 		s.add(group, false, false, Record{Fields: fields})
 	}
 	return nil
+}
+
+// MeasuredMetrics are the metrics whose values come from a clock: their
+// totals are not compared, their points and start times are.
+var MeasuredMetrics = map[string]bool{"claude_code.active_time.total": true}
+
+// seriesRecords adds one record per metric series: its points' shape, how
+// many points it had, its total (the sum of a delta series, the last value
+// of a cumulative one) and whether its start times follow Claude Code's
+// rules (startRule).
+func (s *shaper) seriesRecords() {
+	for _, key := range s.order {
+		sr := s.series[key]
+		sort.SliceStable(sr.points, func(i, j int) bool { return sr.points[i].end < sr.points[j].end })
+		f := append(append([]Field(nil), sr.fields...), Field{"points", strconv.Itoa(len(sr.points))})
+		if sr.values {
+			total := sr.points[len(sr.points)-1].value
+			if sr.delta {
+				total = 0
+				for _, p := range sr.points {
+					total += p.value
+				}
+			}
+			// 12 significant digits: a sum of the same values in another
+			// order may differ in the last bits.
+			f = append(f, Field{"total", strconv.FormatFloat(total, 'g', 12, 64)})
+		}
+		f = append(f, Field{"start", startRule(sr)})
+		s.add(sr.group, false, false, Record{Fields: f, Attrs: sr.attrs})
+	}
+}
+
+// startRule describes a series' start times as Claude Code (OpenTelemetry
+// JS) sets them: a delta point starts at the first measurement of its
+// interval, so consecutive points never touch ("apart"); a cumulative
+// series keeps the start of its first measurement ("one start").
+func startRule(sr *series) string {
+	if len(sr.points) < 2 {
+		return "-"
+	}
+	first := sr.points[0].start
+	ok := true
+	for i := 1; i < len(sr.points); i++ {
+		p, prev := sr.points[i], sr.points[i-1]
+		if sr.delta && p.start <= prev.end || !sr.delta && p.start != first {
+			ok = false
+		}
+	}
+	switch {
+	case sr.delta && ok:
+		return "apart"
+	case sr.delta:
+		return "touching"
+	case ok:
+		return "one start"
+	}
+	return "restarted"
+}
+
+// firstStarts says whether the series start at their own first
+// measurements, as Claude Code's do, or all at one instant, as the Go SDK's
+// first collection starts every series at the reader's creation.
+func (s *shaper) firstStarts() {
+	distinct := map[uint64]bool{}
+	for _, sr := range s.series {
+		distinct[sr.points[0].start] = true
+	}
+	if len(s.series) < 2 {
+		return
+	}
+	v := "per series"
+	if len(distinct) == 1 {
+		v = "one for all series"
+	}
+	s.add("metrics.start", false, false, Record{Fields: []Field{{"first starts", v}}})
+}
+
+func numberValue(p *metricspb.NumberDataPoint) float64 {
+	switch v := p.Value.(type) {
+	case *metricspb.NumberDataPoint_AsDouble:
+		return v.AsDouble
+	case *metricspb.NumberDataPoint_AsInt:
+		return float64(v.AsInt)
+	}
+	return 0
 }
 
 func numberType(p *metricspb.NumberDataPoint) string {
