@@ -25,8 +25,10 @@ type Session struct {
 	t    *Telemetry
 	core *core.Session
 
-	mu     sync.Mutex
-	totals Totals
+	mu           sync.Mutex
+	totals       Totals
+	recorded     [recentRequestIDs]string // the last request ids recorded, for firstRecord
+	nextRecorded int
 }
 
 // SessionOption configures StartSession.
@@ -240,8 +242,13 @@ func (d RequestDetail) request(r spans.LLMRequest) spans.LLMRequest {
 // event, an assistant_response event when the response has text, the
 // claude_code.cost.usage point and the four claude_code.token.usage points
 // (input, output, cacheRead, cacheCreation, zeros included).
+//
+// A call is recorded once per session: a response or failure whose RequestID
+// the session already recorded (among its last 64) is ignored, so a call
+// that contrib/anthropic's transport or middleware recorded and that the
+// agent records again with the same request id counts once.
 func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
-	if !s.enabled() {
+	if !s.enabled() || !s.firstRecord(r.RequestID) {
 		return
 	}
 	ctx = s.Context(ctx)
@@ -362,9 +369,10 @@ type APIFailure struct {
 
 // APIError records a failed request as Claude Code does: one api_error event
 // after the last attempt (never one per attempt), and api_retries_exhausted
-// when the retries ran out.
+// when the retries ran out. Like APIResponse, it ignores a RequestID the
+// session already recorded.
 func (s *Session) APIError(ctx context.Context, f APIFailure) {
-	if !s.enabled() {
+	if !s.enabled() || !s.firstRecord(f.RequestID) {
 		return
 	}
 	ctx = s.Context(ctx)

@@ -16,8 +16,12 @@ import (
 	"github.com/ccotel/ccotel/telemetry"
 )
 
-// Option configures Middleware and WithTelemetry.
-type Option func(*settings)
+// Option configures Middleware, WithTelemetry and NewTransport.
+type Option interface{ apply(*settings) }
+
+type optionFunc func(*settings)
+
+func (f optionFunc) apply(s *settings) { f(s) }
 
 type settings struct {
 	session    *telemetry.Session
@@ -27,24 +31,25 @@ type settings struct {
 }
 
 // WithSession records into s the calls whose context carries no session.
-// Without it such calls are not recorded.
+// By default, such calls are not recorded.
 func WithSession(s *telemetry.Session) Option {
-	return func(o *settings) { o.session = s }
+	return optionFunc(func(o *settings) { o.session = s })
 }
 
-// WithMaxRetries tells the middleware the client's option.WithMaxRetries (the
-// SDK's default is 2, and so is this one's). It is only needed to know when
-// a request that got no response at all (a connection error) was the last
+// WithMaxRetries tells the middleware the client's option.WithMaxRetries.
+// By default, it is the SDK's default, 2. It is only needed to know when a
+// request that got no response at all (a connection error) was the last
 // attempt; a response with an error status is known to be the last one
 // without it.
 func WithMaxRetries(n int) Option {
-	return func(o *settings) { o.maxRetries = max(n, 0) }
+	return optionFunc(func(o *settings) { o.maxRetries = max(n, 0) })
 }
 
 // WithCall sets the attribution of every call made with the client: its
-// query source, subagent, effort... ContextWithCall overrides it per call.
+// query source, subagent, effort... By default, a call is the session's main
+// loop's. ContextWithCall overrides it per call.
 func WithCall(c Call) Option {
-	return func(o *settings) { o.call = c }
+	return optionFunc(func(o *settings) { o.call = c })
 }
 
 // Call is what the HTTP exchange cannot tell about an API call: which part of
@@ -103,11 +108,17 @@ func WithTelemetry(opts ...Option) option.RequestOption {
 // Calls of other endpoints, and all calls when telemetry is disabled, pass
 // through untouched.
 func Middleware(opts ...Option) option.Middleware {
+	return newMiddleware(opts).handle
+}
+
+func newMiddleware(opts []Option) *middleware {
 	m := &middleware{settings: settings{maxRetries: 2, now: time.Now}}
 	for _, o := range opts {
-		o(&m.settings)
+		if o != nil {
+			o.apply(&m.settings)
+		}
 	}
-	return m.handle
+	return m
 }
 
 type middleware struct {
@@ -124,7 +135,7 @@ type attempt struct {
 }
 
 func (m *middleware) handle(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-	if req.Method != http.MethodPost || !isMessages(req.URL.Path) {
+	if req.Method != http.MethodPost || !isMessages(req.URL.Path) || recording(req.Context()) {
 		return next(req)
 	}
 	ctx := req.Context()
@@ -140,7 +151,7 @@ func (m *middleware) handle(req *http.Request, next option.MiddlewareNext) (*htt
 	now := m.now()
 	a := &attempt{c: m.calls.begin(req, s, retry, now), req: req, retry: retry, start: now}
 
-	res, err := next(req)
+	res, err := next(markRecording(req))
 	if err != nil || res == nil {
 		if err == nil {
 			err = errNoResponse

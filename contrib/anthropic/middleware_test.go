@@ -276,7 +276,7 @@ func (f *fakeAPI) seen() []string {
 
 func (f *fakeAPI) client(opts ...option.RequestOption) anthropic.Client {
 	return anthropic.NewClient(append([]option.RequestOption{
-		ccanthropic.WithTelemetry(),
+		instrument(),
 		option.WithBaseURL(f.URL),
 		option.WithAPIKey("sk-ant-test"),
 	}, opts...)...)
@@ -540,7 +540,7 @@ func TestConnectionErrorAfterRetries(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	client := anthropic.NewClient(ccanthropic.WithTelemetry(ccanthropic.WithMaxRetries(1)),
+	client := anthropic.NewClient(instrument(ccanthropic.WithMaxRetries(1)),
 		option.WithBaseURL(srv.URL), option.WithAPIKey("k"), option.WithMaxRetries(1))
 	if _, err := client.Messages.New(r.ctx, params); err == nil {
 		t.Fatal("want an error")
@@ -573,7 +573,7 @@ func TestWithSessionAndCall(t *testing.T) {
 	r := newRig(t)
 	api := newFakeAPI(t, ok(), ok())
 	client := anthropic.NewClient(
-		ccanthropic.WithTelemetry(ccanthropic.WithSession(r.s), ccanthropic.WithCall(ccanthropic.Call{Query: telemetry.QueryCompact})),
+		instrument(ccanthropic.WithSession(r.s), ccanthropic.WithCall(ccanthropic.Call{Query: telemetry.QueryCompact})),
 		option.WithBaseURL(api.URL), option.WithAPIKey("k"))
 	if _, err := client.Messages.New(context.Background(), params); err != nil {
 		t.Fatal(err)
@@ -608,7 +608,7 @@ func TestConcurrentRetriedCalls(t *testing.T) {
 		_, _ = w.Write([]byte(okBody))
 	}))
 	defer srv.Close()
-	client := anthropic.NewClient(ccanthropic.WithTelemetry(), option.WithBaseURL(srv.URL), option.WithAPIKey("k"))
+	client := anthropic.NewClient(instrument(), option.WithBaseURL(srv.URL), option.WithAPIKey("k"))
 	const n = 8
 	var wg sync.WaitGroup
 	for range n {
