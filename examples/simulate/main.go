@@ -55,9 +55,19 @@
 // api_response_body), detailed beta tracing (the tool event) and the feedback
 // survey (CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL). The others keep the
 // environment's settings. Its first session also emits every rare event once.
-// Detailed beta tracing sends spans to BETA_TRACING_ENDPOINT, which the
-// simulator sets to OTEL_EXPORTER_OTLP_ENDPOINT, or to a loopback sink of its
-// own that drops them when none is set.
+// Detailed beta tracing sends spans over OTLP/HTTP to BETA_TRACING_ENDPOINT:
+// the environment's when set, else OTEL_EXPORTER_OTLP_ENDPOINT when the
+// protocol is http/protobuf or http/json, else (nothing configured) a
+// loopback sink of the simulator's own that drops them; with gRPC and no
+// BETA_TRACING_ENDPOINT it stays off, as there is no OTLP/HTTP endpoint.
+//
+// # Summary and exit code
+//
+// The summary counts what was emitted, and what each exporter delivered and
+// lost (telemetry.Stats after each user's Shutdown). A user whose handle
+// fails to start or to shut down is reported and the others go on. The exit
+// status is 0 when everything was delivered, 3 when anything was lost or a
+// user failed, 1 on other errors and 2 on bad flags.
 package main
 
 import (
@@ -65,6 +75,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"time"
 
@@ -88,6 +99,10 @@ func main() {
 	progress := flag.Bool("progress", false, "show a progress bar on stderr even when it is not a terminal")
 	quiet := flag.Bool("quiet", false, "no summary")
 	flag.Parse()
+	// net/http reports some protocol mishaps (a response on an idle
+	// connection) to the standard logger; the terminal is the progress bar's
+	// and the summary's. ccotel itself reports nothing unless asked.
+	log.SetOutput(io.Discard)
 
 	if fi, err := os.Stderr.Stat(); *progress || (err == nil && fi.Mode()&os.ModeCharDevice != 0) {
 		p.Progress = os.Stderr
@@ -122,6 +137,9 @@ func main() {
 	sum.print(summary)
 	if *promData != "" {
 		fmt.Fprintf(summary, "simulate: serve the history with\n  prometheus --config.file=%[1]s/prometheus.yml --storage.tsdb.path=%[1]s\n", *promData)
+	}
+	if sum.lost() {
+		os.Exit(3)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 
+	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/internal/eventspec"
 	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
@@ -23,16 +25,28 @@ import (
 func simulateIntoKits(t *testing.T, p params) ([]*telemetrytest.Kit, *summary) {
 	t.Helper()
 	var kits []*telemetrytest.Kit
-	start := func(_ context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
-		kit := telemetrytest.New(t, telemetrytest.WithTelemetryOptions(opts...))
-		kits = append(kits, kit)
-		return kit.Telemetry, nil
-	}
-	sum, err := run(context.Background(), p, start)
+	sum, err := run(context.Background(), p, kitStarter(t, &kits, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return kits, sum
+}
+
+// kitStarter starts a test kit per user, appended to kits; fail, when set,
+// makes the start of the n-th user (from 0) fail with its error.
+func kitStarter(t *testing.T, kits *[]*telemetrytest.Kit, fail func(n int) error) startFunc {
+	n := 0
+	return func(_ context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
+		n++
+		if fail != nil {
+			if err := fail(n - 1); err != nil {
+				return nil, err
+			}
+		}
+		kit := telemetrytest.New(t, telemetrytest.WithTelemetryOptions(opts...))
+		*kits = append(*kits, kit)
+		return kit.Telemetry, nil
+	}
 }
 
 var defaults = params{Seed: 42, Users: 5, Sessions: 2, Prompts: 4, Backfill: time.Hour, AllEvents: true}
@@ -249,6 +263,92 @@ func TestModelMix(t *testing.T) {
 	for _, bad := range []string{"claude-sonnet-9=1", "claude-opus-5-5", "claude-opus-5-5=-1", "claude-opus-5-5=x"} {
 		if _, err := parseModels(bad); err == nil {
 			t.Errorf("parseModels(%q) accepted", bad)
+		}
+	}
+}
+
+// One user's failure is reported and the others run; the summary then says something was lost.
+func TestOneUserFailsOthersRun(t *testing.T) {
+	p := defaults
+	p.Users = 3
+	var kits []*telemetrytest.Kit
+	sum, err := run(context.Background(), p, kitStarter(t, &kits, func(n int) error {
+		if n == 1 {
+			return fmt.Errorf("collector down")
+		}
+		return nil
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kits) != 2 || len(kits[1].Events()) == 0 {
+		t.Fatalf("the users after the failed one did not run: %d handles", len(kits))
+	}
+	if !sum.lost() || sum.failed[1] == nil {
+		t.Errorf("failed users %v, lost() = %v", sum.failed, sum.lost())
+	}
+	var b strings.Builder
+	sum.print(&b)
+	if !strings.Contains(b.String(), "user 1: start: collector down") {
+		t.Errorf("summary does not name the failed user:\n%s", b.String())
+	}
+}
+
+// Data an exporter could not deliver is counted as lost, per signal, from telemetry.Stats.
+func TestSummaryCountsLoss(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + ln.Addr().String()
+	ln.Close()
+	env := []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_METRICS_EXPORTER=otlp", "OTEL_LOGS_EXPORTER=otlp",
+		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT=" + refused,
+		"OTEL_EXPORTER_OTLP_TIMEOUT=300"}
+	start := func(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
+		base := []telemetry.Option{telemetry.WithLoadOptions(config.WithEnviron(env), config.WithoutManagedSettings()),
+			telemetry.WithErrorHandler(func(error) {})}
+		return telemetry.Start(ctx, append(base, opts...)...)
+	}
+	p := defaults
+	p.Users, p.AllEvents, p.tracesSink = 1, false, ""
+	sum, err := run(context.Background(), p, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.lost() {
+		t.Fatalf("nothing lost sending to a refused port: %+v", sum.delivery)
+	}
+	for _, signal := range []string{"metrics otlp", "logs otlp"} {
+		d := sum.delivery[signal]
+		if d == nil || d.lost == 0 || d.exported != 0 {
+			t.Errorf("%s: %+v, want all lost", signal, d)
+		}
+	}
+}
+
+func TestBetaTracingEndpoint(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want string // "sink" for the loopback sink
+	}{
+		{map[string]string{}, "sink"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}, ""},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"}, "http://c:4318"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"}, "http://c:4318"},
+		{map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317", "BETA_TRACING_ENDPOINT": "http://c:4318"}, "http://c:4318"},
+	} {
+		got, stop, err := betaTracingEndpoint(func(k string) string { return c.env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop()
+		if c.want == "sink" {
+			if !strings.HasPrefix(got, "http://127.0.0.1:") {
+				t.Errorf("%v: %q, want the loopback sink", c.env, got)
+			}
+		} else if got != c.want {
+			t.Errorf("%v: %q, want %q", c.env, got, c.want)
 		}
 	}
 }

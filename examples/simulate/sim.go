@@ -44,23 +44,12 @@ func run(ctx context.Context, p params, start startFunc) (*summary, error) {
 		return nil, fmt.Errorf("-prometheus-data and -openmetrics write a backfill's history; they do not go with -realtime")
 	}
 	if p.AllEvents && p.tracesSink == "" {
-		// Detailed beta tracing exports spans to BETA_TRACING_ENDPOINT: the
-		// collector's when one is configured, else a local sink that drops them.
-		if ep := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); ep != "" {
-			p.tracesSink = ep
-		} else {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return nil, err
-			}
-			srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				w.Header().Set("Content-Type", r.Header.Get("Content-Type"))
-			})}
-			go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
-			defer srv.Close()
-			p.tracesSink = "http://" + ln.Addr().String()
+		sink, stop, err := betaTracingEndpoint(os.Getenv)
+		if err != nil {
+			return nil, err
 		}
+		defer stop()
+		p.tracesSink = sink
 	}
 	now := time.Now()
 	sum := newSummary()
@@ -75,22 +64,53 @@ func run(ctx context.Context, p params, start startFunc) (*summary, error) {
 	bar := newProgress(p.Progress, total)
 	defer bar.done()
 
-	errs := make([]error, p.Users)
+	// One user's failure (a refused start, a lossy shutdown) is counted in
+	// the summary and never stops the others.
 	var wg sync.WaitGroup
-	for i, up := range plans {
+	for _, up := range plans {
 		if p.Realtime {
-			wg.Go(func() { errs[i] = simulateUser(ctx, p, up, start, sum, bar) })
-		} else if errs[i] = simulateUser(ctx, p, up, start, sum, bar); errs[i] != nil {
-			break
+			wg.Go(func() { sum.userDone(up.index, simulateUser(ctx, p, up, start, sum, bar)) })
+		} else {
+			sum.userDone(up.index, simulateUser(ctx, p, up, start, sum, bar))
 		}
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return sum, err
-		}
-	}
 	return sum, nil
+}
+
+// betaTracingEndpoint is where the first user's detailed beta traces go.
+// Claude Code sends them over OTLP/HTTP to BETA_TRACING_ENDPOINT/v1/traces,
+// so: BETA_TRACING_ENDPOINT when set; else OTEL_EXPORTER_OTLP_ENDPOINT when
+// the protocol is OTLP/HTTP (the same receiver); else, when nothing is
+// configured (console output), a loopback sink of ours that discards them.
+// With an OTLP endpoint over gRPC there is no valid endpoint: "" leaves
+// detailed tracing off (set BETA_TRACING_ENDPOINT to the Collector's HTTP
+// port to have it). stop closes the sink.
+func betaTracingEndpoint(getenv func(string) string) (endpoint string, stop func(), err error) {
+	stop = func() {}
+	if ep := getenv("BETA_TRACING_ENDPOINT"); ep != "" {
+		return ep, stop, nil
+	}
+	protocol := getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+	if protocol == "" {
+		protocol = getenv("OTEL_EXPORTER_OTLP_PROTOCOL")
+	}
+	if ep := getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); ep != "" {
+		if strings.HasPrefix(protocol, "http/") {
+			return ep, stop, nil
+		}
+		return "", stop, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", stop, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", r.Header.Get("Content-Type"))
+	})}
+	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
 
 // ---- the plan of a user: who they are and when their sessions start
@@ -216,10 +236,13 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 	if up.all {
 		vars = append(vars,
 			config.WithVariable("OTEL_LOG_RAW_API_BODIES", "1"),
-			config.WithVariable("ENABLE_BETA_TRACING_DETAILED", "1"),
-			config.WithVariable("BETA_TRACING_ENDPOINT", p.tracesSink),
 			config.WithVariable("CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL", "1"),
 		)
+		if p.tracesSink != "" {
+			vars = append(vars,
+				config.WithVariable("ENABLE_BETA_TRACING_DETAILED", "1"),
+				config.WithVariable("BETA_TRACING_ENDPOINT", p.tracesSink))
+		}
 	}
 	counter := &countingProcessor{sum: sum}
 	reader := sdkmetric.NewManualReader()
@@ -237,7 +260,7 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 		telemetry.WithMetricReader(reader),
 	)
 	if err != nil {
-		return fmt.Errorf("user %d: %w", up.index, err)
+		return fmt.Errorf("start: %w", err)
 	}
 	if hist != nil && tel.Config().Metrics.Interval > 0 {
 		hist.interval = tel.Config().Metrics.Interval
@@ -266,7 +289,9 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 	if err := reader.Collect(context.Background(), &rm); err == nil {
 		sum.addMetrics(rm)
 	}
-	return tel.Shutdown(context.Background())
+	err = tel.Shutdown(context.Background())
+	sum.addStats(tel.Stats())
+	return err
 }
 
 var terminals = []string{"vscode", "iTerm.app", "tmux", "cursor", "Apple_Terminal", "ghostty"}
@@ -362,10 +387,60 @@ type summary struct {
 	metrics map[string]float64
 	points  map[string]int
 	cost    float64
+	// delivery is what the exporters report (telemetry.Stats after
+	// Shutdown), by signal and exporter.
+	delivery map[string]*delivery
+	failed   map[int]error // users whose start or shutdown failed
+}
+
+type delivery struct {
+	unit           string
+	exported, lost int64
 }
 
 func newSummary() *summary {
-	return &summary{events: map[string]int{}, metrics: map[string]float64{}, points: map[string]int{}}
+	return &summary{events: map[string]int{}, metrics: map[string]float64{}, points: map[string]int{},
+		delivery: map[string]*delivery{}, failed: map[int]error{}}
+}
+
+func (s *summary) userDone(user int, err error) {
+	if err == nil {
+		return
+	}
+	s.mu.Lock()
+	s.failed[user] = err
+	s.mu.Unlock()
+}
+
+func (s *summary) addStats(st telemetry.Stats) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, e := range st.Exporters {
+		key := e.Signal + " " + e.Exporter
+		d := s.delivery[key]
+		if d == nil {
+			d = &delivery{unit: e.Unit}
+			s.delivery[key] = d
+		}
+		d.exported += e.Exported
+		d.lost += e.Dropped + e.Failed + e.Queued
+	}
+}
+
+// lost says whether anything did not arrive: a user failed, or an exporter
+// dropped, failed or still held data at shutdown.
+func (s *summary) lost() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.failed) > 0 {
+		return true
+	}
+	for _, d := range s.delivery {
+		if d.lost > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *summary) addMetrics(rm metricdata.ResourceMetrics) {
@@ -396,7 +471,7 @@ func (s *summary) print(w io.Writer) {
 		total += c
 	}
 	sort.Strings(names)
-	fmt.Fprintf(w, "simulate: sent %d events\n", total)
+	fmt.Fprintf(w, "simulate: emitted %d events\n", total)
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-28s %7d\n", n, s.events[n])
 	}
@@ -410,6 +485,24 @@ func (s *summary) print(w io.Writer) {
 		fmt.Fprintf(w, "  %-36s %14.2f %6d\n", n, s.metrics[n], s.points[n])
 	}
 	fmt.Fprintf(w, "simulate: total cost $%.2f\n", s.cost)
+	keys := make([]string, 0, len(s.delivery))
+	for k := range s.delivery {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	fmt.Fprintf(w, "simulate: delivery (what the exporters report)\n")
+	for _, k := range keys {
+		d := s.delivery[k]
+		fmt.Fprintf(w, "  %-22s %9d %s delivered, %d lost\n", k, d.exported, d.unit, d.lost)
+	}
+	users := make([]int, 0, len(s.failed))
+	for u := range s.failed {
+		users = append(users, u)
+	}
+	sort.Ints(users)
+	for _, u := range users {
+		fmt.Fprintf(w, "simulate: user %d: %v\n", u, s.failed[u])
+	}
 }
 
 // countingProcessor counts the events a handle emits, by name.
