@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -211,7 +212,7 @@ func (p *parser) parse() {
 	}
 	c.Metrics.Prometheus.Port = int(defaultOf("OTEL_EXPORTER_PROMETHEUS_PORT"))
 	if hasExporter(c.Metrics.Exporters, ExporterPrometheus) {
-		c.Metrics.Prometheus.Host, _ = p.get("OTEL_EXPORTER_PROMETHEUS_HOST")
+		c.Metrics.Prometheus.Host = p.listenHost("OTEL_EXPORTER_PROMETHEUS_HOST")
 		c.Metrics.Prometheus.Port = int(p.integer("OTEL_EXPORTER_PROMETHEUS_PORT", int64(c.Metrics.Prometheus.Port), 0, 65535))
 	}
 
@@ -320,7 +321,7 @@ func (p *parser) otlp(signal Signal, selector string) OTLP {
 	if o.Protocol != "" {
 		o.Endpoint = p.endpoint(signal, grpc)
 	}
-	o.Headers = mergeHeaders(p.headers(otlpVar("", "HEADERS")), p.headers(otlpVar(signal, "HEADERS")))
+	o.Headers = mergeHeaders(p.headers(otlpVar("", "HEADERS"), grpc), p.headers(otlpVar(signal, "HEADERS"), grpc))
 	if _, v, ok := p.first(otlpVar(signal, "INSECURE"), otlpVar("", "INSECURE")); ok {
 		o.Insecure = truthy(v)
 	}
@@ -401,17 +402,46 @@ func (p *parser) pairs(name string, decodeKeys bool, allowed string) [][2]string
 // headersAllowed describes a valid headers variable.
 const headersAllowed = "name=value pairs separated by commas, values percent-encoded"
 
-// headers parses one headers variable.
-func (p *parser) headers(name string) []Header {
+// headers parses one headers variable, refusing what the wire would
+// reject: names that are not HTTP tokens (or, over gRPC, not metadata
+// keys) and values with control characters (or, over gRPC, not printable
+// ASCII). Problems name the pair by position, never quote it.
+func (p *parser) headers(name string, grpc bool) []Header {
+	allowed := headersAllowed + "; names are HTTP tokens, values have no control characters"
+	if grpc {
+		allowed = headersAllowed + "; over grpc names are 0-9 a-z - _ . (not grpc-...) and values printable ASCII"
+	}
 	var out []Header
-	for _, kv := range p.pairs(name, false, headersAllowed) {
-		if !validHeaderName(kv[0]) {
-			p.problem(name, "a header name is not a valid HTTP token", headersAllowed)
+	for i, kv := range p.pairs(name, false, headersAllowed) {
+		switch {
+		case !validHeaderName(kv[0]):
+			p.problem(name, fmt.Sprintf("header %d: the name is not a valid HTTP token", i+1), allowed)
+			continue
+		case grpc && !validGRPCHeaderName(kv[0]):
+			p.problem(name, fmt.Sprintf("header %d: the name is not a valid gRPC metadata key", i+1), allowed)
 			continue
 		}
-		out = mergeHeaders(out, []Header{{Name: kv[0], Value: Secret(kv[1])}})
+		if reason := badHeaderValue(kv[1], grpc); reason != "" {
+			p.problem(name, fmt.Sprintf("header %d: %s", i+1, reason), allowed)
+			continue
+		}
+		out = append(out, Header{Name: kv[0], Value: Secret(kv[1])})
 	}
-	return out
+	return mergeHeaders(nil, out)
+}
+
+// listenHost reads a host to listen on: a name or an IP address, without
+// a port, a scheme or brackets.
+func (p *parser) listenHost(name string) string {
+	v, ok := p.get(name)
+	if !ok {
+		return ""
+	}
+	if net.ParseIP(v) == nil && !validHostname(v) {
+		p.problem(name, "not a host name or IP address", "a host name or an IP address, without a port (e.g. 127.0.0.1, ::1, localhost)")
+		return ""
+	}
+	return v
 }
 
 // pairProblem reports a certificate without its key, or the reverse.
@@ -488,14 +518,13 @@ func (p *parser) temporality() Temporality {
 // duplicate key replaces the earlier value in place, quotes kept.
 func (p *parser) resourceAttributes() []Attribute {
 	var out []Attribute
-next:
+	index := map[string]int{}
 	for _, kv := range p.pairs("OTEL_RESOURCE_ATTRIBUTES", true, "key=value pairs separated by commas, percent-encoded") {
-		for i := range out {
-			if out[i].Key == kv[0] {
-				out[i].Value = kv[1]
-				continue next
-			}
+		if i, ok := index[kv[0]]; ok {
+			out[i].Value = kv[1]
+			continue
 		}
+		index[kv[0]] = len(out)
 		out = append(out, Attribute{Key: kv[0], Value: kv[1]})
 	}
 	return out

@@ -124,22 +124,58 @@ func validHeaderName(s string) bool {
 
 // mergeHeaders merges per-signal headers over generic ones: a per-signal
 // header replaces the generic header of the same name (case-insensitive)
-// in place; new names are appended.
+// in place; new names are appended. It is linear in the number of headers.
 func mergeHeaders(base, over []Header) []Header {
 	out := append([]Header(nil), base...)
-	for _, h := range over {
-		replaced := false
-		for i := range out {
-			if strings.EqualFold(out[i].Name, h.Name) {
-				out[i].Value = h.Value
-				replaced = true
-			}
-		}
-		if !replaced {
-			out = append(out, h)
+	index := make(map[string]int, len(out)+len(over))
+	for i, h := range out {
+		if _, dup := index[strings.ToLower(h.Name)]; !dup {
+			index[strings.ToLower(h.Name)] = i
 		}
 	}
+	for _, h := range over {
+		key := strings.ToLower(h.Name)
+		if i, ok := index[key]; ok {
+			out[i].Value = h.Value
+			continue
+		}
+		index[key] = len(out)
+		out = append(out, h)
+	}
 	return out
+}
+
+// badHeaderValue returns what is wrong with a header value, or "". CR, LF
+// and NUL would split or end the header; the other control characters
+// (and DEL) are refused by HTTP/1.1 and HTTP/2 alike. gRPC metadata is
+// stricter: printable ASCII only.
+func badHeaderValue(v string, grpc bool) string {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '\r' || c == '\n' || c == 0:
+			return fmt.Sprintf("a header value holds a control character (byte %d is %#02x)", i+1, c)
+		case c < 0x20 && c != '\t', c == 0x7f:
+			return fmt.Sprintf("a header value holds a control character (byte %d is %#02x)", i+1, c)
+		case grpc && (c >= 0x80 || c == '\t'):
+			return fmt.Sprintf("a gRPC header value must be printable ASCII (byte %d is %#02x)", i+1, c)
+		}
+	}
+	return ""
+}
+
+// validGRPCHeaderName reports whether s is a gRPC metadata key that gRPC
+// lets a client send: 0-9 a-z - _ . (upper case is lowered), not grpc-.
+func validGRPCHeaderName(s string) bool {
+	if s == "" || strings.HasPrefix(strings.ToLower(s), "grpc-") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkURL validates an http or https URL with a host, returning it
@@ -155,6 +191,13 @@ func checkURL(raw string) (string, string) {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return "", "the URL has no host"
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", "the port is out of range (1 to 65535)"
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return "", "the port is empty"
 	}
 	return s, ""
 }
@@ -181,4 +224,24 @@ func validTraceparent(s string) bool {
 		return false
 	}
 	return s[3:35] != strings.Repeat("0", 32) && s[36:52] != strings.Repeat("0", 16)
+}
+
+// validHostname reports whether s is a DNS name: labels of letters,
+// digits, - and _, separated by dots.
+func validHostname(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // FuzzRunOutput runs a helper that prints arbitrary bytes. Run must not panic
-// or hang; it succeeds only for a JSON object of string values, giving
-// exactly that object, and an error never quotes the output.
+// or hang; it succeeds only for a JSON object of string values with valid
+// header names and values, at most MaxOutput bytes, giving exactly that
+// object, and an error never quotes the output.
 func FuzzRunOutput(f *testing.F) {
 	for _, s := range []string{
 		`{"Authorization":"Bearer s3cret"}`, `{}`, `null`, `[]`, `["s3cret"]`, `{"a":1}`, `"s3cret"`,
@@ -37,7 +38,10 @@ func FuzzRunOutput(f *testing.F) {
 		defer cancel()
 		m, err := run(ctx, dir, command)
 		var want map[string]string
-		wantErr := json.Unmarshal([]byte(strings.TrimSpace(string(out))), &want) != nil || want == nil
+		wantErr := len(out) > MaxOutput || json.Unmarshal([]byte(strings.TrimSpace(string(out))), &want) != nil || want == nil
+		for k, v := range want {
+			wantErr = wantErr || badHeader(k, v) != ""
+		}
 		switch {
 		case err == nil && wantErr:
 			t.Fatalf("accepted %q as %v", out, m)

@@ -2,6 +2,7 @@ package headers
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,5 +127,53 @@ func TestHeadersRespectsContext(t *testing.T) {
 	h.Close() // kills the running helper
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("Close took %v", d)
+	}
+}
+
+// TestRunBoundsOutput: a helper printing without end is stopped after
+// MaxOutput bytes and reported, and memory stays bounded by that size.
+func TestRunBoundsOutput(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, command := range []string{
+		"yes '{\"a\":\"b\"}'",                               // never ends
+		"head -c 70000 /dev/zero | tr '\\0' ' '; echo '{}'", // ends, but prints too much
+	} {
+		_, err := Run(ctx, command)
+		var he *Error
+		if !errors.As(err, &he) || !strings.Contains(err.Error(), "more than 65536 bytes") {
+			t.Errorf("%s: %v", command, err)
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the helper was not stopped")
+		}
+	}
+	// Just under the bound is fine.
+	m, err := Run(ctx, "head -c 60000 /dev/zero | tr '\\0' ' '; echo '{\"k\":\"v\"}'")
+	if err != nil || m["k"] != "v" {
+		t.Errorf("%v %v", m, err)
+	}
+}
+
+// TestRunErrorsHideCommand: the command is a secret setting; no error
+// names it.
+func TestRunErrorsHideCommand(t *testing.T) {
+	ctx := context.Background()
+	for _, command := range []string{
+		"exit 3 # token=Zq9SECRET",
+		"echo '{\"a\":1}' # token=Zq9SECRET",
+		"echo '{\"bad name\":\"x\"}' # token=Zq9SECRET",
+		"printf '{\"a\":\"b\\\\r\\\\nX: y\"}' # token=Zq9SECRET",
+		"/nonexistent/helper-Zq9SECRET --token",
+	} {
+		_, err := Run(ctx, command)
+		if err == nil || strings.Contains(err.Error(), "Zq9SECRET") {
+			t.Errorf("%q: %v", command, err)
+		}
+	}
+	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := Run(tctx, "sleep 30 # Zq9SECRET"); err == nil || strings.Contains(err.Error(), "Zq9SECRET") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("timeout: %v", err)
 	}
 }
