@@ -156,3 +156,42 @@ func TestDeltaContiguousPrometheusTotal(t *testing.T) {
 		})
 	}
 }
+
+// TestConsecutiveIntervalsThroughGuidePipeline is the monitoring guide's
+// pipeline fed by one user active in four consecutive export intervals
+// (each ForceFlush ends one). Claude Code's points start at the first
+// measurement of their interval, so no two touch and the Collector's
+// prometheus exporter replaces the total each time: the guide's query shows
+// the last delta, as it would for Claude Code. (The Go SDK's own starts
+// chained such points, which made ccotel's data look healthier than Claude
+// Code's.) CCOTEL_DELTA_CONTIGUOUS restores the true total.
+func TestConsecutiveIntervalsThroughGuidePipeline(t *testing.T) {
+	const truth = 1.08
+	for _, tc := range []struct {
+		name       string
+		environ    []string
+		want       float64
+		contiguous bool
+	}{
+		{"claude-code-starts", nil, 0.30, false},
+		{"contiguous", []string{"CCOTEL_DELTA_CONTIGUOUS=1"}, truth, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := otelcoltest.Start(t, otelcoltest.WithPrometheus(otelcoltest.GuideProcessors))
+			p := promtest.Start(t, []string{c.PrometheusAddr()}, promtest.WithScrapeInterval(250*time.Millisecond))
+			// The periodic reader never fires on its own: each flush is one interval.
+			tel := startToCollector(t, c, append([]string{"OTEL_METRIC_EXPORT_INTERVAL=3600000"}, tc.environ...),
+				telemetry.WithUserID("alice"))
+			ctx, s := tel.StartSession(context.Background())
+			for _, usd := range []float64{0.25, 0.33, 0.20, 0.30} {
+				s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5", CostUSD: &usd})
+				if err := tel.ForceFlush(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			q := "sum(claude_code_cost_usage_USD_total)"
+			v := p.WaitForQuery(t, q, func(v promtest.Vector) bool { return len(v) == 1 && math.Abs(v[0].Value-tc.want) < 1e-9 }, 60*time.Second)
+			t.Logf("%s, %s: %v (true total %v, %.0f%%)", q, tc.name, v[0].Value, truth, 100*v[0].Value/truth)
+		})
+	}
+}
