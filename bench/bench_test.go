@@ -129,12 +129,14 @@ func rawMeter(b testing.TB, reader sdkmetric.Reader) metric.Meter {
 }
 
 // fullUsage has every attribute the cost and token points can carry.
-var fullUsage = metrics.UsageAttrs{
-	Model: "claude-sonnet-4-5-20250929", QuerySource: metrics.QuerySubagent, Speed: metrics.SpeedFast,
-	Effort: metrics.EffortHigh, AgentName: metrics.Official("general-purpose"), SkillName: metrics.Official("pdf"),
-	PluginName: metrics.Official("code-review"), MarketplaceName: metrics.Official("claude-plugins-official"),
-	MCPServerName: metrics.Official("github"), MCPToolName: metrics.Official("create_issue"),
-}
+var fullUsage = metrics.UsageAttrs{Model: "claude-sonnet-4-5-20250929", Attribution: metrics.Attribution{
+	Query: metrics.QuerySubagent(official("general-purpose")), Speed: metrics.SpeedFast,
+	Effort: metrics.EffortHigh, Agent: official("general-purpose"), Skill: official("pdf"),
+	Plugin: official("code-review"), Marketplace: official("claude-plugins-official"),
+	MCPServer: official("github"), MCPTool: official("create_issue"),
+}}
+
+func official(v string) metrics.Name { return metrics.Name{Value: v, Origin: metrics.OriginOfficial} }
 
 var tokens = metrics.TokenCounts{Input: 107, Output: 45, CacheRead: 2000, CacheCreation: 300}
 
@@ -278,8 +280,8 @@ func sessionAttributes(sessionID string) []attribute.KeyValue {
 
 // apiRequest is the event of a typical API response.
 var apiRequest = events.APIRequest{Model: "claude-sonnet-4-5-20250929", InputTokens: 1200, OutputTokens: 300,
-	CacheReadTokens: 40000, CostUSD: 0.0123, DurationMs: 2100, RequestID: "req_011CV", Speed: "normal",
-	QuerySource: "repl_main_thread"}
+	CacheReadTokens: 40000, CostUSD: 0.0123, DurationMs: 2100, RequestID: "req_011CV",
+	Attribution: metrics.Attribution{Speed: metrics.SpeedNormal, Query: metrics.QueryMain}}
 
 // toolResult is the event of a typical successful Bash run.
 var toolResult = events.ToolResult{ToolName: "Bash", ToolUseID: "toolu_01A", Success: true, DurationMs: 412,
@@ -318,7 +320,7 @@ func BenchmarkEvent(b *testing.B) {
 				attribute.Int64("cache_creation_1h_tokens", ev.CacheCreation1hTokens),
 				attribute.Float64("cost_usd", ev.CostUSD), attribute.Int64("cost_usd_micros", int64(ev.CostUSD*1e6+0.5)),
 				attribute.Int64("duration_ms", ev.DurationMs), attribute.String("request_id", ev.RequestID),
-				attribute.String("speed", ev.Speed), attribute.String("query_source", ev.QuerySource),
+				attribute.String("speed", string(ev.Speed)), attribute.String("query_source", string(ev.Query)),
 			)
 			logger.Emit(ctx, r)
 		}, func(e *events.Emitter, ctx context.Context) { e.APIRequest(ctx, apiRequest) }},

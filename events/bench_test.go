@@ -12,6 +12,7 @@ import (
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/metrics"
 )
 
 // discard is a processor that drops records, so the benchmarks measure the
@@ -88,7 +89,7 @@ func BenchmarkAPIRequest(b *testing.B) {
 	ttft := int64(21)
 	compare(b, func() {
 		e.APIRequest(ctx, APIRequest{Model: "claude-sonnet-4-5", InputTokens: 107, OutputTokens: 35, CacheReadTokens: 2000,
-			CacheCreationTokens: 300, CostUSD: 0.002613, DurationMs: 39, TTFTMs: &ttft, RequestID: "req_1", Speed: "normal", QuerySource: "sdk"})
+			CacheCreationTokens: 300, CostUSD: 0.002613, DurationMs: 39, TTFTMs: &ttft, RequestID: "req_1", Attribution: metrics.Attribution{Speed: "normal", Query: "sdk"}})
 	}, func() {
 		raw(ctx, logger, st, "api_request",
 			attribute.String("model", "claude-sonnet-4-5"), attribute.Int64("input_tokens", 107), attribute.Int64("output_tokens", 35),

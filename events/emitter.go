@@ -15,6 +15,7 @@ import (
 
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/redact"
+	"github.com/ccotel/ccotel/metrics"
 )
 
 // Emitter emits Claude Code's events on one logger. A nil *Emitter is valid
@@ -300,6 +301,17 @@ func isMCPTool(name, scope string) bool {
 // OTEL_LOG_TOOL_DETAILS (the captures show the default-bundle names).
 func firstPartyScope(scope string) bool {
 	return scope == "official" || scope == "default-bundle"
+}
+
+// verbatim reports whether a name of origin o is sent as it is: o is one of
+// the origins the event's table keeps.
+func verbatim(o metrics.Origin, keep ...metrics.Origin) bool {
+	for _, k := range keep {
+		if o == k {
+			return true
+		}
+	}
+	return false
 }
 
 func firstNonEmpty(s ...string) string {

@@ -114,15 +114,29 @@ func wireOf(v attribute.Value) eventspec.Wire {
 }
 
 // fill sets every field of the struct v points to: strings to prefix+name,
-// numbers to 7 / 1.5, bools to b, pointers to such values, slices to two
-// elements; overrides win.
+// numbers to 7 / 1.5, bools to b, a name's Origin to built-in when b,
+// pointers to such values, slices to two elements; overrides win. Fields of
+// a struct field are named by their path (Agent.Value); those of an
+// embedded struct by their own name, as the event's table names them.
 func fill(v reflect.Value, prefix string, b bool, overrides map[string]any) {
-	v = v.Elem()
+	fillPath(v.Elem(), "", prefix, b, overrides)
+}
+
+func fillPath(v reflect.Value, path, prefix string, b bool, overrides map[string]any) {
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
-		name := v.Type().Field(i).Name
+		sf := v.Type().Field(i)
+		name := path + sf.Name
 		if o, ok := overrides[name]; ok {
-			f.Set(reflect.ValueOf(o))
+			f.Set(reflect.ValueOf(o).Convert(f.Type()))
+			continue
+		}
+		if f.Kind() == reflect.Struct {
+			sub := name + "."
+			if sf.Anonymous {
+				sub = path
+			}
+			fillPath(f, sub, prefix, b, overrides)
 			continue
 		}
 		set := func(f reflect.Value) {
@@ -135,6 +149,10 @@ func fill(v reflect.Value, prefix string, b bool, overrides map[string]any) {
 				f.SetFloat(1.5)
 			case reflect.Bool:
 				f.SetBool(b)
+			case reflect.Uint8:
+				if b {
+					f.SetUint(1)
+				}
 			}
 		}
 		switch f.Kind() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/redact"
+	"github.com/ccotel/ccotel/metrics"
 )
 
 // UserPrompt is the claude_code.user_prompt event (since launch).
@@ -238,38 +239,8 @@ type APIRequest struct {
 	TTFTMs *int64
 	// RequestID: the API request-id header; sent as request_id (string).
 	RequestID string
-	// ClientRequestID: the client's request UUID (first-party API only); sent as client_request_id (string).
-	ClientRequestID string
-	// Speed: fast or normal; sent as speed (string).
-	Speed string
-	// QuerySource: sdk, repl_main_thread, compact, agent:builtin:<type>…; sent as query_source (string).
-	QuerySource string
-	// Effort: the effort level; sent as effort (string).
-	Effort string
-	// AgentName: the subagent that made the request; sent as agent.name (string).
-	AgentName string
-	// AgentID: the subagent instance, 17 hex characters; sent as agent_id (string).
-	AgentID string
-	// AgentBuiltIn: AgentName names a built-in agent, so it is sent as is; not sent; it decides the placeholders.
-	AgentBuiltIn bool
-	// SkillName: the skill active for the request; sent as skill.name (string).
-	SkillName string
-	// SkillBuiltIn: SkillName names a bundled skill, so it is sent as is; not sent; it decides the placeholders.
-	SkillBuiltIn bool
-	// PluginName: the plugin behind the agent or skill; sent as plugin.name (string).
-	PluginName string
-	// MarketplaceName: the plugin's marketplace; sent as marketplace.name (string).
-	MarketplaceName string
-	// PluginOfficial: the plugin is official, so its names are sent as is; not sent; it decides the placeholders.
-	PluginOfficial bool
-	// MCPServerName: the MCP server whose tool result the request carries; sent as mcp_server.name (string).
-	MCPServerName string
-	// MCPToolName: the MCP tool whose result the request carries; sent as mcp_tool.name (string).
-	MCPToolName string
-	// WorkflowRunID: the workflow run, wf_…; sent as workflow.run_id (string).
-	WorkflowRunID string
-	// WorkflowName: the user workflow's name; sent as workflow.name (string).
-	WorkflowName string
+	// Attribution: who made the call and on whose behalf; sent as client_request_id, speed, query_source, effort, agent.name, agent_id, skill.name, plugin.name, marketplace.name, mcp_server.name, mcp_tool.name, workflow.run_id, workflow.name.
+	metrics.Attribution
 }
 
 // APIRequest emits claude_code.api_request.
@@ -307,52 +278,52 @@ func (e *Emitter) aPIRequest(ctx context.Context, ev *APIRequest) {
 		b.add(attribute.String("client_request_id", ev.ClientRequestID))
 	}
 	if ev.Speed != "" {
-		b.add(attribute.String("speed", ev.Speed))
+		b.add(attribute.String("speed", string(ev.Speed)))
 	}
-	if ev.QuerySource != "" {
-		b.add(attribute.String("query_source", ev.QuerySource))
+	if ev.Query != "" {
+		b.add(attribute.String("query_source", string(ev.Query)))
 	}
 	if ev.Effort != "" {
-		b.add(attribute.String("effort", ev.Effort))
+		b.add(attribute.String("effort", string(ev.Effort)))
 	}
-	if ev.AgentName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.AgentName, ev.AgentBuiltIn); ok {
+	if ev.Agent.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.Agent.Value, verbatim(ev.Agent.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("agent.name", v))
 		}
 	}
 	if ev.AgentID != "" {
 		b.add(attribute.String("agent_id", ev.AgentID))
 	}
-	if ev.SkillName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.SkillName, ev.SkillBuiltIn); ok {
+	if ev.Skill.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.Skill.Value, verbatim(ev.Skill.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial, metrics.OriginProject, metrics.OriginUser)); ok {
 			b.add(attribute.String("skill.name", v))
 		}
 	}
-	if ev.PluginName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.PluginName, ev.PluginOfficial); ok {
+	if ev.Plugin.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.Plugin.Value, verbatim(ev.Plugin.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("plugin.name", v))
 		}
 	}
-	if ev.MarketplaceName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.MarketplaceName, ev.PluginOfficial); ok {
+	if ev.Marketplace.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.Marketplace.Value, verbatim(ev.Marketplace.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("marketplace.name", v))
 		}
 	}
-	if ev.MCPServerName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPServerName, false); ok {
+	if ev.MCPServer.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPServer.Value, verbatim(ev.MCPServer.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("mcp_server.name", v))
 		}
 	}
-	if ev.MCPToolName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPToolName, false); ok {
+	if ev.MCPTool.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPTool.Value, verbatim(ev.MCPTool.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("mcp_tool.name", v))
 		}
 	}
 	if ev.WorkflowRunID != "" {
 		b.add(attribute.String("workflow.run_id", ev.WorkflowRunID))
 	}
-	if ev.WorkflowName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.WorkflowName, false); ok {
+	if ev.Workflow.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.Workflow.Value, verbatim(ev.Workflow.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("workflow.name", v))
 		}
 	}
@@ -374,38 +345,8 @@ type APIError struct {
 	Attempt int64
 	// RequestID: the API request-id header; sent as request_id (string).
 	RequestID string
-	// ClientRequestID: the client's request UUID (first-party API only); sent as client_request_id (string).
-	ClientRequestID string
-	// Speed: fast or normal; sent as speed (string).
-	Speed string
-	// QuerySource: sdk, repl_main_thread…; sent as query_source (string).
-	QuerySource string
-	// Effort: the effort level; sent as effort (string).
-	Effort string
-	// AgentName: the subagent that made the request; sent as agent.name (string).
-	AgentName string
-	// AgentID: the subagent instance, 17 hex characters; sent as agent_id (string).
-	AgentID string
-	// AgentBuiltIn: AgentName names a built-in agent, so it is sent as is; not sent; it decides the placeholders.
-	AgentBuiltIn bool
-	// SkillName: the skill active for the request; sent as skill.name (string).
-	SkillName string
-	// SkillBuiltIn: SkillName names a bundled skill, so it is sent as is; not sent; it decides the placeholders.
-	SkillBuiltIn bool
-	// PluginName: the plugin behind the agent or skill; sent as plugin.name (string).
-	PluginName string
-	// MarketplaceName: the plugin's marketplace; sent as marketplace.name (string).
-	MarketplaceName string
-	// PluginOfficial: the plugin is official, so its names are sent as is; not sent; it decides the placeholders.
-	PluginOfficial bool
-	// MCPServerName: the MCP server whose tool result the request carries; sent as mcp_server.name (string).
-	MCPServerName string
-	// MCPToolName: the MCP tool whose result the request carries; sent as mcp_tool.name (string).
-	MCPToolName string
-	// WorkflowRunID: the workflow run, wf_…; sent as workflow.run_id (string).
-	WorkflowRunID string
-	// WorkflowName: the user workflow's name; sent as workflow.name (string).
-	WorkflowName string
+	// Attribution: who made the call and on whose behalf; sent as client_request_id, speed, query_source, effort, agent.name, agent_id, skill.name, plugin.name, marketplace.name, mcp_server.name, mcp_tool.name, workflow.run_id, workflow.name.
+	metrics.Attribution
 }
 
 // APIError emits claude_code.api_error.
@@ -439,52 +380,52 @@ func (e *Emitter) aPIError(ctx context.Context, ev *APIError) {
 		b.add(attribute.String("client_request_id", ev.ClientRequestID))
 	}
 	if ev.Speed != "" {
-		b.add(attribute.String("speed", ev.Speed))
+		b.add(attribute.String("speed", string(ev.Speed)))
 	}
-	if ev.QuerySource != "" {
-		b.add(attribute.String("query_source", ev.QuerySource))
+	if ev.Query != "" {
+		b.add(attribute.String("query_source", string(ev.Query)))
 	}
 	if ev.Effort != "" {
-		b.add(attribute.String("effort", ev.Effort))
+		b.add(attribute.String("effort", string(ev.Effort)))
 	}
-	if ev.AgentName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.AgentName, ev.AgentBuiltIn); ok {
+	if ev.Agent.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.Agent.Value, verbatim(ev.Agent.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("agent.name", v))
 		}
 	}
 	if ev.AgentID != "" {
 		b.add(attribute.String("agent_id", ev.AgentID))
 	}
-	if ev.SkillName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.SkillName, ev.SkillBuiltIn); ok {
+	if ev.Skill.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.Skill.Value, verbatim(ev.Skill.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial, metrics.OriginProject, metrics.OriginUser)); ok {
 			b.add(attribute.String("skill.name", v))
 		}
 	}
-	if ev.PluginName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.PluginName, ev.PluginOfficial); ok {
+	if ev.Plugin.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.Plugin.Value, verbatim(ev.Plugin.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("plugin.name", v))
 		}
 	}
-	if ev.MarketplaceName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.MarketplaceName, ev.PluginOfficial); ok {
+	if ev.Marketplace.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.Marketplace.Value, verbatim(ev.Marketplace.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("marketplace.name", v))
 		}
 	}
-	if ev.MCPServerName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPServerName, false); ok {
+	if ev.MCPServer.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPServer.Value, verbatim(ev.MCPServer.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("mcp_server.name", v))
 		}
 	}
-	if ev.MCPToolName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPToolName, false); ok {
+	if ev.MCPTool.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPTool.Value, verbatim(ev.MCPTool.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("mcp_tool.name", v))
 		}
 	}
 	if ev.WorkflowRunID != "" {
 		b.add(attribute.String("workflow.run_id", ev.WorkflowRunID))
 	}
-	if ev.WorkflowName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.WorkflowName, false); ok {
+	if ev.Workflow.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.Workflow.Value, verbatim(ev.Workflow.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("workflow.name", v))
 		}
 	}
@@ -498,14 +439,8 @@ type APIRefusal struct {
 	Model string
 	// RequestID: the API request-id header; sent as request_id (string).
 	RequestID string
-	// QuerySource is sent as query_source (string).
-	QuerySource string
-	// Speed is sent as speed (string).
-	Speed string
 	// Attempt: the attempt number; sent as attempt (int).
 	Attempt int64
-	// Effort is sent as effort (string).
-	Effort string
 	// ServerFallbackHop: the refusal made the server fall back to another model; sent as server_fallback_hop (bool).
 	ServerFallbackHop bool
 	// HasCategory: the refusal named a category; absent on a fallback hop; sent as has_category (bool).
@@ -514,26 +449,8 @@ type APIRefusal struct {
 	HasExplanation bool
 	// Category: cyber, bio, frontier_llm, reasoning_extraction; sent as category (string).
 	Category string
-	// AgentName: the subagent that made the request; sent as agent.name (string).
-	AgentName string
-	// AgentID: the subagent instance, 17 hex characters; sent as agent_id (string).
-	AgentID string
-	// AgentBuiltIn: AgentName names a built-in agent, so it is sent as is; not sent; it decides the placeholders.
-	AgentBuiltIn bool
-	// SkillName: the skill active for the request; sent as skill.name (string).
-	SkillName string
-	// SkillBuiltIn: SkillName names a bundled skill, so it is sent as is; not sent; it decides the placeholders.
-	SkillBuiltIn bool
-	// PluginName: the plugin behind the agent or skill; sent as plugin.name (string).
-	PluginName string
-	// MarketplaceName: the plugin's marketplace; sent as marketplace.name (string).
-	MarketplaceName string
-	// PluginOfficial: the plugin is official, so its names are sent as is; not sent; it decides the placeholders.
-	PluginOfficial bool
-	// MCPServerName: the MCP server whose tool result the request carries; sent as mcp_server.name (string).
-	MCPServerName string
-	// MCPToolName: the MCP tool whose result the request carries; sent as mcp_tool.name (string).
-	MCPToolName string
+	// Attribution: who made the call and on whose behalf; sent as query_source, speed, effort, agent.name, agent_id, skill.name, plugin.name, marketplace.name, mcp_server.name, mcp_tool.name.
+	metrics.Attribution
 }
 
 // APIRefusal emits claude_code.api_refusal.
@@ -555,15 +472,15 @@ func (e *Emitter) aPIRefusal(ctx context.Context, ev *APIRefusal) {
 	if ev.RequestID != "" {
 		b.add(attribute.String("request_id", ev.RequestID))
 	}
-	if ev.QuerySource != "" {
-		b.add(attribute.String("query_source", ev.QuerySource))
+	if ev.Query != "" {
+		b.add(attribute.String("query_source", string(ev.Query)))
 	}
 	if ev.Speed != "" {
-		b.add(attribute.String("speed", ev.Speed))
+		b.add(attribute.String("speed", string(ev.Speed)))
 	}
 	b.add(attribute.Int64("attempt", ev.Attempt))
 	if ev.Effort != "" {
-		b.add(attribute.String("effort", ev.Effort))
+		b.add(attribute.String("effort", string(ev.Effort)))
 	}
 	b.add(attribute.Bool("server_fallback_hop", ev.ServerFallbackHop))
 	if !ev.ServerFallbackHop {
@@ -577,36 +494,36 @@ func (e *Emitter) aPIRefusal(ctx context.Context, ev *APIRefusal) {
 			b.add(attribute.String("category", v))
 		}
 	}
-	if ev.AgentName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.AgentName, ev.AgentBuiltIn); ok {
+	if ev.Agent.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.Agent.Value, verbatim(ev.Agent.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("agent.name", v))
 		}
 	}
 	if ev.AgentID != "" {
 		b.add(attribute.String("agent_id", ev.AgentID))
 	}
-	if ev.SkillName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.SkillName, ev.SkillBuiltIn); ok {
+	if ev.Skill.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.Skill.Value, verbatim(ev.Skill.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial, metrics.OriginProject, metrics.OriginUser)); ok {
 			b.add(attribute.String("skill.name", v))
 		}
 	}
-	if ev.PluginName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.PluginName, ev.PluginOfficial); ok {
+	if ev.Plugin.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.Plugin.Value, verbatim(ev.Plugin.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("plugin.name", v))
 		}
 	}
-	if ev.MarketplaceName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.MarketplaceName, ev.PluginOfficial); ok {
+	if ev.Marketplace.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.Marketplace.Value, verbatim(ev.Marketplace.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("marketplace.name", v))
 		}
 	}
-	if ev.MCPServerName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPServerName, false); ok {
+	if ev.MCPServer.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPServer.Value, verbatim(ev.MCPServer.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("mcp_server.name", v))
 		}
 	}
-	if ev.MCPToolName != "" {
-		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPToolName, false); ok {
+	if ev.MCPTool.Value != "" {
+		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.MCPTool.Value, verbatim(ev.MCPTool.Origin, metrics.OriginBuiltIn, metrics.OriginOfficial)); ok {
 			b.add(attribute.String("mcp_tool.name", v))
 		}
 	}

@@ -24,7 +24,7 @@ type benchCase struct {
 	emit   func(r *Recorder, ctx context.Context)
 }
 
-var benchUsage = UsageAttrs{Model: "claude-sonnet-4-5-20250929", QuerySource: QueryMain}
+var benchUsage = UsageAttrs{Model: "claude-sonnet-4-5-20250929", Attribution: Attribution{Query: QueryMain}}
 
 var benchCases = []benchCase{
 	{"SessionCount", MetricSessionCount, 1, []attribute.KeyValue{attribute.String("start_type", "fresh")},

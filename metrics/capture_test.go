@@ -277,8 +277,11 @@ func replayRig(t *testing.T, c capturedPoint, a map[string]attribute.Value) *rig
 var redactedAs = map[string]string{"agent.name": "custom", "skill.name": "third-party", "plugin.name": "third-party",
 	"mcp_server.name": "custom", "mcp_tool.name": "custom"}
 
+// querySource is an event query source that maps to each metric one.
+var querySource = map[string]QuerySource{"": "", "main": QueryNonInteractive, "subagent": "agent:builtin:general-purpose", "auxiliary": QueryCompact}
+
 // replay makes the host call that produced a captured point. A redacted name
-// is replayed as a Custom name with a made-up value, which the Recorder must
+// is replayed as a user-defined name with a made-up value, which the Recorder must
 // turn back into the captured replacement.
 func replay(r *Recorder, ctx context.Context, name string, v float64, a map[string]attribute.Value) bool {
 	s := func(k string) string { return a[k].AsString() }
@@ -288,15 +291,15 @@ func replay(r *Recorder, ctx context.Context, name string, v float64, a map[stri
 			return Name{}
 		}
 		if redactedAs[k] == val.AsString() {
-			return Custom("user-configured-" + k)
+			return Name{Value: "user-configured-" + k, Origin: OriginPlugin}
 		}
-		return Official(val.AsString())
+		return Name{Value: val.AsString(), Origin: OriginBuiltIn}
 	}
 	usage := func() *UsageAttrs {
-		return &UsageAttrs{Model: s("model"), QuerySource: QuerySource(s("query_source")), Speed: Speed(s("speed")),
-			Effort: Effort(s("effort")), AgentName: nameOf("agent.name"), SkillName: nameOf("skill.name"),
-			PluginName: nameOf("plugin.name"), MarketplaceName: nameOf("marketplace.name"),
-			MCPServerName: nameOf("mcp_server.name"), MCPToolName: nameOf("mcp_tool.name")}
+		return &UsageAttrs{Model: s("model"), Attribution: Attribution{Query: querySource[s("query_source")], Speed: Speed(s("speed")),
+			Effort: Effort(s("effort")), Agent: nameOf("agent.name"), Skill: nameOf("skill.name"),
+			Plugin: nameOf("plugin.name"), Marketplace: nameOf("marketplace.name"),
+			MCPServer: nameOf("mcp_server.name"), MCPTool: nameOf("mcp_tool.name")}}
 	}
 	// Counters that add 1 per call are replayed once per unit of the value.
 	times := func(f func()) bool {

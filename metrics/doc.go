@@ -22,10 +22,12 @@
 //
 // Every point carries the standard attributes of the session in the context
 // (see internal/core), then the metric's own. Empty values are left out.
-// User-defined agent, skill, plugin, marketplace and MCP names are redacted as
-// Claude Code does unless OTEL_LOG_TOOL_DETAILS is on; the host marks the
-// names it may send verbatim with Official. The host's redactor, if any, runs
-// last, on every attribute.
+// Agent, skill, plugin, marketplace and MCP names carry their Origin, and
+// are replaced by placeholders per signal as Claude Code does unless
+// OTEL_LOG_TOOL_DETAILS is on (the table "Names per signal" in
+// docs/EVENTS.md). Attribution, the one type that says who made an API call,
+// is shared with the telemetry and events packages. The host's redactor, if
+// any, runs last, on every attribute.
 //
 // # One table
 //

@@ -49,7 +49,7 @@ func Example() {
 	rec.SessionCount(ctx, metrics.StartFresh)
 	rec.APIUsage(ctx, 0.002721,
 		metrics.TokenCounts{Input: 107, Output: 45, CacheRead: 2000},
-		&metrics.UsageAttrs{Model: "claude-sonnet-4-5", QuerySource: metrics.QueryMain})
+		&metrics.UsageAttrs{Model: "claude-sonnet-4-5", Attribution: metrics.Attribution{Query: metrics.QueryMain}})
 	rec.LinesChanged(ctx, "claude-sonnet-4-5", 4, 0)
 	printPoints(reader)
 	// Output:
@@ -63,9 +63,10 @@ func Example() {
 	// claude_code.token.usage 45 {anthropic.custom_base_url=false anthropic.provider=firstParty model=claude-sonnet-4-5 query_source=main terminal.type=dumb type=output user.id=u1}
 }
 
-// Names the host configured are redacted; built-in ones are marked Official.
+// Names the user or a third party configured are redacted; built-in ones are
+// sent as they are.
 // A host redactor, if set, has the last word on every attribute.
-func ExampleCustom() {
+func ExampleName() {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	st := core.NewState(config.Config{}, core.Static{UserID: "u1"})
@@ -74,12 +75,15 @@ func ExampleCustom() {
 	}
 	rec, _ := metrics.New(mp.Meter("com.anthropic.claude_code"), st)
 
+	agent := metrics.Name{Value: "general-purpose", Origin: metrics.OriginBuiltIn}
 	rec.Cost(context.Background(), 0.01, &metrics.UsageAttrs{
-		Model:         "claude-sonnet-4-5",
-		QuerySource:   metrics.QuerySubagent,
-		AgentName:     metrics.Official("general-purpose"),
-		MCPServerName: metrics.Custom("acme-internal"),
-		MCPToolName:   metrics.Custom("deploy"),
+		Model: "claude-sonnet-4-5",
+		Attribution: metrics.Attribution{
+			Query:     metrics.QuerySubagent(agent),
+			Agent:     agent,
+			MCPServer: metrics.Name{Value: "acme-internal", Origin: metrics.OriginMCP},
+			MCPTool:   metrics.Name{Value: "deploy", Origin: metrics.OriginMCP},
+		},
 	})
 	printPoints(reader)
 	// Output:

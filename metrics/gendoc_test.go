@@ -113,7 +113,11 @@ func renderDoc() []byte {
 				if a.Replacement != "" {
 					r = "sent as `" + a.Replacement + "`"
 				}
-				note = strings.TrimSpace(note + " A name that is not `metrics.Official` is " + r +
+				var kept []string
+				for _, o := range a.Verbatim {
+					kept = append(kept, o.String())
+				}
+				note = strings.TrimSpace(note + " A name whose `Origin` is not " + strings.Join(kept, ", ") + " is " + r +
 					" unless `OTEL_LOG_TOOL_DETAILS` is on.")
 			}
 			p("| `%s` | %s | %s |\n", a.Key, vals, note)

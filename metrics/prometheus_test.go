@@ -44,7 +44,7 @@ func TestPrometheusNames(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, call := range allMethods(UsageAttrs{Model: "m", QuerySource: QueryMain}) {
+			for _, call := range allMethods(UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain}}) {
 				call(r, context.Background())
 			}
 			families, err := reg.Gather()

@@ -14,44 +14,15 @@ import (
 	"github.com/ccotel/ccotel/internal/core"
 )
 
-// Name is the name of an agent, skill, plugin, marketplace, MCP server or MCP
-// tool. Names the user configured can identify private projects, so Claude
-// Code replaces them on metrics unless OTEL_LOG_TOOL_DETAILS is on: a custom
-// agent.name and MCP names become "custom", a third-party skill.name or
-// plugin.name becomes "third-party", and an unofficial marketplace.name is
-// left out. The zero Name is "no name": the attribute is omitted.
-type Name struct {
-	Value string
-	// Official is true for what ships with the host or comes from an official
-	// marketplace (the built-in "general-purpose" agent, a bundled skill, an
-	// Anthropic-published plugin): such names are always sent as they are.
-	Official bool
-}
-
-// Official returns a Name that is always sent verbatim.
-func Official(name string) Name { return Name{Value: name, Official: true} }
-
-// Custom returns a user-defined or third-party Name: it is redacted unless
-// OTEL_LOG_TOOL_DETAILS is on.
-func Custom(name string) Name { return Name{Value: name} }
-
 // UsageAttrs are the attributes of one API call's cost and token points.
-// Empty fields are omitted. The methods take it by pointer and copy it, so
-// the telemetry-off path does not pay for copying 200 bytes; a nil
-// *UsageAttrs means no attributes. It is comparable: it is the key under which
-// a session keeps the sets of its cost and token points.
+// Empty fields are omitted, and so are the fields of the Attribution that
+// metrics do not send. The methods take it by pointer and copy it, so the
+// telemetry-off path does not pay for copying it; a nil *UsageAttrs means no
+// attributes. What metrics send of it (usageKey) is the key under which a
+// session keeps the sets of its cost and token points.
 type UsageAttrs struct {
-	Model       string
-	QuerySource QuerySource
-	Speed       Speed // sent only when SpeedFast
-	Effort      Effort
-
-	AgentName       Name // subagent calls
-	SkillName       Name
-	PluginName      Name
-	MarketplaceName Name
-	MCPServerName   Name // the call after an MCP tool result
-	MCPToolName     Name
+	Model string
+	Attribution
 }
 
 // EditDecision is one permission decision on Edit, Write or NotebookEdit.
@@ -165,7 +136,7 @@ func (r *Recorder) Tokens(ctx context.Context, n float64, t TokenType, u *UsageA
 	}
 	i := tokenIndex(t)
 	if i < 0 {
-		r.recordUncached(ctx, MetricTokens, n, append(deref(u).fields(nil), field{value: string(t)}))
+		r.recordUncached(ctx, MetricTokens, n, append(usageKey(u).fields(nil), field{value: string(t)}))
 		return
 	}
 	var tc TokenCounts
@@ -183,14 +154,14 @@ func (r *Recorder) APIUsage(ctx context.Context, usd float64, t TokenCounts, att
 	r.recordUsage(ctx, attrs, allUsage, usd, t)
 }
 
-// noUsage stands for a nil *UsageAttrs; never modified.
-var noUsage UsageAttrs
-
-func deref(u *UsageAttrs) UsageAttrs {
+// usageKey keeps what the cost and token points send, so calls that differ
+// only in what events carry (ids unique per call, among them) share one
+// cache entry.
+func usageKey(u *UsageAttrs) UsageAttrs {
 	if u == nil {
 		return UsageAttrs{}
 	}
-	return *u
+	return UsageAttrs{Model: u.Model, Attribution: u.metricKey()}
 }
 
 // CodeEditDecision records one permission decision on a code-editing tool.
@@ -213,20 +184,18 @@ func (r *Recorder) ActiveTime(ctx context.Context, seconds float64, t ActiveType
 // field is one metric-specific value, in the position of its Attribute in
 // the table.
 type field struct {
-	value    string
-	official bool
+	value  string
+	origin Origin
 }
 
 func (u UsageAttrs) fields(dst []field) []field {
-	speed := ""
-	if u.Speed == SpeedFast {
-		speed = string(u.Speed)
-	}
-	name := func(n Name) field { return field{value: n.Value, official: n.Official} }
+	// u is a usageKey: Query holds the metric value and Speed is empty
+	// unless fast.
+	name := func(n Name) field { return field{value: n.Value, origin: n.Origin} }
 	return append(dst,
-		field{value: u.Model}, field{value: string(u.QuerySource)}, field{value: speed}, field{value: string(u.Effort)},
-		name(u.AgentName), name(u.SkillName), name(u.PluginName), name(u.MarketplaceName),
-		name(u.MCPServerName), name(u.MCPToolName))
+		field{value: u.Model}, field{value: string(u.Query)}, field{value: string(u.Speed)}, field{value: string(u.Effort)},
+		name(u.Agent), name(u.Skill), name(u.Plugin), name(u.Marketplace),
+		name(u.MCPServer), name(u.MCPTool))
 }
 
 // The token types in TokenCounts order, which is also the order of the
@@ -325,12 +294,10 @@ func (r *Recorder) add(ctx context.Context, m Metric, n float64, opt []metric.Ad
 // the cost usd and the token counts t.
 func (r *Recorder) recordUsage(ctx context.Context, u *UsageAttrs, mask uint8, usd float64, t TokenCounts) {
 	ctx, ss, c := r.start(ctx)
-	if u == nil {
-		u = &noUsage
-	}
+	k := usageKey(u)
 	e := c.lastUsage.Load()
-	if e == nil || e.key != *u || e.built&mask != mask {
-		e = c.usageEntry(r, ss, u, mask)
+	if e == nil || e.key != k || e.built&mask != mask {
+		e = c.usageEntry(r, ss, &k, mask)
 		c.lastUsage.Store(e)
 	}
 	if mask&1 != 0 {
@@ -486,7 +453,7 @@ func (r *Recorder) build(ss *core.Session, m Metric, fs []field) metric.AddOptio
 	for i, f := range fs {
 		a := &d.Attributes[i]
 		v := f.value
-		if a.Redacted && !f.official && !r.st.Content.ToolDetails && v != "" {
+		if a.Redacted && !f.origin.in(a.Verbatim) && !r.st.Content.ToolDetails && v != "" {
 			v = a.Replacement
 		}
 		if v != "" {

@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"fmt"
 
 	"math"
 	"slices"
@@ -122,10 +123,10 @@ var emitCases = []emitCase{
 	{MetricPullRequest, func(r *Recorder, ctx context.Context) { r.PullRequest(ctx) }, 1, map[string]string{}},
 	{MetricCommit, func(r *Recorder, ctx context.Context) { r.Commit(ctx) }, 1, map[string]string{}},
 	{MetricCost, func(r *Recorder, ctx context.Context) {
-		r.Cost(ctx, 0.0027209999999999995, &UsageAttrs{Model: "claude-sonnet-4-5", QuerySource: QueryMain})
+		r.Cost(ctx, 0.0027209999999999995, &UsageAttrs{Model: "claude-sonnet-4-5", Attribution: Attribution{Query: QueryMain}})
 	}, 0.0027209999999999995, map[string]string{"model": "claude-sonnet-4-5", "query_source": "main"}},
 	{MetricTokens, func(r *Recorder, ctx context.Context) {
-		r.Tokens(ctx, 107, TokensInput, &UsageAttrs{Model: "claude-sonnet-4-5", QuerySource: QuerySubagent, AgentName: Official("general-purpose")})
+		r.Tokens(ctx, 107, TokensInput, &UsageAttrs{Model: "claude-sonnet-4-5", Attribution: Attribution{Query: QuerySubagent(builtin("general-purpose")), Agent: builtin("general-purpose")}})
 	}, 107, map[string]string{"model": "claude-sonnet-4-5", "query_source": "subagent", "agent.name": "general-purpose", "type": "input"}},
 	{MetricCodeEditDecision, func(r *Recorder, ctx context.Context) {
 		r.CodeEditDecision(ctx, EditDecision{ToolName: "Write", Decision: DecisionReject, Source: SourceConfig, Language: "Plain text"})
@@ -243,7 +244,7 @@ func TestToggles(t *testing.T) {
 
 func TestZerosAndOrderOfCompositeCalls(t *testing.T) {
 	g := defaultRig(t)
-	u := UsageAttrs{Model: "m", QuerySource: QueryMain}
+	u := UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain}}
 	g.r.APIUsage(g.ctx, 0.5, TokenCounts{Input: 107, Output: 45}, &u)
 	g.r.LinesChanged(g.ctx, "m", 4, 0)
 	got := g.collect(t)
@@ -269,9 +270,9 @@ func TestZerosAndOrderOfCompositeCalls(t *testing.T) {
 
 func TestOptionalValuesOmitted(t *testing.T) {
 	g := defaultRig(t)
-	g.r.Cost(g.ctx, 1, &UsageAttrs{Model: "m", QuerySource: QueryMain, Speed: SpeedNormal})
+	g.r.Cost(g.ctx, 1, &UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain, Speed: SpeedNormal}})
 	g.r.CodeEditDecision(g.ctx, EditDecision{ToolName: "Edit", Decision: DecisionAccept, Source: SourceHook})
-	g.r.Tokens(g.ctx, 1, TokensOutput, &UsageAttrs{Model: "m", QuerySource: QueryMain, Speed: SpeedFast, Effort: EffortXHigh})
+	g.r.Tokens(g.ctx, 1, TokensOutput, &UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain, Speed: SpeedFast, Effort: EffortXHigh}})
 	got := g.collect(t)
 
 	_, pts := points(t, got, "claude_code.cost.usage")
@@ -293,16 +294,25 @@ func TestOptionalValuesOmitted(t *testing.T) {
 }
 
 func TestNameRedaction(t *testing.T) {
-	u := UsageAttrs{
-		Model: "m", QuerySource: QuerySubagent,
-		AgentName: Custom("my-reviewer"), SkillName: Custom("acme-skill"), PluginName: Custom("acme-plugin"),
-		MarketplaceName: Custom("acme-market"), MCPServerName: Custom("mocksrv"), MCPToolName: Custom("echo"),
-	}
-	official := UsageAttrs{
-		Model: "m", QuerySource: QuerySubagent,
-		AgentName: Official("general-purpose"), SkillName: Official("pdf"), PluginName: Official("cc-plugin-privacy"),
-		MarketplaceName: Official("claude-plugins-official"), MCPServerName: Official("claude_ai_Gmail"), MCPToolName: Official("search"),
-	}
+	plugin := func(v string) Name { return Name{Value: v, Origin: OriginPlugin} }
+	mcp := func(v string) Name { return Name{Value: v, Origin: OriginMCP} }
+	u := UsageAttrs{Model: "m", Attribution: Attribution{
+		Query: "agent:custom:my-reviewer",
+		Agent: Name{Value: "my-reviewer", Origin: OriginProject}, Skill: plugin("acme-skill"), Plugin: plugin("acme-plugin"),
+		Marketplace: plugin("acme-market"), MCPServer: mcp("mocksrv"), MCPTool: mcp("echo"),
+	}}
+	official := UsageAttrs{Model: "m", Attribution: Attribution{
+		Query: QuerySubagent(builtin("general-purpose")),
+		Agent: builtin("general-purpose"), Skill: builtin("pdf"), Plugin: Name{Value: "cc-plugin-privacy", Origin: OriginOfficial},
+		Marketplace: Name{Value: "claude-plugins-official", Origin: OriginOfficial}, MCPServer: Name{Value: "claude_ai_Gmail", Origin: OriginOfficial},
+		MCPTool: Name{Value: "search", Origin: OriginOfficial},
+	}}
+	// A project skill keeps its name on metrics (Claude Code 2.1.332); a
+	// project agent does not.
+	project := UsageAttrs{Model: "m", Attribution: Attribution{
+		Agent: Name{Value: "my-reviewer", Origin: OriginProject}, Skill: Name{Value: "mockskill", Origin: OriginProject},
+	}}
+	unknown := UsageAttrs{Model: "m", Attribution: Attribution{Agent: Name{Value: "x"}, Skill: Name{Value: "y"}, Plugin: Name{Value: "z"}}}
 	raw := map[string]string{"agent.name": "my-reviewer", "skill.name": "acme-skill", "plugin.name": "acme-plugin",
 		"marketplace.name": "acme-market", "mcp_server.name": "mocksrv", "mcp_tool.name": "echo"}
 	redacted := map[string]string{"agent.name": "custom", "skill.name": "third-party", "plugin.name": "third-party",
@@ -318,6 +328,8 @@ func TestNameRedaction(t *testing.T) {
 		{"custom names redacted", false, u, redacted},
 		{"tool details reveal", true, u, raw},
 		{"official names kept", false, official, officialWant},
+		{"project skill kept, project agent redacted", false, project, map[string]string{"agent.name": "custom", "skill.name": "mockskill"}},
+		{"unknown origin redacted", false, unknown, map[string]string{"agent.name": "custom", "skill.name": "third-party", "plugin.name": "third-party"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newRig(t, config.Config{Content: config.Content{ToolDetails: tc.toolDetails}}, defaultStatic, metricdata.DeltaTemporality)
@@ -354,7 +366,7 @@ func TestHostRedactor(t *testing.T) {
 		}
 		return v, true
 	}
-	u := UsageAttrs{Model: "m", QuerySource: QueryMain}
+	u := UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain}}
 	for range 3 {
 		g.r.Cost(g.ctx, 1, &u)
 	}
@@ -435,8 +447,9 @@ func TestNilRecorder(t *testing.T) {
 
 func TestRepeatedEmitsDoNotAllocate(t *testing.T) {
 	g := defaultRig(t)
-	u := UsageAttrs{Model: "claude-sonnet-4-5", QuerySource: QuerySubagent, Speed: SpeedFast, Effort: EffortHigh,
-		AgentName: Official("general-purpose"), MCPServerName: Custom("srv"), MCPToolName: Custom("tool")}
+	u := UsageAttrs{Model: "claude-sonnet-4-5", Attribution: Attribution{Query: QuerySubagent(builtin("general-purpose")), Speed: SpeedFast, Effort: EffortHigh,
+		Agent: builtin("general-purpose"), MCPServer: Name{Value: "srv", Origin: OriginMCP}, MCPTool: Name{Value: "tool", Origin: OriginMCP},
+		AgentID: "a0123456789abcdef", ClientRequestID: "c1"}}
 	g.st.Redact = func(_, _ string, v attribute.Value) (attribute.Value, bool) { return v, true }
 	for i, call := range allMethods(u) {
 		call(g.r, g.ctx)
@@ -557,7 +570,7 @@ func TestConcurrentEmits(t *testing.T) {
 				ctx = other
 			}
 			for range 100 {
-				g.r.APIUsage(ctx, 0.5, TokenCounts{Input: 1}, &UsageAttrs{Model: "m", QuerySource: QueryMain})
+				g.r.APIUsage(ctx, 0.5, TokenCounts{Input: 1}, &UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain}})
 			}
 		})
 	}
@@ -578,8 +591,8 @@ func TestConcurrentEmits(t *testing.T) {
 // combination allocates nothing even when it is not the last one used.
 func TestAlternatingCombinations(t *testing.T) {
 	g := defaultRig(t)
-	main := UsageAttrs{Model: "claude-sonnet-4-5", QuerySource: QueryMain}
-	sub := UsageAttrs{Model: "claude-haiku-4-5", QuerySource: QuerySubagent, AgentName: Official("Explore")}
+	main := UsageAttrs{Model: "claude-sonnet-4-5", Attribution: Attribution{Query: QueryMain}}
+	sub := UsageAttrs{Model: "claude-haiku-4-5", Attribution: Attribution{Query: QuerySubagent(builtin("Explore")), Agent: builtin("Explore")}}
 	g.r.Cost(g.ctx, 1, &main) // only the cost's set exists for main until APIUsage
 	for range 3 {
 		g.r.APIUsage(g.ctx, 1, TokenCounts{Input: 10, Output: 1}, &main)
@@ -614,5 +627,29 @@ func TestAlternatingCombinations(t *testing.T) {
 	_, lines := points(t, got, "claude_code.lines_of_code.count")
 	if len(lines) != 4 {
 		t.Errorf("%d lines points, want 4 (2 models x 2 types)", len(lines))
+	}
+}
+
+func builtin(v string) Name { return Name{Value: v, Origin: OriginBuiltIn} }
+
+// What only events carry must not split the metrics' cache: a per-call id in
+// the key would make every call build and keep a new attribute set.
+func TestPerCallIDsShareOneCacheEntry(t *testing.T) {
+	g := defaultRig(t)
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("c%d", i)
+	}
+	u := UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain}}
+	g.r.Cost(g.ctx, 1, &u)
+	i := 0
+	if n := testing.AllocsPerRun(100, func() {
+		i++
+		u.ClientRequestID, u.AgentID, u.WorkflowRunID = ids[i], ids[i], ids[i]
+		u.Workflow = Name{Value: ids[i]}
+		u.Query = []QuerySource{QueryMain, QueryNonInteractive}[i%2]
+		g.r.Cost(g.ctx, 1, &u)
+	}); n != 0 {
+		t.Errorf("%v allocs per call differing only in event-only fields, want 0", n)
 	}
 }

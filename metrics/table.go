@@ -1,6 +1,10 @@
 package metrics
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/ccotel/ccotel/internal/redact"
+)
 
 // Metric identifies one of Claude Code's counters.
 type Metric uint8
@@ -61,11 +65,12 @@ type Attribute struct {
 	Values []string
 	Doc    string
 
-	// Redacted marks a name the host passes as a Name. Unless the name is
-	// Official or OTEL_LOG_TOOL_DETAILS is on, Replacement is sent instead,
-	// and nothing at all when Replacement is "".
+	// Redacted marks a name the host passes as a Name. Unless its Origin is
+	// one of Verbatim or OTEL_LOG_TOOL_DETAILS is on, Replacement is sent
+	// instead, and nothing at all when Replacement is "".
 	Redacted    bool
 	Replacement string
+	Verbatim    []Origin
 }
 
 // StartType is start_type of claude_code.session.count.
@@ -97,17 +102,6 @@ const (
 	TokensOutput        TokenType = "output"
 	TokensCacheRead     TokenType = "cacheRead"
 	TokensCacheCreation TokenType = "cacheCreation"
-)
-
-// QuerySource is query_source on cost and token metrics. The metric values
-// differ from the log values (logs say sdk, compact, agent:builtin:...).
-type QuerySource string
-
-// The metric query sources.
-const (
-	QueryMain      QuerySource = "main"
-	QuerySubagent  QuerySource = "subagent"
-	QueryAuxiliary QuerySource = "auxiliary" // e.g. the /compact summarisation
 )
 
 // Speed is the API speed mode. Metrics carry speed only when it is fast; a
@@ -165,22 +159,28 @@ const (
 	ActiveCLI  ActiveType = "cli"
 )
 
+// shipped are the origins whose names every signal sends as they are.
+var shipped = []Origin{OriginBuiltIn, OriginOfficial}
+
 // usageAttributes are the attributes of cost.usage, and of token.usage before
 // its type. The positions of speed, effort, skill.name, plugin.name and
 // marketplace.name come from the documentation: no 2.1.330 capture has them.
 var usageAttributes = []Attribute{
 	{Key: "model", Doc: "Model id, e.g. `claude-sonnet-4-5-20250929`."},
-	{Key: "query_source", Values: values(QueryMain, QuerySubagent, QueryAuxiliary),
+	{Key: "query_source", Values: []string{queryMetricMain, queryMetricSubagent, queryMetricAuxiliary},
 		Doc: "What made the API call: the main loop, a subagent, or an auxiliary call such as /compact."},
 	{Key: "speed", Values: values(SpeedFast), Doc: "Only in fast mode; absent otherwise (never `normal`)."},
 	{Key: "effort", Values: values(EffortLow, EffortMedium, EffortHigh, EffortXHigh, EffortMax),
 		Doc: "Reasoning effort; absent when the model does not support it."},
-	{Key: "agent.name", Doc: "Subagent calls only.", Redacted: true, Replacement: "custom"},
-	{Key: "skill.name", Doc: "Calls made by a skill.", Redacted: true, Replacement: "third-party"},
-	{Key: "plugin.name", Doc: "Calls made by a plugin.", Redacted: true, Replacement: "third-party"},
-	{Key: "marketplace.name", Doc: "The plugin's marketplace; only official marketplaces are named.", Redacted: true},
-	{Key: "mcp_server.name", Doc: "The API call that follows an MCP tool result.", Redacted: true, Replacement: "custom"},
-	{Key: "mcp_tool.name", Doc: "The API call that follows an MCP tool result.", Redacted: true, Replacement: "custom"},
+	{Key: "agent.name", Doc: "Subagent calls only.", Redacted: true, Replacement: redact.Custom, Verbatim: shipped},
+	// A project or user skill keeps its name here (Claude Code 2.1.332);
+	// only skill_activated replaces it.
+	{Key: "skill.name", Doc: "Calls made by a skill.", Redacted: true, Replacement: redact.ThirdParty,
+		Verbatim: []Origin{OriginBuiltIn, OriginOfficial, OriginProject, OriginUser}},
+	{Key: "plugin.name", Doc: "Calls made by a plugin.", Redacted: true, Replacement: redact.ThirdParty, Verbatim: shipped},
+	{Key: "marketplace.name", Doc: "The plugin's marketplace; only official marketplaces are named.", Redacted: true, Verbatim: shipped},
+	{Key: "mcp_server.name", Doc: "The API call that follows an MCP tool result.", Redacted: true, Replacement: redact.Custom, Verbatim: shipped},
+	{Key: "mcp_tool.name", Doc: "The API call that follows an MCP tool result.", Redacted: true, Replacement: redact.Custom, Verbatim: shipped},
 }
 
 // table is the single source of truth: instruments, docs and tests derive from it.
@@ -309,6 +309,7 @@ func (m Metric) Definition() Definition {
 	d.Attributes = append([]Attribute(nil), d.Attributes...)
 	for i := range d.Attributes {
 		d.Attributes[i].Values = append([]string(nil), d.Attributes[i].Values...)
+		d.Attributes[i].Verbatim = append([]Origin(nil), d.Attributes[i].Verbatim...)
 	}
 	return d
 }

@@ -193,7 +193,7 @@ func replaySubagent(r *replayer) {
 	r.respond(ctx, call{in: 121, out: 35, stop: "end_turn", text: mockDone})
 	agentID := r.id("a", 16)
 	r.respond(actx, call{in: 107, out: 35, stop: "end_turn", text: mockHello,
-		query: telemetry.QuerySubagent("general-purpose", true), agent: metrics.Official("general-purpose"), agentID: agentID})
+		agent: metrics.Name{Value: "general-purpose", Origin: metrics.OriginBuiltIn}, agentID: agentID})
 	r.tel.Events().SubagentCompleted(actx, events.SubagentCompleted{
 		AgentType: "general-purpose", AgentSource: "built-in", IsBuiltIn: true, IsAsync: true,
 		TotalTokens: 2442, DurationMs: 114, Model: replayModel, FinalModel: replayModel, AgentID: agentID,

@@ -97,7 +97,6 @@ type call struct {
 	stop    string
 	text    string
 	id      string // request id; a new one when empty
-	query   telemetry.Query
 	agent   metrics.Name
 	agentID string
 	mcp     bool // the call carries an MCP tool's result
@@ -118,12 +117,10 @@ func (r *replayer) respond(ctx context.Context, c call) string {
 		StopReason:  c.stop,
 		Text:        c.text,
 		MessageUUID: r.uuid(),
-		Query:       c.query,
-		Agent:       c.agent,
-		AgentID:     c.agentID,
+		Attribution: metrics.Attribution{Agent: c.agent, AgentID: c.agentID},
 	}
 	if c.mcp {
-		resp.MCPServer, resp.MCPTool = metrics.Custom("mocksrv"), metrics.Custom("echo")
+		resp.MCPServer, resp.MCPTool = metrics.Name{Value: "mocksrv", Origin: metrics.OriginMCP}, metrics.Name{Value: "echo", Origin: metrics.OriginMCP}
 	}
 	r.s.APIResponse(ctx, resp)
 	return c.id

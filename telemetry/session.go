@@ -3,6 +3,7 @@ package telemetry
 import (
 	"cmp"
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,15 +116,6 @@ func (s *Session) Context(ctx context.Context) context.Context {
 
 func (s *Session) enabled() bool { return s != nil && s.core != nil && s.t.Enabled() }
 
-// speedOrNormal is the speed attribute: Claude Code sends "normal" unless the
-// request asked for fast mode.
-func speedOrNormal(speed string) string {
-	if speed == "" {
-		return string(metrics.SpeedNormal)
-	}
-	return speed
-}
-
 // start is when something that took d and ended now began, unless given.
 func (s *Session) start(given time.Time, d time.Duration) time.Time {
 	if !given.IsZero() {
@@ -132,40 +124,23 @@ func (s *Session) start(given time.Time, d time.Duration) time.Time {
 	return s.t.state.Now().Add(-d)
 }
 
-// Query says which part of the agent made an API call. Claude Code names it
-// differently on metrics (main, subagent, auxiliary) and on events (sdk or
-// repl_main_thread, agent:builtin:<type>, compact), and dashboards query both.
-type Query struct {
-	Metric metrics.QuerySource
-	Event  string
-}
-
-// The queries of Claude Code's main loop, in interactive and in SDK or -p
-// mode, and of its /compact summarisation.
-var (
-	QueryMain           = Query{Metric: metrics.QueryMain, Event: "repl_main_thread"}
-	QueryNonInteractive = Query{Metric: metrics.QueryMain, Event: "sdk"}
-	QueryCompact        = Query{Metric: metrics.QueryAuxiliary, Event: "compact"}
-)
-
-// QuerySubagent is the query of a subagent of the given type.
-// Built-in agents are named agent:builtin:<type> on events, as in Claude Code;
-// custom ones agent:custom:<type>.
-func QuerySubagent(agentType string, builtIn bool) Query {
-	if builtIn {
-		return Query{Metric: metrics.QuerySubagent, Event: "agent:builtin:" + agentType}
+// attribution fills in what Claude Code always sends: the query source (a
+// subagent's when Agent is set, else the main loop's in the host's mode) and
+// the speed ("normal" unless fast).
+func (s *Session) attribution(a metrics.Attribution) metrics.Attribution {
+	switch {
+	case a.Query != "":
+	case a.Agent.Value != "":
+		a.Query = metrics.QuerySubagent(a.Agent)
+	case strings.HasPrefix(s.t.state.Static.Entrypoint, "sdk-"):
+		a.Query = metrics.QueryNonInteractive
+	default:
+		a.Query = metrics.QueryMain
 	}
-	return Query{Metric: metrics.QuerySubagent, Event: "agent:custom:" + agentType}
-}
-
-func (s *Session) query(q Query) Query {
-	if q.Event != "" {
-		return q
+	if a.Speed == "" {
+		a.Speed = metrics.SpeedNormal
 	}
-	if e := s.t.state.Static.Entrypoint; len(e) > 4 && e[:4] == "sdk-" {
-		return QueryNonInteractive
-	}
-	return QueryMain
+	return a
 }
 
 // APIResponse is one successful Messages API response.
@@ -196,20 +171,9 @@ type APIResponse struct {
 	// StopReason is the response's stop_reason (end_turn, tool_use, ...).
 	StopReason string
 	RequestID  string
-	// Speed is "fast" or "normal" (the default).
-	Speed  string
-	Effort metrics.Effort
-	Query  Query
-	// The attribution of the call: the subagent that made it, the skill or
-	// plugin active, and the MCP tool whose result it carries.
-	Agent           metrics.Name
-	AgentID         string
-	Skill           metrics.Name
-	Plugin          metrics.Name
-	Marketplace     metrics.Name
-	MCPServer       metrics.Name
-	MCPTool         metrics.Name
-	ClientRequestID string
+	// Attribution says who made the call: query source, subagent, skill,
+	// plugin, MCP tool, workflow, effort and speed.
+	metrics.Attribution
 	// Detail is what detailed beta tracing (ENABLE_BETA_TRACING_DETAILED)
 	// adds to the llm_request span; ignored otherwise.
 	Detail RequestDetail
@@ -252,9 +216,8 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 		return
 	}
 	ctx = s.Context(ctx)
-	q := s.query(r.Query)
+	a := s.attribution(r.Attribution)
 	cost := s.t.cost(r.Model, r.Usage, r.CostUSD)
-	speed := speedOrNormal(r.Speed)
 	ev := events.APIRequest{
 		Model:                 r.Model,
 		InputTokens:           r.Usage.InputTokens,
@@ -266,20 +229,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 		CostUSD:               cost,
 		DurationMs:            r.Duration.Milliseconds(),
 		RequestID:             r.RequestID,
-		ClientRequestID:       r.ClientRequestID,
-		Speed:                 speed,
-		QuerySource:           q.Event,
-		Effort:                string(r.Effort),
-		AgentName:             r.Agent.Value,
-		AgentID:               r.AgentID,
-		AgentBuiltIn:          r.Agent.Official,
-		SkillName:             r.Skill.Value,
-		SkillBuiltIn:          r.Skill.Official,
-		PluginName:            r.Plugin.Value,
-		MarketplaceName:       r.Marketplace.Value,
-		PluginOfficial:        r.Plugin.Official || r.Marketplace.Official,
-		MCPServerName:         r.MCPServer.Value,
-		MCPToolName:           r.MCPTool.Value,
+		Attribution:           a,
 	}
 	if r.TTFT > 0 {
 		ev.TTFTMs = new(r.TTFT.Milliseconds())
@@ -289,7 +239,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 		total = r.Duration
 	}
 	s.t.spans.RecordLLMRequest(ctx, r.Detail.request(spans.LLMRequest{
-		Model: r.Model, Speed: speed, QuerySource: q.Event, AgentID: r.AgentID, Start: s.start(r.Start, total),
+		Model: r.Model, Speed: string(a.Speed), QuerySource: string(a.Query), AgentID: a.AgentID, Start: s.start(r.Start, total),
 	}), spans.LLMResult{
 		InputTokens: r.Usage.InputTokens, OutputTokens: r.Usage.OutputTokens,
 		CacheReadTokens: r.Usage.CacheReadTokens, CacheCreationTokens: r.Usage.CacheCreationTokens,
@@ -304,22 +254,11 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 			RequestID:   r.RequestID,
 			MessageUUID: r.MessageUUID,
 			Model:       r.Model,
-			QuerySource: q.Event,
-			AgentID:     r.AgentID,
+			QuerySource: string(a.Query),
+			AgentID:     a.AgentID,
 		})
 	}
-	attrs := metrics.UsageAttrs{
-		Model:           r.Model,
-		QuerySource:     q.Metric,
-		Speed:           metrics.Speed(speed),
-		Effort:          r.Effort,
-		AgentName:       r.Agent,
-		SkillName:       r.Skill,
-		PluginName:      r.Plugin,
-		MarketplaceName: r.Marketplace,
-		MCPServerName:   r.MCPServer,
-		MCPToolName:     r.MCPTool,
-	}
+	attrs := metrics.UsageAttrs{Model: r.Model, Attribution: a}
 	s.t.metrics.APIUsage(ctx, cost, metrics.TokenCounts{
 		Input:         float64(r.Usage.InputTokens),
 		Output:        float64(r.Usage.OutputTokens),
@@ -360,11 +299,9 @@ type APIFailure struct {
 	// ran out; an api_retries_exhausted event then follows the api_error.
 	RetriesExhausted bool
 	RequestID        string
-	Speed            string
-	Effort           metrics.Effort
-	Query            Query
-	Agent            metrics.Name
-	AgentID          string
+	// Attribution says who made the call, as on APIResponse; api_error
+	// carries all of it.
+	metrics.Attribution
 }
 
 // APIError records a failed request as Claude Code does: one api_error event
@@ -376,32 +313,26 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 		return
 	}
 	ctx = s.Context(ctx)
-	q := s.query(f.Query)
-	speed := speedOrNormal(f.Speed)
+	a := s.attribution(f.Attribution)
 	attempts := int64(max(f.Attempts, 1))
 	total := f.TotalDuration
 	if total == 0 {
 		total = f.Duration
 	}
 	s.t.spans.RecordLLMRequest(ctx, f.Detail.request(spans.LLMRequest{
-		Model: f.Model, Speed: speed, QuerySource: q.Event, AgentID: f.AgentID, Start: s.start(f.Start, total),
+		Model: f.Model, Speed: string(a.Speed), QuerySource: string(a.Query), AgentID: a.AgentID, Start: s.start(f.Start, total),
 	}), spans.LLMResult{
 		Error: f.Error, StatusCode: f.StatusCode, Attempt: int(attempts), AttemptTimes: f.AttemptTimes,
 		RequestID: f.RequestID, Duration: total,
 	})
 	s.t.events.APIError(ctx, events.APIError{
-		Model:        f.Model,
-		Error:        f.Error,
-		StatusCode:   int64(f.StatusCode),
-		DurationMs:   f.Duration.Milliseconds(),
-		Attempt:      attempts,
-		RequestID:    f.RequestID,
-		Speed:        speed,
-		QuerySource:  q.Event,
-		Effort:       string(f.Effort),
-		AgentName:    f.Agent.Value,
-		AgentID:      f.AgentID,
-		AgentBuiltIn: f.Agent.Official,
+		Model:       f.Model,
+		Error:       f.Error,
+		StatusCode:  int64(f.StatusCode),
+		DurationMs:  f.Duration.Milliseconds(),
+		Attempt:     attempts,
+		RequestID:   f.RequestID,
+		Attribution: a,
 	})
 	if f.RetriesExhausted {
 		s.t.events.APIRetriesExhausted(ctx, events.APIRetriesExhausted{
@@ -410,8 +341,8 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 			StatusCode:           int64(f.StatusCode),
 			TotalAttempts:        attempts,
 			TotalRetryDurationMs: total.Milliseconds(),
-			Speed:                speed,
-			QuerySource:          q.Event,
+			Speed:                string(a.Speed),
+			QuerySource:          string(a.Query),
 		})
 	}
 	s.t.genai.failure(ctx, f.Model, f.StatusCode, f.Duration)

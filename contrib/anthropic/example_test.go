@@ -8,6 +8,7 @@ import (
 	"github.com/anthropics/anthropic-sdk-go"
 
 	ccanthropic "github.com/ccotel/ccotel/contrib/anthropic"
+	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/telemetry"
 )
 
@@ -26,7 +27,7 @@ func Example() {
 	client := anthropic.NewClient(ccanthropic.WithTelemetry())
 
 	// A subagent's calls are attributed to it.
-	subagent := ccanthropic.ContextWithCall(ctx, ccanthropic.Call{Query: telemetry.QuerySubagent("Explore", true)})
+	subagent := ccanthropic.ContextWithCall(ctx, ccanthropic.Call{Attribution: metrics.Attribution{Agent: metrics.Name{Value: "Explore", Origin: metrics.OriginBuiltIn}}})
 	for _, c := range []context.Context{ctx, subagent} {
 		msg, err := client.Messages.New(c, anthropic.MessageNewParams{
 			Model:     "claude-sonnet-5-5", // a string: the SDK's constants change with its versions

@@ -53,24 +53,13 @@ func WithCall(c Call) Option {
 }
 
 // Call is what the HTTP exchange cannot tell about an API call: which part of
-// the agent made it and on whose behalf. Its fields go to the fields of the
-// same names of telemetry.APIResponse and telemetry.APIFailure.
+// the agent made it and on whose behalf (the Attribution of
+// telemetry.APIResponse and telemetry.APIFailure), and the transcript message.
+// When Speed is empty, it is the response's usage.speed ("fast" when the API
+// says so), else normal.
 type Call struct {
-	// Query is the query source; by default the session's main loop.
-	Query telemetry.Query
-	// Speed is "fast" or "normal"; by default the response's usage.speed
-	// ("fast" when the API says so), else "normal".
-	Speed           string
-	Effort          metrics.Effort
-	Agent           metrics.Name
-	AgentID         string
-	Skill           metrics.Name
-	Plugin          metrics.Name
-	Marketplace     metrics.Name
-	MCPServer       metrics.Name
-	MCPTool         metrics.Name
-	ClientRequestID string
-	MessageUUID     string
+	metrics.Attribution
+	MessageUUID string
 }
 
 type callKey struct{}
@@ -218,11 +207,7 @@ func (m *middleware) failed(a *attempt, status int, msg, requestID string, exhau
 		AttemptTimes:     a.c.times,
 		RetriesExhausted: exhausted,
 		RequestID:        requestID,
-		Speed:            call.Speed,
-		Effort:           call.Effort,
-		Query:            call.Query,
-		Agent:            call.Agent,
-		AgentID:          call.AgentID,
+		Attribution:      call.Attribution,
 	})
 }
 
@@ -295,9 +280,8 @@ func (m *middleware) succeeded(a *attempt, res *http.Response, msg *message, tex
 	if u.CacheCreation != nil {
 		u5m, u1h = val(u.CacheCreation.Ephemeral5m), val(u.CacheCreation.Ephemeral1h)
 	}
-	speed := call.Speed
-	if speed == "" && u.Speed != nil && *u.Speed == "fast" {
-		speed = string(metrics.SpeedFast)
+	if call.Speed == "" && u.Speed != nil && *u.Speed == "fast" {
+		call.Speed = metrics.SpeedFast
 	}
 	model := msg.Model
 	if model == "" {
@@ -313,28 +297,18 @@ func (m *middleware) succeeded(a *attempt, res *http.Response, msg *message, tex
 			CacheCreation5mTokens: u5m,
 			CacheCreation1hTokens: u1h,
 		},
-		Start:           a.c.first,
-		Duration:        end.Sub(a.start),
-		TotalDuration:   end.Sub(a.c.first),
-		TTFT:            ttft,
-		FirstContent:    firstContent,
-		Attempts:        a.retry + 1,
-		AttemptTimes:    a.c.times,
-		StopReason:      msg.StopReason,
-		RequestID:       res.Header.Get("request-id"),
-		Speed:           speed,
-		Effort:          call.Effort,
-		Query:           call.Query,
-		Agent:           call.Agent,
-		AgentID:         call.AgentID,
-		Skill:           call.Skill,
-		Plugin:          call.Plugin,
-		Marketplace:     call.Marketplace,
-		MCPServer:       call.MCPServer,
-		MCPTool:         call.MCPTool,
-		ClientRequestID: call.ClientRequestID,
-		Text:            text,
-		MessageUUID:     call.MessageUUID,
+		Start:         a.c.first,
+		Duration:      end.Sub(a.start),
+		TotalDuration: end.Sub(a.c.first),
+		TTFT:          ttft,
+		FirstContent:  firstContent,
+		Attempts:      a.retry + 1,
+		AttemptTimes:  a.c.times,
+		StopReason:    msg.StopReason,
+		RequestID:     res.Header.Get("request-id"),
+		Attribution:   call.Attribution,
+		Text:          text,
+		MessageUUID:   call.MessageUUID,
 	})
 }
 

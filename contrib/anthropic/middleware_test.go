@@ -24,6 +24,7 @@ import (
 
 	"github.com/ccotel/ccotel/config"
 	ccanthropic "github.com/ccotel/ccotel/contrib/anthropic"
+	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
 	"github.com/ccotel/ccotel/telemetry"
 )
@@ -573,12 +574,12 @@ func TestWithSessionAndCall(t *testing.T) {
 	r := newRig(t)
 	api := newFakeAPI(t, ok(), ok())
 	client := anthropic.NewClient(
-		instrument(ccanthropic.WithSession(r.s), ccanthropic.WithCall(ccanthropic.Call{Query: telemetry.QueryCompact})),
+		instrument(ccanthropic.WithSession(r.s), ccanthropic.WithCall(ccanthropic.Call{Attribution: metrics.Attribution{Query: metrics.QueryCompact}})),
 		option.WithBaseURL(api.URL), option.WithAPIKey("k"))
 	if _, err := client.Messages.New(context.Background(), params); err != nil {
 		t.Fatal(err)
 	}
-	ctx := ccanthropic.ContextWithCall(context.Background(), ccanthropic.Call{Query: telemetry.QuerySubagent("Explore", true), AgentID: "a1"})
+	ctx := ccanthropic.ContextWithCall(context.Background(), ccanthropic.Call{Attribution: metrics.Attribution{Agent: metrics.Name{Value: "Explore", Origin: metrics.OriginBuiltIn}, AgentID: "a1"}})
 	if _, err := client.Messages.New(ctx, params); err != nil {
 		t.Fatal(err)
 	}

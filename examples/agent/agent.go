@@ -145,7 +145,7 @@ func (a *Agent) call(ctx context.Context, session *telemetry.Session, conv []mes
 	start := time.Now()
 	httpResp, err := a.HTTP.Do(req)
 	if err != nil {
-		session.APIError(ctx, telemetry.APIFailure{Model: a.Model, Error: err.Error(), Duration: time.Since(start), Query: telemetry.QueryNonInteractive})
+		session.APIError(ctx, telemetry.APIFailure{Model: a.Model, Error: err.Error(), Duration: time.Since(start), Attribution: metrics.Attribution{Query: metrics.QueryNonInteractive}})
 		return nil, err
 	}
 	defer httpResp.Body.Close()
@@ -154,7 +154,7 @@ func (a *Agent) call(ctx context.Context, session *telemetry.Session, conv []mes
 		msg, _ := io.ReadAll(io.LimitReader(httpResp.Body, 4096))
 		session.APIError(ctx, telemetry.APIFailure{
 			Model: a.Model, Error: strings.TrimSpace(string(msg)), StatusCode: httpResp.StatusCode,
-			Duration: time.Since(start), RequestID: reqID, Query: telemetry.QueryNonInteractive,
+			Duration: time.Since(start), RequestID: reqID, Attribution: metrics.Attribution{Query: metrics.QueryNonInteractive},
 		})
 		return nil, fmt.Errorf("agent: API status %d: %s", httpResp.StatusCode, msg)
 	}
@@ -256,7 +256,7 @@ func (a *Agent) call(ctx context.Context, session *telemetry.Session, conv []mes
 	out.text = text.String()
 	session.APIResponse(ctx, telemetry.APIResponse{
 		Model: a.Model, Usage: usage, Start: start, Duration: time.Since(start), TTFT: ttft, FirstContent: firstContent,
-		StopReason: stopReason, RequestID: reqID, Text: out.text, MessageUUID: newUUID(), Query: telemetry.QueryNonInteractive,
+		StopReason: stopReason, RequestID: reqID, Text: out.text, MessageUUID: newUUID(), Attribution: metrics.Attribution{Query: metrics.QueryNonInteractive},
 	})
 	a.logf("model: %d+%d tokens (cache read %d, written %d), stop %s", usage.InputTokens, usage.OutputTokens, usage.CacheReadTokens, usage.CacheCreationTokens, stopReason)
 	return out, nil

@@ -117,7 +117,7 @@ func (ss *simSession) prompt(i int) {
 	turns := 1 + u.rng.IntN(6)
 	for turn := 0; turn < turns; turn++ {
 		last := turn == turns-1
-		reqID := ss.call(ctx, telemetry.QueryNonInteractive, ss.model, !last, ss.all && i == 0 && turn == 0)
+		reqID := ss.call(ctx, metrics.QueryNonInteractive, ss.model, !last, ss.all && i == 0 && turn == 0)
 		if reqID == "" {
 			break // the request failed for good
 		}
@@ -143,15 +143,15 @@ func (ss *simSession) prompt(i int) {
 
 // call simulates one Messages API call, with retries and failures; it
 // returns the request id, or "" when the call failed.
-func (ss *simSession) call(ctx context.Context, q telemetry.Query, model string, toolUse, force bool) string {
+func (ss *simSession) call(ctx context.Context, q metrics.QuerySource, model string, toolUse, force bool) string {
 	u := ss.u
 	reqID := u.id("req_")
 	if u.cfg.Content.RawAPIBodies.Enabled {
 		bodyID := uuidFrom(u.rng)
 		u.ev.APIRequestBody(ctx, events.APIRequestBody{Body: jsonString(map[string]any{"model": model, "max_tokens": 32000, "stream": true,
-			"messages": []any{map[string]any{"role": "user", "content": "…"}}}), Model: model, QuerySource: q.Event, RequestBodyID: bodyID})
+			"messages": []any{map[string]any{"role": "user", "content": "…"}}}), Model: model, QuerySource: string(q), RequestBodyID: bodyID})
 		defer u.ev.APIResponseBody(ctx, events.APIResponseBody{Body: jsonString(map[string]any{"id": "msg_" + u.hex(24), "role": "assistant",
-			"stop_reason": "end_turn"}), Model: model, QuerySource: q.Event, RequestID: reqID, RequestBodyID: bodyID, MessageID: "msg_" + u.hex(24)})
+			"stop_reason": "end_turn"}), Model: model, QuerySource: string(q), RequestID: reqID, RequestBodyID: bodyID, MessageID: "msg_" + u.hex(24)})
 	}
 	if u.cfg.Traces.Detailed && (force || u.chance(0.02)) {
 		for _, t := range []string{"Bash", "Edit", "Read"} {
@@ -170,12 +170,12 @@ func (ss *simSession) call(ctx context.Context, q telemetry.Query, model string,
 		u.clk.advance(u.ctx, wait)
 		if attempts == 4 || u.chance(0.15) {
 			ss.s.APIError(ctx, telemetry.APIFailure{Model: model, Error: "Overloaded", StatusCode: status, Duration: u.ms(900, 0.4),
-				TotalDuration: wait * time.Duration(attempts), Attempts: attempts, RetriesExhausted: true, RequestID: reqID, Query: q})
+				TotalDuration: wait * time.Duration(attempts), Attempts: attempts, RetriesExhausted: true, RequestID: reqID, Attribution: metrics.Attribution{Query: q}})
 			return ""
 		}
 	}
-	if u.chance(0.005) || (ss.all && q == telemetry.QueryNonInteractive && ss.context < 1000) {
-		u.ev.APIRefusal(ctx, events.APIRefusal{Model: model, RequestID: u.id("req_"), QuerySource: q.Event, Speed: "normal",
+	if u.chance(0.005) || (ss.all && q == metrics.QueryNonInteractive && ss.context < 1000) {
+		u.ev.APIRefusal(ctx, events.APIRefusal{Model: model, RequestID: u.id("req_"), Attribution: metrics.Attribution{Query: q, Speed: metrics.SpeedNormal},
 			Attempt: 1, HasCategory: true, HasExplanation: true, Category: "cyber"})
 	}
 	input := int64(u.lognormal(180, 1))
@@ -193,9 +193,9 @@ func (ss *simSession) call(ctx context.Context, q telemetry.Query, model string,
 		text = strings.Repeat("Done. ", int(1+output/50))
 	}
 	fast := u.chance(0.05)
-	speed := ""
+	speed := metrics.Speed("")
 	if fast {
-		speed = "fast"
+		speed = metrics.SpeedFast
 	}
 	effort := metrics.Effort("")
 	if strings.Contains(model, "opus") {
@@ -205,7 +205,7 @@ func (ss *simSession) call(ctx context.Context, q telemetry.Query, model string,
 		Model: model, Usage: pricing.Usage{InputTokens: input, OutputTokens: output, CacheReadTokens: cacheRead, CacheCreationTokens: cacheWrite,
 			CacheCreation5mTokens: cacheWrite},
 		Duration: d, TTFT: ttft, Attempts: attempts, StopReason: map[bool]string{true: "tool_use", false: "end_turn"}[toolUse],
-		RequestID: reqID, Speed: speed, Effort: effort, Query: q, Text: text, MessageUUID: uuidFrom(u.rng),
+		RequestID: reqID, Attribution: metrics.Attribution{Speed: speed, Effort: effort, Query: q}, Text: text, MessageUUID: uuidFrom(u.rng),
 	})
 	ss.context += input + cacheWrite + output
 	return reqID
@@ -355,15 +355,15 @@ func (ss *simSession) texts(tool string) (string, string) {
 func (ss *simSession) subagent(ctx context.Context) {
 	u := ss.u
 	agentID := u.hex(17)
-	q := telemetry.QuerySubagent("general-purpose", true)
+	agent := metrics.Name{Value: "general-purpose", Origin: metrics.OriginBuiltIn}
 	start := u.clk.Now()
 	calls := 1 + u.rng.IntN(4)
 	for range calls {
 		ss.s.APIResponse(ctx, telemetry.APIResponse{
 			Model: auxModel, Usage: pricing.Usage{InputTokens: int64(u.lognormal(2000, 0.6)), OutputTokens: int64(u.lognormal(300, 0.6)),
 				CacheReadTokens: int64(u.lognormal(8000, 0.5))},
-			Duration: u.ms(2500, 0.5), Attempts: 1, RequestID: u.id("req_"), Query: q, AgentID: agentID,
-			Agent: metrics.Official("general-purpose"), StopReason: "end_turn",
+			Duration: u.ms(2500, 0.5), Attempts: 1, RequestID: u.id("req_"), StopReason: "end_turn",
+			Attribution: metrics.Attribution{Agent: agent, AgentID: agentID},
 		})
 	}
 	u.ev.SubagentCompleted(ctx, events.SubagentCompleted{AgentType: "general-purpose", AgentSource: "built-in", IsBuiltIn: true,
@@ -376,7 +376,7 @@ func (ss *simSession) compact(ctx context.Context) {
 	u := ss.u
 	pre := ss.context
 	start := u.clk.Now()
-	ss.call(ctx, telemetry.QueryCompact, auxModel, false, false)
+	ss.call(ctx, metrics.QueryCompact, auxModel, false, false)
 	ss.context = int64(u.lognormal(12_000, 0.3))
 	u.ev.Compaction(ctx, events.Compaction{Trigger: "auto", Success: true, DurationMs: u.clk.Now().Sub(start).Milliseconds(),
 		PreTokens: pre, PostTokens: ss.context})

@@ -1,23 +1,48 @@
 package eventspec
 
-import "github.com/ccotel/ccotel/internal/redact"
+import (
+	"github.com/ccotel/ccotel/internal/redact"
+	"github.com/ccotel/ccotel/metrics"
+)
+
+// shipped are the origins whose names every signal sends as they are.
+var shipped = []metrics.Origin{metrics.OriginBuiltIn, metrics.OriginOfficial}
 
 // attribution is what api_request, api_error and api_refusal say about the
-// agent, skill, plugin and MCP tool behind a request. Custom names collapse
-// to placeholders unless OTEL_LOG_TOOL_DETAILS.
+// agent, skill, plugin and MCP tool behind a request, from the embedded
+// metrics.Attribution. Names collapse to placeholders by origin unless
+// OTEL_LOG_TOOL_DETAILS; a project or user skill keeps its name on
+// api_request (Claude Code 2.1.332), unlike on skill_activated.
 func attribution() []Attr {
 	return []Attr{
-		str("agent.name", "AgentName", "the subagent that made the request").rule(placeholder(redact.Custom)).firstParty("ev.AgentBuiltIn"),
-		str("agent_id", "AgentID", "the subagent instance, 17 hex characters").since("2.1.330"),
-		goOnly("AgentBuiltIn", GoBool, "AgentName names a built-in agent, so it is sent as is"),
-		str("skill.name", "SkillName", "the skill active for the request").rule(placeholder(redact.CustomSkill)).firstParty("ev.SkillBuiltIn"),
-		goOnly("SkillBuiltIn", GoBool, "SkillName names a bundled skill, so it is sent as is"),
-		str("plugin.name", "PluginName", "the plugin behind the agent or skill").rule(placeholder(redact.ThirdParty)).firstParty("ev.PluginOfficial"),
-		str("marketplace.name", "MarketplaceName", "the plugin's marketplace").rule(placeholder(redact.ThirdParty)).firstParty("ev.PluginOfficial"),
-		goOnly("PluginOfficial", GoBool, "the plugin is official, so its names are sent as is"),
-		str("mcp_server.name", "MCPServerName", "the MCP server whose tool result the request carries").rule(placeholder(redact.Custom)).since("2.1.330"),
-		str("mcp_tool.name", "MCPToolName", "the MCP tool whose result the request carries").rule(placeholder(redact.Custom)).since("2.1.330"),
+		embed(),
+		name("agent.name", "Agent", redact.Custom, "the subagent that made the request", shipped...),
+		str("agent_id", "AgentID", "the subagent instance, 17 hex characters").embedded("").since("2.1.330"),
+		name("skill.name", "Skill", redact.CustomSkill, "the skill active for the request",
+			metrics.OriginBuiltIn, metrics.OriginOfficial, metrics.OriginProject, metrics.OriginUser),
+		name("plugin.name", "Plugin", redact.ThirdParty, "the plugin behind the agent or skill", shipped...),
+		name("marketplace.name", "Marketplace", redact.ThirdParty, "the plugin's marketplace", shipped...),
+		name("mcp_server.name", "MCPServer", redact.Custom, "the MCP server whose tool result the request carries", shipped...).since("2.1.330"),
+		name("mcp_tool.name", "MCPTool", redact.Custom, "the MCP tool whose result the request carries", shipped...).since("2.1.330"),
 	}
+}
+
+// apiWorkflow is workflow() read from the embedded metrics.Attribution.
+func apiWorkflow() []Attr {
+	return []Attr{
+		str("workflow.run_id", "WorkflowRunID", "the workflow run, wf_…").embedded("").since("2.1.202"),
+		name("workflow.name", "Workflow", redact.Custom, "the user workflow's name", shipped...).since("2.1.202"),
+	}
+}
+
+// The attribution's query source, speed, effort and client request id.
+func querySource(doc string) Attr {
+	return str("query_source", "Query", doc).embedded("string(ev.Query)")
+}
+func speed(doc string) Attr  { return str("speed", "Speed", doc).embedded("string(ev.Speed)") }
+func effort(doc string) Attr { return str("effort", "Effort", doc).embedded("string(ev.Effort)") }
+func clientRequestID() Attr {
+	return str("client_request_id", "ClientRequestID", "the client's request UUID (first-party API only)").embedded("").since("2.1.214")
 }
 
 // workflow is on API and tool events of workflow agents (v2.1.202).
@@ -102,11 +127,11 @@ var Events = []Event{
 			num("duration_ms", "DurationMs", "request time in milliseconds"),
 			num("ttft_ms", "TTFTMs", "time to first token in milliseconds, when streamed").ptr().since("2.1.330"),
 			str("request_id", "RequestID", "the API request-id header"),
-			str("client_request_id", "ClientRequestID", "the client's request UUID (first-party API only)").since("2.1.214"),
-			str("speed", "Speed", "fast or normal").since("2.1.41"),
-			str("query_source", "QuerySource", "sdk, repl_main_thread, compact, agent:builtin:<type>…"),
-			str("effort", "Effort", "the effort level").since("2.1.117"),
-		}, attribution(), workflow()),
+			clientRequestID(),
+			speed("fast or normal").since("2.1.41"),
+			querySource("sdk, repl_main_thread, compact, agent:builtin:<type>…"),
+			effort("the effort level").since("2.1.117"),
+		}, attribution(), apiWorkflow()),
 	},
 	{
 		Name: "api_error", Type: "APIError", Since: "launch",
@@ -118,11 +143,11 @@ var Events = []Event{
 			num("duration_ms", "DurationMs", "time of the last attempt in milliseconds"),
 			num("attempt", "Attempt", "the final attempt number"),
 			str("request_id", "RequestID", "the API request-id header"),
-			str("client_request_id", "ClientRequestID", "the client's request UUID (first-party API only)").since("2.1.214"),
-			str("speed", "Speed", "fast or normal"),
-			str("query_source", "QuerySource", "sdk, repl_main_thread…"),
-			str("effort", "Effort", "the effort level").since("2.1.117"),
-		}, attribution(), workflow()),
+			clientRequestID(),
+			speed("fast or normal"),
+			querySource("sdk, repl_main_thread…"),
+			effort("the effort level").since("2.1.117"),
+		}, attribution(), apiWorkflow()),
 	},
 	{
 		Name: "api_refusal", Type: "APIRefusal", Since: "2026-06-05",
@@ -130,10 +155,10 @@ var Events = []Event{
 		Attrs: join([]Attr{
 			str("model", "Model", "the model"),
 			str("request_id", "RequestID", "the API request-id header"),
-			str("query_source", "QuerySource", ""),
-			str("speed", "Speed", ""),
+			querySource(""),
+			speed(""),
 			num("attempt", "Attempt", "the attempt number"),
-			str("effort", "Effort", ""),
+			effort(""),
 			flag("server_fallback_hop", "ServerFallbackHop", "the refusal made the server fall back to another model"),
 			flag("has_category", "HasCategory", "the refusal named a category; absent on a fallback hop").when("!ev.ServerFallbackHop"),
 			flag("has_explanation", "HasExplanation", "the refusal had an explanation; absent on a fallback hop").when("!ev.ServerFallbackHop"),

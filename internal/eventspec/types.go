@@ -1,6 +1,12 @@
 package eventspec
 
-import "github.com/ccotel/ccotel/internal/redact"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ccotel/ccotel/internal/redact"
+	"github.com/ccotel/ccotel/metrics"
+)
 
 // Wire is the OTLP AnyValue type of an attribute.
 type Wire uint8
@@ -30,11 +36,12 @@ const (
 	GoBool
 	GoStrings   // []string
 	GoKeyValues // []attribute.KeyValue
+	GoEmbed     // an embedded struct: Field is its type, e.g. metrics.Attribution
 )
 
 // GoType is the Go spelling of k.
 func (k Kind) GoType() string {
-	return [...]string{"", "string", "int64", "float64", "bool", "[]string", "[]attribute.KeyValue"}[k]
+	return [...]string{"", "string", "int64", "float64", "bool", "[]string", "[]attribute.KeyValue", ""}[k]
 }
 
 // Presence says when an attribute is sent.
@@ -71,6 +78,12 @@ type Attr struct {
 	Doc             string
 	// Since is the Claude Code version (or doc date) that added the key.
 	Since string
+	// Embedded: Field is a field of the event's embedded struct (a path such
+	// as Agent.Value), so it is not declared.
+	Embedded bool
+	// Verbatim are the origins of a name (Field is <name>.Value) sent as they
+	// are under a Placeholder rule; FirstParty is derived from them.
+	Verbatim []metrics.Origin
 }
 
 // Event is one event.
@@ -162,4 +175,51 @@ var (
 
 func placeholder(p string) redact.Rule {
 	return redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: p}
+}
+
+// embedded marks a as read from the embedded struct; conv, when not "", is
+// the Go expression converting the field to the wire value.
+func (a Attr) embedded(conv string) Attr {
+	a.Embedded = true
+	if conv != "" {
+		a.Value = conv
+	}
+	return a
+}
+
+// name is a name of the embedded metrics.Attribution (field is its Name
+// field): sent as it is when its origin is one of verbatim, else replaced
+// by ph unless the gate is on.
+func name(key, field, ph, doc string, verbatim ...metrics.Origin) Attr {
+	a := str(key, field+".Value", doc).rule(placeholder(ph)).embedded("")
+	a.Verbatim = verbatim
+	if len(verbatim) > 0 {
+		consts := make([]string, len(verbatim))
+		for i, o := range verbatim {
+			consts[i] = originConst(o)
+		}
+		a.FirstParty = fmt.Sprintf("verbatim(ev.%s.Origin, %s)", field, strings.Join(consts, ", "))
+	}
+	return a
+}
+
+func originConst(o metrics.Origin) string {
+	for _, c := range []struct {
+		o    metrics.Origin
+		name string
+	}{
+		{metrics.OriginUnknown, "OriginUnknown"}, {metrics.OriginBuiltIn, "OriginBuiltIn"},
+		{metrics.OriginOfficial, "OriginOfficial"}, {metrics.OriginPlugin, "OriginPlugin"},
+		{metrics.OriginProject, "OriginProject"}, {metrics.OriginUser, "OriginUser"}, {metrics.OriginMCP, "OriginMCP"},
+	} {
+		if c.o == o {
+			return "metrics." + c.name
+		}
+	}
+	panic(fmt.Sprintf("eventspec: no constant for origin %d", o))
+}
+
+// embed is the embedded metrics.Attribution of the API events.
+func embed() Attr {
+	return Attr{Field: "metrics.Attribution", Go: GoEmbed, Doc: "who made the call and on whose behalf"}
 }

@@ -33,9 +33,9 @@ func Go() ([]byte, error) {
 		}
 	}
 	b.WriteString("\n\t\"go.opentelemetry.io/otel/attribute\"\n\n")
-	for _, own := range []string{"core", "redact"} {
-		if strings.Contains(text, own+".") {
-			fmt.Fprintf(&b, "\t\"github.com/ccotel/ccotel/internal/%s\"\n", own)
+	for _, own := range []string{"internal/core", "internal/redact", "metrics"} {
+		if strings.Contains(text, own[strings.LastIndex(own, "/")+1:]+".") {
+			fmt.Fprintf(&b, "\t\"github.com/ccotel/ccotel/%s\"\n", own)
 		}
 	}
 	b.WriteString(")\n\n")
@@ -55,10 +55,20 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 	w("type %s struct {\n", ev.Type)
 	seen := map[string]bool{}
 	for _, a := range ev.Attrs {
-		if a.Field == "" || seen[a.Field] {
+		if a.Field == "" || a.Embedded || seen[a.Field] {
 			continue
 		}
 		seen[a.Field] = true
+		if a.Go == eventspec.GoEmbed {
+			var keys []string
+			for _, e := range ev.Attrs {
+				if e.Embedded {
+					keys = append(keys, e.Key)
+				}
+			}
+			w("\t// %s: %s; sent as %s.\n\t%s\n", a.Field[strings.LastIndex(a.Field, ".")+1:], a.Doc, strings.Join(keys, ", "), a.Field)
+			continue
+		}
 		typ := a.Go.GoType()
 		if a.Presence == eventspec.Pointer {
 			typ = "*" + typ
@@ -85,7 +95,7 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 		w("\t%s\n", ev.Prelude)
 	}
 	for _, a := range ev.Attrs {
-		if a.Key == "" {
+		if a.Key == "" || a.Go == eventspec.GoEmbed {
 			continue
 		}
 		if err := genAttr(w, ev, a); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ccotel/ccotel/internal/eventspec"
 	"github.com/ccotel/ccotel/internal/redact"
+	"github.com/ccotel/ccotel/metrics"
 )
 
 // Markdown returns docs/EVENTS.md.
@@ -61,7 +62,70 @@ func Markdown() []byte {
 			w("| %d | `%s` | %s | %s | %s | %s | %s | %s |\n", n, a.Key, a.Wire, field, presence(a), rule(a), a.Since, escape(a.Doc))
 		}
 	}
+	names(w)
 	return b.Bytes()
+}
+
+// names writes the table of what each signal sends for a name of each
+// origin, from the events' and the metrics' tables.
+func names(w func(string, ...any)) {
+	origins := []metrics.Origin{metrics.OriginUnknown, metrics.OriginBuiltIn, metrics.OriginOfficial, metrics.OriginPlugin,
+		metrics.OriginProject, metrics.OriginUser, metrics.OriginMCP}
+	w("\n## Names per signal\n\n")
+	w("What each signal sends for a `metrics.Name` of each `Origin` (the names of `metrics.Attribution`) while\n")
+	w("`OTEL_LOG_TOOL_DETAILS` is off; with it on, every name is sent as it is. *name* is the name itself; a quoted value is\n")
+	w("the placeholder sent instead; — means the attribute is left out. `skill_activated` takes `SkillSource` instead of\n")
+	w("an origin: only `bundled` skills keep their name there, so a project skill is `custom_skill` on `skill_activated`\n")
+	w("and its own name on `api_request` and the cost and token metrics, as Claude Code 2.1.332 sends it.\n\n")
+	w("| key | signal |")
+	for _, o := range origins {
+		w(" %s |", o)
+	}
+	w("\n|---|---|%s\n", strings.Repeat("---|", len(origins)))
+	cell := func(keep []metrics.Origin, o metrics.Origin, ph string) string {
+		for _, k := range keep {
+			if k == o {
+				return "*name*"
+			}
+		}
+		if ph == "" {
+			return "—"
+		}
+		return "`" + ph + "`"
+	}
+	var usage []metrics.Attribute
+	for _, d := range metrics.Definitions() {
+		if d.Metric == metrics.MetricCost {
+			usage = d.Attributes
+		}
+	}
+	for _, key := range []string{"agent.name", "skill.name", "plugin.name", "marketplace.name", "mcp_server.name", "mcp_tool.name", "workflow.name"} {
+		var evNames []string
+		var ev *eventspec.Attr
+		for i := range eventspec.Events {
+			e := &eventspec.Events[i]
+			if a, ok := e.Attr(key); ok && a.Embedded {
+				evNames = append(evNames, "`"+e.Name+"`")
+				ev = a
+			}
+		}
+		if ev != nil {
+			w("| `%s` | %s |", key, strings.Join(evNames, ", "))
+			for _, o := range origins {
+				w(" %s |", cell(ev.Verbatim, o, ev.Rule.Placeholder))
+			}
+			w("\n")
+		}
+		for _, a := range usage {
+			if a.Key == key {
+				w("| `%s` | `claude_code.cost.usage`, `claude_code.token.usage` |", key)
+				for _, o := range origins {
+					w(" %s |", cell(a.Verbatim, o, a.Replacement))
+				}
+				w("\n")
+			}
+		}
+	}
 }
 
 func yes(b bool) string {
@@ -96,7 +160,13 @@ func rule(a eventspec.Attr) string {
 	case redact.Placeholder:
 		parts = append(parts, fmt.Sprintf("`%s` unless `%s`", r.Placeholder, r.Gate))
 	}
-	if a.FirstParty != "" && r.Mode != redact.Reveal {
+	if len(a.Verbatim) > 0 {
+		var os []string
+		for _, o := range a.Verbatim {
+			os = append(os, o.String())
+		}
+		parts = append(parts, "kept when the name's origin is "+strings.Join(os, ", "))
+	} else if a.FirstParty != "" && r.Mode != redact.Reveal {
 		parts = append(parts, "first-party kept when `"+a.FirstParty+"`")
 	}
 	if r.Content {
