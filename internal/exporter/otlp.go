@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/ccotel/ccotel/config"
-	"github.com/ccotel/ccotel/internal/otlpjson"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -114,7 +113,7 @@ func (b *builder) otlpClient(sig config.Signal, o config.OTLP, grpcCall func(*gr
 		}
 		t = &httpTransport{
 			client: c, url: o.Endpoint, json: o.Protocol == config.ProtocolHTTPJSON, gzip: o.Compression == "gzip",
-			userAgent: userAgent, headers: h, dynamic: b.dynamic, encode: otlpjson.Marshal,
+			userAgent: userAgent, headers: h, dynamic: b.dynamic,
 		}
 	default:
 		return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_%sPROTOCOL: unsupported protocol %q", signalPrefix(sig), o.Protocol)

@@ -181,7 +181,6 @@ type httpTransport struct {
 	userAgent string
 	headers   http.Header // static, canonical
 	dynamic   func(context.Context) map[string]string
-	encode    func(proto.Message) ([]byte, error) // OTLP/JSON for http/json
 }
 
 // maxResponse bounds how much of a response ccotel reads: an OTLP response
@@ -194,7 +193,7 @@ func (h *httpTransport) send(ctx context.Context, req, resp proto.Message, p ret
 		err  error
 	)
 	if h.json {
-		body, err = h.encode(req)
+		body, err = otlpjson.Marshal(req) // straight from the message, no protobuf in between
 	} else {
 		body, err = proto.Marshal(req)
 	}
@@ -216,7 +215,7 @@ func (h *httpTransport) post(ctx context.Context, body []byte, resp proto.Messag
 	if err != nil {
 		return err
 	}
-	otlpjson.SetBody(r, body) // always a Content-Length, never chunked
+	setBody(r, body) // always a Content-Length, never chunked
 	for k, v := range h.headers {
 		r.Header[k] = v
 	}

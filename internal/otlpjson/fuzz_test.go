@@ -34,7 +34,7 @@ func FuzzTranscode(f *testing.F) {
 	f.Add([]byte{}, uint8(1))
 	f.Fuzz(func(t *testing.T, pb []byte, signal uint8) {
 		var (
-			tr  Transcoder
+			tr  func([]byte) ([]byte, error)
 			msg proto.Message
 		)
 		switch signal % 3 {

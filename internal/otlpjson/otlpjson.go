@@ -30,9 +30,25 @@ func TracesToJSON(pb []byte) ([]byte, error) {
 	return transcode(pb, &coltracepb.ExportTraceServiceRequest{})
 }
 
-// Marshal encodes any OTLP message as OTLP/JSON: enums as numbers, 64-bit
+// Marshal encodes an OTLP message as OTLP/JSON: enums as numbers, 64-bit
 // integers as strings, trace and span ids as lowercase hex, empty ids absent.
+// The three export requests are encoded directly from their structs; any
+// other message goes through protojson.
 func Marshal(m proto.Message) ([]byte, error) {
+	switch m := m.(type) {
+	case *colmetricpb.ExportMetricsServiceRequest:
+		return AppendMetrics(nil, m)
+	case *collogspb.ExportLogsServiceRequest:
+		return AppendLogs(nil, m)
+	case *coltracepb.ExportTraceServiceRequest:
+		return AppendTraces(nil, m)
+	}
+	return marshalReflect(m)
+}
+
+// marshalReflect is protojson with the ids rewritten to hex: the encoding
+// the direct encoder must match.
+func marshalReflect(m proto.Message) ([]byte, error) {
 	b, err := marshalOpts.Marshal(m)
 	if err != nil {
 		return nil, err

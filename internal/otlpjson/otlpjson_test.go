@@ -2,11 +2,7 @@ package otlpjson
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -203,64 +199,6 @@ func TestUnmarshalRejectsBase64IDs(t *testing.T) {
 func TestTranscodeRejectsGarbage(t *testing.T) {
 	if _, err := LogsToJSON([]byte{0xff, 0xff, 0xff}); err == nil {
 		t.Fatal("no error for an invalid protobuf body")
-	}
-}
-
-func TestRoundTripper(t *testing.T) {
-	type seen struct {
-		ct, ce, te string
-		cl         int64
-		body       []byte
-	}
-	ch := make(chan seen, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		ch <- seen{r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding"), strings.Join(r.TransferEncoding, ","), r.ContentLength, b}
-	}))
-	defer srv.Close()
-
-	pb, _ := proto.Marshal(logsRequest())
-	want, _ := LogsToJSON(pb)
-	client := &http.Client{Transport: &RoundTripper{Transcode: LogsToJSON}}
-
-	for _, gz := range []bool{false, true} {
-		body := pb
-		if gz {
-			body, _ = gzipBytes(pb)
-		}
-		// An io.Reader that is not a bytes.Reader: net/http would send it
-		// chunked if the RoundTripper did not set a length.
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/logs", io.MultiReader(bytes.NewReader(body)))
-		req.Header.Set("Content-Type", "application/x-protobuf")
-		if gz {
-			req.Header.Set("Content-Encoding", "gzip")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		s := <-ch
-		if s.ct != "application/json" {
-			t.Errorf("gzip=%v: Content-Type %q", gz, s.ct)
-		}
-		if s.te != "" || s.cl != int64(len(s.body)) {
-			t.Errorf("gzip=%v: Transfer-Encoding %q, Content-Length %d for %d bytes", gz, s.te, s.cl, len(s.body))
-		}
-		got := s.body
-		if gz {
-			if s.ce != "gzip" {
-				t.Errorf("Content-Encoding %q, want gzip", s.ce)
-			}
-			zr, err := gzip.NewReader(bytes.NewReader(got))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, _ = io.ReadAll(zr)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("gzip=%v: body\n%s\nwant\n%s", gz, got, want)
-		}
 	}
 }
 
