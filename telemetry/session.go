@@ -58,16 +58,18 @@ func WithStartType(t metrics.StartType) SessionOption {
 // StartSession begins a session and returns a context carrying it: everything
 // recorded with that context carries its session.id. It records
 // claude_code.session.count once. The first session of a handle also emits
-// claude_code.managed_settings_resolved, as Claude Code does at startup.
+// claude_code.managed_settings_resolved, as Claude Code does at startup. On a
+// disabled Telemetry it returns ctx and a nil *Session, whose methods do
+// nothing.
 func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (context.Context, *Session) {
+	if !t.Enabled() {
+		return ctx, nil // a nil *Session does nothing: the off path allocates nothing
+	}
 	o := sessionOptions{startType: metrics.StartFresh}
 	for _, opt := range opts {
 		opt.applySession(&o)
 	}
 	s := &Session{t: t}
-	if !t.Enabled() {
-		return ctx, s
-	}
 	s.core = t.state.NewSession(o.id)
 	ctx = s.withSession(ctx)
 	t.startOnce.Do(func() {
@@ -100,7 +102,7 @@ func managedSettings(cfg config.Config) events.ManagedSettingsResolved {
 
 // ID is session.id; "" when telemetry is disabled.
 func (s *Session) ID() string {
-	if s.core == nil {
+	if s == nil || s.core == nil {
 		return ""
 	}
 	return s.core.ID
@@ -108,7 +110,7 @@ func (s *Session) ID() string {
 
 // Context returns ctx carrying the session.
 func (s *Session) Context(ctx context.Context) context.Context {
-	if s.core == nil {
+	if s == nil || s.core == nil {
 		return ctx
 	}
 	return s.withSession(ctx)
@@ -461,6 +463,9 @@ type Totals struct {
 
 // Totals returns a snapshot of the session's totals.
 func (s *Session) Totals() Totals {
+	if s == nil {
+		return Totals{}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.totals
@@ -479,10 +484,10 @@ type Prompt struct {
 // StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
 // context carrying the prompt. Call End when the agent has answered.
 func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (context.Context, *Prompt) {
-	pr := &Prompt{s: s}
 	if !s.enabled() {
-		return ctx, pr
+		return ctx, nil // a nil *Prompt does nothing
 	}
+	pr := &Prompt{s: s}
 	var o promptOptions
 	for _, opt := range opts {
 		opt.applyPrompt(&o)
@@ -510,7 +515,7 @@ func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...
 
 // ID is prompt.id; "" when telemetry is disabled.
 func (p *Prompt) ID() string {
-	if p.core == nil {
+	if p == nil || p.core == nil {
 		return ""
 	}
 	return p.core.ID
@@ -519,7 +524,7 @@ func (p *Prompt) ID() string {
 // End closes the prompt and records its duration as CLI active time, as
 // Claude Code does when an interaction ends. It is safe to call twice.
 func (p *Prompt) End(ctx context.Context) {
-	if p.core == nil {
+	if p == nil || p.core == nil {
 		return
 	}
 	p.once.Do(func() {

@@ -212,11 +212,21 @@ func (t *Telemetry) Events() *events.Emitter {
 	return t.events
 }
 
+// noopProviders are what a disabled handle returns. The no-op providers are
+// structs holding an interface, so returning a new one boxes it: one
+// allocation per call on the telemetry-off path. They are stateless, so
+// sharing them is safe.
+var noopProviders = struct {
+	meter  metric.MeterProvider
+	logger log.LoggerProvider
+	tracer trace.TracerProvider
+}{metricnoop.NewMeterProvider(), lognoop.NewLoggerProvider(), tracenoop.NewTracerProvider()}
+
 // MeterProvider is the provider behind Metrics, for instruments of the host's
 // own. It is a no-op provider when disabled.
 func (t *Telemetry) MeterProvider() metric.MeterProvider {
 	if !t.Enabled() {
-		return metricnoop.NewMeterProvider()
+		return noopProviders.meter
 	}
 	return t.meterProvider
 }
@@ -224,7 +234,7 @@ func (t *Telemetry) MeterProvider() metric.MeterProvider {
 // LoggerProvider is the provider behind Events; a no-op when disabled.
 func (t *Telemetry) LoggerProvider() log.LoggerProvider {
 	if !t.Enabled() {
-		return lognoop.NewLoggerProvider()
+		return noopProviders.logger
 	}
 	return t.loggerProvider
 }
@@ -233,7 +243,7 @@ func (t *Telemetry) LoggerProvider() log.LoggerProvider {
 // is on.
 func (t *Telemetry) TracerProvider() trace.TracerProvider {
 	if !t.Enabled() || t.tracerProvider == nil {
-		return tracenoop.NewTracerProvider()
+		return noopProviders.tracer
 	}
 	return t.tracerProvider
 }

@@ -62,10 +62,10 @@ type ToolRun struct {
 // StartTool begins a tool use. Record the permission decision with Decide,
 // then the outcome with Done.
 func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context, *ToolRun) {
-	r := &ToolRun{s: s, call: call}
 	if !s.enabled() {
-		return ctx, r
+		return ctx, nil // a nil *ToolRun does nothing
 	}
+	r := &ToolRun{s: s, call: call}
 	ctx = s.Context(ctx)
 	if r.call.Source == "" {
 		r.call.Source = "builtin"
@@ -90,7 +90,7 @@ func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context
 // span and the tool_decision event inside it. A rejected tool ends here, with
 // no tool_result, as in Claude Code.
 func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource) {
-	if !r.s.enabled() {
+	if r == nil || !r.s.enabled() {
 		return
 	}
 	r.mu.Lock()
@@ -128,7 +128,7 @@ func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source 
 // execution; without Execute, Done records it afterwards. Before a decision,
 // after a rejection or on a disabled Telemetry, ctx is returned unchanged.
 func (r *ToolRun) Execute(ctx context.Context) context.Context {
-	if !r.s.enabled() {
+	if r == nil || !r.s.enabled() {
 		return ctx
 	}
 	r.mu.Lock()
@@ -159,7 +159,7 @@ type ToolOutcome struct {
 // tool_result event, and the end of the tool span. A tool with no recorded
 // decision counts as accepted by configuration.
 func (r *ToolRun) Done(ctx context.Context, o ToolOutcome) {
-	if !r.s.enabled() {
+	if r == nil || !r.s.enabled() {
 		return
 	}
 	r.mu.Lock()

@@ -1,0 +1,265 @@
+package bench
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/pricing"
+	"github.com/ccotel/ccotel/telemetry"
+)
+
+// offCall is one public method called as a host calls it, with a realistic
+// argument literal, on a Telemetry with telemetry off.
+type offCall struct {
+	name string // Type.Method
+	call func()
+}
+
+// offCalls returns a call of every public method of the handles a host keeps
+// calling with telemetry off. TestOffPathCoversEveryMethod fails when a
+// method is missing.
+func offCalls(tb testing.TB) []offCall {
+	buf := telemetry.NewBuffer(16) // flushed into the disabled handle by Start
+	tel := startCcotel(tb, nil, telemetry.WithBuffer(buf))
+	if tel.Enabled() {
+		tb.Fatal("telemetry is on without CLAUDE_CODE_ENABLE_TELEMETRY")
+	}
+	ctx := context.Background()
+	ctx, s := tel.StartSession(ctx)
+	pctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "fix the failing test"})
+	tctx, run := s.StartTool(pctx, telemetry.ToolCall{Name: "Bash", UseID: "toolu_01A", Command: "go test ./..."})
+	em, rec := tel.Events(), tel.Metrics()
+	usage := metrics.UsageAttrs{Model: "claude-sonnet-4-5-20250929"}
+	env := []string{"PATH=/usr/bin"}
+	return []offCall{
+		{"Telemetry.Config", func() { sinkBool = tel.Config().Enabled }},
+		{"Telemetry.Enabled", func() { sinkBool = tel.Enabled() }},
+		{"Telemetry.Events", func() { sinkPtr = tel.Events() }},
+		{"Telemetry.Metrics", func() { sinkPtr = tel.Metrics() }},
+		{"Telemetry.ForceFlush", func() { sinkErr = tel.ForceFlush(ctx) }},
+		{"Telemetry.Shutdown", func() { sinkErr = tel.Shutdown(ctx) }},
+		{"Telemetry.HTTPTransport", func() { sinkPtr = tel.HTTPTransport(http.DefaultTransport) }},
+		{"Telemetry.SubprocessEnv", func() { sinkEnv = tel.SubprocessEnv(ctx, env) }},
+		{"Telemetry.LoggerProvider", func() { sinkPtr = tel.LoggerProvider() }},
+		{"Telemetry.MeterProvider", func() { sinkPtr = tel.MeterProvider() }},
+		{"Telemetry.TracerProvider", func() { sinkPtr = tel.TracerProvider() }},
+		{"Telemetry.PrometheusAddr", func() { sinkStr = tel.PrometheusAddr() }},
+		{"Telemetry.StartSession", func() { sinkCtx, sinkPtr = tel.StartSession(ctx) }},
+
+		{"Session.APIResponse", func() {
+			s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929",
+				Usage:    pricing.Usage{InputTokens: 107, OutputTokens: 45, CacheReadTokens: 2000},
+				Duration: 2100 * time.Millisecond, RequestID: "req_011CV", StopReason: "end_turn"})
+		}},
+		{"Session.APIError", func() {
+			s.APIError(ctx, telemetry.APIFailure{Model: "claude-sonnet-4-5-20250929", Error: "overloaded", StatusCode: 529,
+				Duration: time.Second, Attempts: 3, RequestID: "req_011CV"})
+		}},
+		{"Session.ActiveTime", func() { s.ActiveTime(ctx, 3*time.Second, metrics.ActiveUser) }},
+		{"Session.Commit", func() { s.Commit(ctx) }},
+		{"Session.PullRequest", func() { s.PullRequest(ctx) }},
+		{"Session.Context", func() { sinkCtx = s.Context(ctx) }},
+		{"Session.ID", func() { sinkStr = s.ID() }},
+		{"Session.Totals", func() { sinkFloat = s.Totals().CostUSD }},
+		{"Session.EditDecision", func() {
+			a, r := s.EditDecision(ctx, telemetry.Edit{ToolName: "Edit", FilePath: "main.go", Model: "claude-sonnet-4-5-20250929",
+				OldText: "a\n", NewText: "b\n"})
+			sinkInt = a + r
+		}},
+		{"Session.Hooks", func() {
+			s.Hooks(ctx, telemetry.HookRun{Event: "PreToolUse", Name: "PreToolUse:Bash", NumHooks: 1},
+				telemetry.HookOutcome{NumSuccess: 1, Duration: 20 * time.Millisecond})
+		}},
+		{"Session.StartPrompt", func() {
+			sinkCtx, sinkPtr = s.StartPrompt(ctx, events.UserPrompt{Prompt: "fix the failing test", MessageUUID: "8a2c"})
+		}},
+		{"Session.StartTool", func() {
+			sinkCtx, sinkPtr = s.StartTool(pctx, telemetry.ToolCall{Name: "Bash", UseID: "toolu_01A", Command: "go test ./...",
+				Input: `{"command":"go test ./..."}`, RequestID: "req_011CV"})
+		}},
+		{"Prompt.End", func() { p.End(pctx) }},
+		{"Prompt.ID", func() { sinkStr = p.ID() }},
+		{"ToolRun.Decide", func() { run.Decide(tctx, metrics.DecisionAccept, metrics.SourceConfig) }},
+		{"ToolRun.Execute", func() { sinkCtx = run.Execute(tctx) }},
+		{"ToolRun.Done", func() { run.Done(tctx, telemetry.ToolOutcome{Success: true, ResultSizeBytes: 1024}) }},
+		{"Buffer.Emit", func() {
+			buf.Emit(ctx, func(ctx context.Context, e *events.Emitter) { e.Auth(ctx, events.Auth{Action: "login", Success: true}) })
+		}},
+		{"Buffer.Len", func() { sinkInt = buf.Len() }},
+		{"Buffer.Dropped", func() { sinkInt = int(buf.Dropped()) }},
+
+		{"Emitter.APIError", func() {
+			em.APIError(ctx, events.APIError{Model: "claude-sonnet-4-5-20250929", Error: "overloaded", StatusCode: 529,
+				DurationMs: 1000, Attempt: 3, RequestID: "req_011CV"})
+		}},
+		{"Emitter.APIRefusal", func() {
+			em.APIRefusal(ctx, events.APIRefusal{Model: "claude-sonnet-4-5-20250929", RequestID: "req_011CV", Attempt: 1})
+		}},
+		{"Emitter.APIRequest", func() {
+			em.APIRequest(ctx, events.APIRequest{Model: "claude-sonnet-4-5-20250929", InputTokens: 1200, OutputTokens: 300,
+				CacheReadTokens: 40000, CostUSD: 0.0123, DurationMs: 2100, RequestID: "req_011CV"})
+		}},
+		{"Emitter.APIRequestBody", func() {
+			em.APIRequestBody(ctx, events.APIRequestBody{Body: `{"model":"claude-sonnet-4-5"}`, Model: "claude-sonnet-4-5"})
+		}},
+		{"Emitter.APIResponseBody", func() {
+			em.APIResponseBody(ctx, events.APIResponseBody{Body: `{"id":"msg_01"}`, Model: "claude-sonnet-4-5", RequestID: "req_011CV"})
+		}},
+		{"Emitter.APIRetriesExhausted", func() {
+			em.APIRetriesExhausted(ctx, events.APIRetriesExhausted{Model: "claude-sonnet-4-5", Error: "overloaded", StatusCode: 529,
+				TotalAttempts: 11, TotalRetryDurationMs: 60000})
+		}},
+		{"Emitter.AssistantResponse", func() {
+			em.AssistantResponse(ctx, events.AssistantResponse{Response: "Done.", RequestID: "req_011CV", Model: "claude-sonnet-4-5"})
+		}},
+		{"Emitter.AtMention", func() { em.AtMention(ctx, events.AtMention{MentionType: "file", Success: true}) }},
+		{"Emitter.Auth", func() { em.Auth(ctx, events.Auth{Action: "login", Success: true, AuthMethod: "oauth"}) }},
+		{"Emitter.Compaction", func() {
+			em.Compaction(ctx, events.Compaction{Trigger: "auto", Success: true, DurationMs: 9000, PreTokens: 160000, PostTokens: 12000})
+		}},
+		{"Emitter.FeedbackSurvey", func() {
+			em.FeedbackSurvey(ctx, events.FeedbackSurvey{EventType: "appeared", AppearanceID: "a1", SurveyType: "session"})
+		}},
+		{"Emitter.HookExecutionComplete", func() {
+			em.HookExecutionComplete(ctx, events.HookExecutionComplete{HookEvent: "PreToolUse", HookName: "PreToolUse:Bash",
+				NumHooks: 1, NumSuccess: 1, TotalDurationMs: 20, HookSource: "merged"})
+		}},
+		{"Emitter.HookExecutionStart", func() {
+			em.HookExecutionStart(ctx, events.HookExecutionStart{HookEvent: "PreToolUse", HookName: "PreToolUse:Bash", NumHooks: 1,
+				HookSource: "merged"})
+		}},
+		{"Emitter.HookPluginMetrics", func() {
+			em.HookPluginMetrics(ctx, events.HookPluginMetrics{PluginID: "p", HookEvent: "Stop",
+				Metrics: []attribute.KeyValue{attribute.Int("files", 3)}})
+		}},
+		{"Emitter.HookRegistered", func() {
+			em.HookRegistered(ctx, events.HookRegistered{HookEvent: "PreToolUse", HookType: "command", HookSource: "userSettings"})
+		}},
+		{"Emitter.InternalError", func() { em.InternalError(ctx, events.InternalError{ErrorName: "TypeError", ErrorCode: "E1"}) }},
+		{"Emitter.MCPServerConnection", func() {
+			em.MCPServerConnection(ctx, events.MCPServerConnection{Status: "connected", TransportType: "stdio", ServerScope: "user",
+				DurationMs: 120, ServerName: "github"})
+		}},
+		{"Emitter.ManagedSettingsResolved", func() {
+			em.ManagedSettingsResolved(ctx, events.ManagedSettingsResolved{Trigger: "startup", SourceBehavior: "first-wins",
+				HelperState: "none", HelperApplied: "none"})
+		}},
+		{"Emitter.PermissionModeChanged", func() {
+			em.PermissionModeChanged(ctx, events.PermissionModeChanged{FromMode: "default", ToMode: "plan", Trigger: "shortcut"})
+		}},
+		{"Emitter.PluginInstalled", func() {
+			em.PluginInstalled(ctx, events.PluginInstalled{InstallTrigger: "cli", PluginName: "code-review", PluginVersion: "1.0.0"})
+		}},
+		{"Emitter.PluginLoaded", func() {
+			em.PluginLoaded(ctx, events.PluginLoaded{PluginName: "code-review", PluginVersion: "1.0.0", PluginScope: "user",
+				HasHooks: true, SkillPathCount: 2})
+		}},
+		{"Emitter.RetentionSweep", func() {
+			em.RetentionSweep(ctx, events.RetentionSweep{Result: "ok", PeriodDays: 30, UsedDefault: true, TranscriptsDeleted: 4})
+		}},
+		{"Emitter.SkillActivated", func() {
+			em.SkillActivated(ctx, events.SkillActivated{SkillName: "pdf", InvocationTrigger: "model", SkillSource: "bundled"})
+		}},
+		{"Emitter.SubagentCompleted", func() {
+			em.SubagentCompleted(ctx, events.SubagentCompleted{AgentType: "Explore", IsBuiltIn: true, TotalTokens: 12000,
+				TotalToolUses: 7, DurationMs: 30000, Model: "claude-haiku-4-5"})
+		}},
+		{"Emitter.Tool", func() { em.Tool(ctx, events.Tool{ToolName: "Bash", ToolHash: "h1"}) }},
+		{"Emitter.ToolDecision", func() {
+			em.ToolDecision(ctx, events.ToolDecision{Decision: "accept", Source: "config", ToolName: "Bash", ToolUseID: "toolu_01A"})
+		}},
+		{"Emitter.ToolResult", func() { em.ToolResult(ctx, toolResult) }},
+		{"Emitter.UserPrompt", func() { em.UserPrompt(ctx, events.UserPrompt{Prompt: "fix the failing test", MessageUUID: "8a2c"}) }},
+
+		{"Recorder.APIUsage", func() {
+			rec.APIUsage(ctx, 0.0027, metrics.TokenCounts{Input: 107, Output: 45, CacheRead: 2000}, &usage)
+		}},
+		{"Recorder.ActiveTime", func() { rec.ActiveTime(ctx, 1.5, metrics.ActiveCLI) }},
+		{"Recorder.CodeEditDecision", func() {
+			rec.CodeEditDecision(ctx, metrics.EditDecision{ToolName: "Edit", Decision: metrics.DecisionAccept,
+				Source: metrics.SourceConfig, Language: "Go"})
+		}},
+		{"Recorder.Commit", func() { rec.Commit(ctx) }},
+		{"Recorder.Cost", func() { rec.Cost(ctx, 0.0027, &usage) }},
+		{"Recorder.LinesChanged", func() { rec.LinesChanged(ctx, "claude-sonnet-4-5", 12, 3) }},
+		{"Recorder.LinesOfCode", func() { rec.LinesOfCode(ctx, metrics.LinesAdded, "claude-sonnet-4-5", 12) }},
+		{"Recorder.PullRequest", func() { rec.PullRequest(ctx) }},
+		{"Recorder.SessionCount", func() { rec.SessionCount(ctx, metrics.StartFresh) }},
+		{"Recorder.Tokens", func() { rec.Tokens(ctx, 107, metrics.TokensInput, &usage) }},
+	}
+}
+
+// Results go to typed package variables so that the compiler keeps the
+// calls, without boxing them (which would allocate in the test, not in
+// ccotel).
+var (
+	sinkBool  bool
+	sinkInt   int
+	sinkFloat float64
+	sinkStr   string
+	sinkEnv   []string
+	sinkErr   error
+	sinkCtx   context.Context
+	sinkPtr   any // pointers and interfaces only: storing them does not allocate
+)
+
+// offTypes are the types whose every exported method a host may call with
+// telemetry off.
+var offTypes = []reflect.Type{
+	reflect.TypeFor[*telemetry.Telemetry](), reflect.TypeFor[*telemetry.Session](), reflect.TypeFor[*telemetry.Prompt](),
+	reflect.TypeFor[*telemetry.ToolRun](), reflect.TypeFor[*telemetry.Buffer](), reflect.TypeFor[*events.Emitter](),
+	reflect.TypeFor[*metrics.Recorder](),
+}
+
+func TestOffPathCoversEveryMethod(t *testing.T) {
+	var have []string
+	for _, c := range offCalls(t) {
+		have = append(have, c.name)
+	}
+	for _, typ := range offTypes {
+		for i := range typ.NumMethod() {
+			if name := typ.Elem().Name() + "." + typ.Method(i).Name; !slices.Contains(have, name) {
+				t.Errorf("%s has no off-path call in offCalls", name)
+			}
+		}
+	}
+}
+
+// knownAllocs are the off-path allocations ccotel cannot avoid. The
+// []attribute.KeyValue literal a host passes as HookPluginMetrics.Metrics is
+// put on the heap by the caller: the event's strings reach the SDK record
+// when telemetry is on, and Go's escape analysis does not tell the slice's
+// array from the strings. A host passing a slice it keeps pays nothing.
+var knownAllocs = map[string]float64{"Emitter.HookPluginMetrics": 1}
+
+// TestOffPathAllocs: with telemetry off, every public call allocates nothing.
+func TestOffPathAllocs(t *testing.T) {
+	for _, c := range offCalls(t) {
+		if n := testing.AllocsPerRun(100, c.call); n != knownAllocs[c.name] {
+			t.Errorf("%s allocates %v times per call with telemetry off, want %v", c.name, n, knownAllocs[c.name])
+		}
+	}
+}
+
+// BenchmarkOff is the cost of every public call with telemetry off, as a
+// host calls it (a realistic argument literal); the goal is under 5 ns and
+// no allocation. The calls go through a func value, which adds an indirect
+// call of about a nanosecond.
+func BenchmarkOff(b *testing.B) {
+	for _, c := range offCalls(b) {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.call()
+			}
+		})
+	}
+}
