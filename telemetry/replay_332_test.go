@@ -1,9 +1,13 @@
 package telemetry_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
+	"github.com/ccotel/ccotel/internal/conformance"
 	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/telemetry"
 )
 
 // replays332 replays every scenario of shared/conformance/claude-code-2.1.332
@@ -46,3 +50,56 @@ var replays332 = []replayScenario{
 func TestReplay332(t *testing.T) { runReplays(t, "2.1.332", replays332, nil) }
 
 func TestReplay332Complete(t *testing.T) { checkEveryScenarioReplayed(t, "2.1.332", replays332) }
+
+// TestDetailedReplaySpansOnce replays text_default and new_hooks_bash with
+// detailed beta tracing on and BETA_TRACING_ENDPOINT naming the capture's
+// OTLP receiver, as the 2.1.330 notes' v_beta_detailed_* runs did: the
+// receiver gets each span once, as many spans per name as Claude Code sent
+// (the hook spans aside, which only detailed tracing emits).
+func TestDetailedReplaySpansOnce(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		run  func(*replayer)
+	}{
+		{"text_default", func(r *replayer) { r.textTurn("Say hello. SCN:text") }},
+		{"new_hooks_bash", replayHooks},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			capture, err := conformance.Load("2.1.332", sc.name)
+			if err != nil {
+				skipOrFail(t, err)
+			}
+			want, err := capture.Shape()
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := capture.RunInfo.Env()
+			capture.RunInfo.ExtraEnv = append(capture.RunInfo.ExtraEnv,
+				"ENABLE_BETA_TRACING_DETAILED=1", "BETA_TRACING_ENDPOINT="+env["OTEL_EXPORTER_OTLP_ENDPOINT"])
+			tel, requests := startLikeCapture(t, capture, telemetry.WithServiceVersion("2.1.332"))
+			ctx, session := tel.StartSession(context.Background())
+			sc.run(&replayer{t: t, version: "2.1.332", capture: capture, tel: tel, ctx: ctx, s: session})
+			if err := tel.Shutdown(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got, err := conformance.Shape(conformance.FromReceiver(requests()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, g := range want.Groups {
+				if strings.HasPrefix(name, "spans[") {
+					n := 0
+					if gg := got.Groups[name]; gg != nil {
+						n = len(gg.Records)
+					}
+					if n != len(g.Records) {
+						t.Errorf("%s: %d spans, want %d (Claude Code's count)", name, n, len(g.Records))
+					}
+				}
+			}
+			if got.Groups["spans[claude_code.interaction]"] == nil {
+				t.Fatal("no spans reached the receiver")
+			}
+		})
+	}
+}
