@@ -242,6 +242,7 @@
 //	OTEL_SEMCONV_STABILITY_OPT_IN                      -            any                WithVariable          Comma list; gen_ai_latest_experimental adds the GenAI client histograms (ccotel extension).
 //	CCOTEL_DELTA_CONTIGUOUS                            false        any                WithVariable          ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times).
 //	CCOTEL_DELTA_CONTIGUOUS_TTL_MS                     1800000      any                WithVariable          ccotel extension: how long an idle series keeps getting zero points, milliseconds.
+//	CCOTEL_METRICS_ZERO_START                          false        any                WithVariable          ccotel extension: every counter series starts on the wire with a 0 point (its first value one export later), so increase() sees one-off series.
 //	CCOTEL_SERVICE_INSTANCE_ID                         false        any                WithVariable          ccotel extension: a per-process UUIDv4 service.instance.id on the resource.
 //	CCOTEL_METRICS_INCLUDE_SESSION_ID                  -            any                WithVariable          ccotel extension: session.id on metrics; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
 //	CCOTEL_EVENTS_INCLUDE_SESSION_ID                   -            any                WithVariable          ccotel extension: session.id on events; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.

@@ -19,6 +19,11 @@ type Extensions struct {
 	// CCOTEL_DELTA_CONTIGUOUS switches it on, CCOTEL_DELTA_CONTIGUOUS_TTL_MS
 	// (30 minutes) sets the time. It has no effect with cumulative temporality.
 	DeltaContiguous time.Duration
+	// MetricsZeroStart is CCOTEL_METRICS_ZERO_START: every counter series
+	// of the OTLP metrics exporter enters the wire with a 0 point, its first
+	// value one export later, so that increase() and rate() see a series'
+	// first increment (one-off commits, pull requests, decisions).
+	MetricsZeroStart bool
 	// ServiceInstanceID is CCOTEL_SERVICE_INSTANCE_ID: a UUIDv4
 	// service.instance.id, new for every process, on the resource.
 	ServiceInstanceID bool
@@ -57,6 +62,7 @@ func (p *parser) extensions() {
 		c.Extensions.DeltaContiguous = ttl
 	}
 	c.Extensions.ServiceInstanceID = p.flag("CCOTEL_SERVICE_INSTANCE_ID")
+	c.Extensions.MetricsZeroStart = p.flag("CCOTEL_METRICS_ZERO_START")
 	if v, ok := p.get("CCOTEL_METRICS_INCLUDE_SESSION_ID"); ok {
 		c.Include.MetricsSessionID = new(truthy(v))
 	}

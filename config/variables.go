@@ -183,6 +183,7 @@ func buildVariables() []Variable {
 		{Name: "OTEL_SEMCONV_STABILITY_OPT_IN", Doc: "Comma list; gen_ai_latest_experimental adds the GenAI client histograms (ccotel extension)."},
 		{Name: "CCOTEL_DELTA_CONTIGUOUS", Default: "false", Doc: "ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times)."},
 		{Name: "CCOTEL_DELTA_CONTIGUOUS_TTL_MS", Default: "1800000", Doc: "ccotel extension: how long an idle series keeps getting zero points, milliseconds."},
+		{Name: "CCOTEL_METRICS_ZERO_START", Default: "false", Doc: "ccotel extension: every counter series starts on the wire with a 0 point (its first value one export later), so increase() sees one-off series."},
 		{Name: "CCOTEL_SERVICE_INSTANCE_ID", Default: "false", Doc: "ccotel extension: a per-process UUIDv4 service.instance.id on the resource."},
 		{Name: "CCOTEL_METRICS_INCLUDE_SESSION_ID", Doc: "ccotel extension: session.id on metrics; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID."},
 		{Name: "CCOTEL_EVENTS_INCLUDE_SESSION_ID", Doc: "ccotel extension: session.id on events; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID."},

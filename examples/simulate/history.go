@@ -42,8 +42,9 @@ import (
 // Names and labels are the Collector's: the unit and type suffixes of
 // metrics.Definition.PrometheusName, attribute keys with "." as "_",
 // otel_scope_name and otel_scope_version, job and instance of the scrape
-// job, and service.name as exported_job. With zeroStart, a series' first
-// sample is a 0 at the export before its first value.
+// job, and service.name as exported_job. With zeroStart (the handles'
+// CCOTEL_METRICS_ZERO_START), a series' first sample is a 0 at the export
+// before its first value, as that option puts on the wire.
 type history struct {
 	mu        sync.Mutex
 	series    map[string]*histSeries // by family name + labels

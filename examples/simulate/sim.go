@@ -262,8 +262,17 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if hist != nil && tel.Config().Metrics.Interval > 0 {
-		hist.interval = tel.Config().Metrics.Interval
+	if hist != nil {
+		if tel.Config().Metrics.Interval > 0 {
+			hist.interval = tel.Config().Metrics.Interval
+		}
+		// The history shows what the wire would carry: with the opt-in,
+		// every series starts at 0.
+		if tel.Config().Extensions.MetricsZeroStart {
+			p.hist.mu.Lock()
+			p.hist.zeroStart = true
+			p.hist.mu.Unlock()
+		}
 	}
 	u := &user{
 		userPlan: up, tel: tel, ev: tel.Events(), clk: clk, cfg: tel.Config(), sum: sum, bar: bar, ctx: ctx, first: true, models: p.Models,

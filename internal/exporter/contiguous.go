@@ -103,19 +103,7 @@ func (c *Contiguous) Export(ctx context.Context, rm *metricdata.ResourceMetrics)
 func (c *Contiguous) fill(rm *metricdata.ResourceMetrics) *metricdata.ResourceMetrics {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := &metricdata.ResourceMetrics{Resource: rm.Resource, ScopeMetrics: make([]metricdata.ScopeMetrics, len(rm.ScopeMetrics))}
-	var at time.Time // the collection time of this export
-	for i, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if t := latest(m.Data); t.After(at) {
-				at = t
-			}
-		}
-		out.ScopeMetrics[i] = metricdata.ScopeMetrics{Scope: sm.Scope, Metrics: append([]metricdata.Metrics(nil), sm.Metrics...)}
-	}
-	if at.IsZero() {
-		at = c.now()
-	}
+	out, at := shallowCopy(rm, c.now)
 	seen := make(map[seriesKey]struct{}, len(c.series))
 	for i := range out.ScopeMetrics {
 		sm := &out.ScopeMetrics[i]
@@ -217,28 +205,7 @@ func chainHist[N int64 | float64](c *Contiguous, seen map[seriesKey]struct{}, sc
 // inject adds a zero point of s ending at at to out, creating its scope and
 // metric when this export has none.
 func (c *Contiguous) inject(out *metricdata.ResourceMetrics, s *seriesState, at time.Time) {
-	var sm *metricdata.ScopeMetrics
-	for i := range out.ScopeMetrics {
-		if scopeID(out.ScopeMetrics[i].Scope) == scopeID(s.scope) {
-			sm = &out.ScopeMetrics[i]
-			break
-		}
-	}
-	if sm == nil {
-		out.ScopeMetrics = append(out.ScopeMetrics, metricdata.ScopeMetrics{Scope: s.scope})
-		sm = &out.ScopeMetrics[len(out.ScopeMetrics)-1]
-	}
-	var m *metricdata.Metrics
-	for i := range sm.Metrics {
-		if sm.Metrics[i].Name == s.name {
-			m = &sm.Metrics[i]
-			break
-		}
-	}
-	if m == nil {
-		sm.Metrics = append(sm.Metrics, metricdata.Metrics{Name: s.name, Description: s.desc, Unit: s.unit})
-		m = &sm.Metrics[len(sm.Metrics)-1]
-	}
+	m := metricFor(out, s.scope, s.name, s.desc, s.unit)
 	switch s.kind {
 	case kindSumFloat:
 		d, _ := m.Data.(metricdata.Sum[float64])
@@ -271,6 +238,26 @@ func zeroHist[N int64 | float64](s *seriesState, at time.Time) metricdata.Histog
 		Bounds:       append([]float64(nil), s.bounds...),
 		BucketCounts: make([]uint64, len(s.bounds)+1),
 	}
+}
+
+// shallowCopy copies rm down to its metrics' slices, so a wrapper can replace
+// data without touching the SDK's, and returns the collection time of the
+// export: its latest point time, else now().
+func shallowCopy(rm *metricdata.ResourceMetrics, now func() time.Time) (*metricdata.ResourceMetrics, time.Time) {
+	out := &metricdata.ResourceMetrics{Resource: rm.Resource, ScopeMetrics: make([]metricdata.ScopeMetrics, len(rm.ScopeMetrics))}
+	var at time.Time
+	for i, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if t := latest(m.Data); t.After(at) {
+				at = t
+			}
+		}
+		out.ScopeMetrics[i] = metricdata.ScopeMetrics{Scope: sm.Scope, Metrics: append([]metricdata.Metrics(nil), sm.Metrics...)}
+	}
+	if at.IsZero() {
+		at = now()
+	}
+	return out, at
 }
 
 // latest is the latest point time of a metric's data.

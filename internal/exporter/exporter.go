@@ -239,6 +239,9 @@ func (b *builder) build(ctx context.Context) error {
 			if ttl := b.cfg.Extensions.DeltaContiguous; err == nil && ttl > 0 && m.Temporality != config.TemporalityCumulative {
 				exp = NewContiguous(exp, ttl, b.report)
 			}
+			if err == nil && b.cfg.Extensions.MetricsZeroStart {
+				exp = NewZeroStart(exp, b.report)
+			}
 		case config.ExporterConsole:
 			exp, err = b.consoleMetrics()
 		case config.ExporterPrometheus:
