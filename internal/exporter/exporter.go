@@ -161,6 +161,7 @@ func (p *Pipelines) shutdownAll(ctx context.Context) {
 
 // builder carries what every exporter of one Build shares.
 type builder struct {
+	ctx     context.Context // Start's: bounds decrypting a client key
 	cfg     config.Config
 	s       Settings
 	report  func(error)
@@ -175,7 +176,7 @@ type builder struct {
 // a malformed endpoint); the error names the variable and never contains a
 // header value. With cfg.Enabled false it returns empty Pipelines.
 func Build(ctx context.Context, cfg config.Config, s Settings) (*Pipelines, error) {
-	b := &builder{cfg: cfg, s: s, p: newPipelines()}
+	b := &builder{ctx: ctx, cfg: cfg, s: s, p: newPipelines()}
 	b.report = func(err error) {
 		if s.ErrorHandler != nil && err != nil {
 			s.ErrorHandler(err)

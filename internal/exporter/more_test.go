@@ -120,11 +120,11 @@ func TestEncryptedClientKeys(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tc := config.TLS{CAFile: certs.CAFile, CertFile: certs.ClientCertFile, KeyFile: key}
 			v := varsFor(config.Config{}, config.SignalLogs, config.ProtocolHTTPProtobuf)
-			if _, err := tlsConfig(tc, v, false); err == nil || !strings.Contains(err.Error(), "CLAUDE_CODE_CLIENT_KEY_PASSPHRASE") {
+			if _, err := tlsConfig(context.Background(), tc, v, false); err == nil || !strings.Contains(err.Error(), "CLAUDE_CODE_CLIENT_KEY_PASSPHRASE") {
 				t.Errorf("no passphrase: %v", err)
 			}
 			tc.KeyPassphrase = "wrong"
-			if _, err := tlsConfig(tc, v, false); err == nil || !strings.Contains(err.Error(), "wrong CLAUDE_CODE_CLIENT_KEY_PASSPHRASE") {
+			if _, err := tlsConfig(context.Background(), tc, v, false); err == nil || !strings.Contains(err.Error(), "wrong CLAUDE_CODE_CLIENT_KEY_PASSPHRASE") {
 				t.Errorf("wrong passphrase: %v", err)
 			}
 			tc.KeyPassphrase = "pw"

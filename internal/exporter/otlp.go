@@ -72,7 +72,7 @@ func (b *builder) httpClient(sig config.Signal, o config.OTLP) (*http.Client, er
 		ExpectContinueTimeout: time.Second,
 	}
 	if u.Scheme == "https" {
-		if tr.TLSClientConfig, err = tlsConfig(o.TLS, varsFor(b.cfg, sig, o.Protocol), true); err != nil {
+		if tr.TLSClientConfig, err = tlsConfig(b.ctx, o.TLS, varsFor(b.cfg, sig, o.Protocol), true); err != nil {
 			return nil, err
 		}
 	}
@@ -212,7 +212,7 @@ func (b *builder) grpcOptions(sig config.Signal, o config.OTLP) (grpcDial, error
 	if plain {
 		d.opts = append(d.opts, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	} else {
-		tc, err := tlsConfig(o.TLS, varsFor(b.cfg, sig, o.Protocol), false)
+		tc, err := tlsConfig(b.ctx, o.TLS, varsFor(b.cfg, sig, o.Protocol), false)
 		if err != nil {
 			return d, err
 		}

@@ -66,7 +66,7 @@ func TestProxy(t *testing.T) {
 // NO_PROXY bypasses the proxy, decided by the transport's proxy function
 // (checked without dialing anything).
 func TestNoProxy(t *testing.T) {
-	b := &builder{cfg: config.Config{}, p: &Pipelines{}}
+	b := &builder{ctx: context.Background(), cfg: config.Config{}, p: &Pipelines{}}
 	o := config.OTLP{Protocol: config.ProtocolHTTPProtobuf, Endpoint: "http://collector.example:4318/v1/logs",
 		TLS: config.TLS{ProxyURL: "http://proxy.example:3128", NoProxy: "internal.example,.corp.example"}}
 	c, err := b.httpClient(config.SignalLogs, o)

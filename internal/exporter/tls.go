@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -46,7 +47,7 @@ func varsFor(cfg config.Config, sig config.Signal, proto config.Protocol) certVa
 // file extends the system pool (NODE_EXTRA_CA_CERTS semantics, used for
 // HTTP); otherwise it replaces it (OTEL_EXPORTER_OTLP_CERTIFICATE semantics,
 // used for gRPC as the OTel SDKs do). Certificates are always verified.
-func tlsConfig(t config.TLS, v certVars, addSystemRoots bool) (*tls.Config, error) {
+func tlsConfig(ctx context.Context, t config.TLS, v certVars, addSystemRoots bool) (*tls.Config, error) {
 	c := &tls.Config{MinVersion: tls.VersionTLS12}
 	if t.CAFile != "" {
 		pemBytes, err := os.ReadFile(t.CAFile)
@@ -72,7 +73,7 @@ func tlsConfig(t config.TLS, v certVars, addSystemRoots bool) (*tls.Config, erro
 	case t.KeyFile == "":
 		return nil, fmt.Errorf("%s is set but %s is not: a client certificate needs its key", v.cert, v.key)
 	default:
-		pair, err := loadKeyPair(t, v)
+		pair, err := loadKeyPair(ctx, t, v)
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +82,7 @@ func tlsConfig(t config.TLS, v certVars, addSystemRoots bool) (*tls.Config, erro
 	return c, nil
 }
 
-func loadKeyPair(t config.TLS, v certVars) (tls.Certificate, error) {
+func loadKeyPair(ctx context.Context, t config.TLS, v certVars) (tls.Certificate, error) {
 	certPEM, err := os.ReadFile(t.CertFile)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("%s: reading client certificate: %w", v.cert, err)
@@ -90,7 +91,7 @@ func loadKeyPair(t config.TLS, v certVars) (tls.Certificate, error) {
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("%s: reading client key: %w", v.key, err)
 	}
-	keyPEM, err = decryptKeyPEM(keyPEM, t.KeyPassphrase.Reveal(), v)
+	keyPEM, err = decryptKeyPEM(ctx, keyPEM, t.KeyPassphrase.Reveal(), v)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -106,7 +107,7 @@ func loadKeyPair(t config.TLS, v certVars) (tls.Certificate, error) {
 // PBKDF2 and AES-CBC, what OpenSSL 3 writes by default) and legacy
 // OpenSSL PEM encryption ("Proc-Type: 4,ENCRYPTED"). Anything else that is
 // encrypted is a clear error, never silently ignored.
-func decryptKeyPEM(keyPEM []byte, pass string, v certVars) ([]byte, error) {
+func decryptKeyPEM(ctx context.Context, keyPEM []byte, pass string, v certVars) ([]byte, error) {
 	rest := keyPEM
 	for {
 		var b *pem.Block
@@ -121,7 +122,7 @@ func decryptKeyPEM(keyPEM []byte, pass string, v certVars) ([]byte, error) {
 			if pass == "" {
 				return nil, fmt.Errorf("%s is encrypted; set %s", v.key, v.pass)
 			}
-			der, err = decryptPKCS8(b.Bytes, []byte(pass))
+			der, err = decryptPKCS8(ctx, b.Bytes, []byte(pass))
 		//lint:ignore SA1019 Node (so Claude Code) accepts legacy RFC 1423 encrypted keys; decrypting them is the point
 		case strings.HasSuffix(b.Type, "PRIVATE KEY") && x509.IsEncryptedPEMBlock(b):
 			if pass == "" {
@@ -160,4 +161,12 @@ func reencodePKCS8(typ string, der []byte) ([]byte, error) {
 		return nil, fmt.Errorf("decrypted key: %w", err)
 	}
 	return x509.MarshalPKCS8PrivateKey(key)
+}
+
+// CheckTLS loads the certificate files of one signal's OTLP exporter as
+// Build does (the CA parses, the key decrypts with its passphrase and
+// matches the certificate), for the doctor. The error names the variable.
+func CheckTLS(ctx context.Context, cfg config.Config, sig config.Signal, o config.OTLP) error {
+	_, err := tlsConfig(ctx, o.TLS, varsFor(cfg, sig, o.Protocol), o.Protocol != config.ProtocolGRPC)
+	return err
 }
