@@ -1,8 +1,11 @@
 // Package ccanthropic records the Anthropic Go SDK's Messages API calls as
-// Claude Code records its own: a client option (a middleware) turns every
-// call, streamed or not, into the api_request, assistant_response, api_error
-// and api_retries_exhausted events, the cost and token metrics and the
-// llm_request span of the ccotel session the call's context carries.
+// Claude Code records its own: every call, streamed or not, becomes the
+// api_request, assistant_response, api_error and api_retries_exhausted
+// events, the cost and token metrics and the llm_request span of the ccotel
+// session the call's context carries.
+//
+// It comes in two forms that record the same things. A client option (a
+// middleware), for code that builds the client:
 //
 //	tel, err := telemetry.Start(ctx) // configured as Claude Code is
 //	...
@@ -10,11 +13,34 @@
 //	client := anthropic.NewClient(ccanthropic.WithTelemetry())
 //	msg, err := client.Messages.New(ctx, params) // recorded into session
 //
+// And an http.RoundTripper, for code that reaches the SDK through a framework
+// that only lets it pass an *http.Client (option.WithHTTPClient):
+//
+//	hc := &http.Client{Transport: ccanthropic.NewTransport(nil)}
+//
 // The session comes from the request's context (telemetry.SessionFromContext:
 // the context of StartSession, of a prompt or a tool, or Session.Context);
 // WithSession names one for calls whose context carries none. Calls without
 // a session, calls of other endpoints and everything when telemetry is
 // disabled pass through untouched.
+//
+// # Each call once
+//
+// A call is recorded by the first recorder that sees it: a client given both
+// forms records through the middleware alone, and a session ignores an
+// APIResponse or APIFailure whose request id it has already recorded. So an
+// agent that records every provider's calls itself may leave its Anthropic
+// calls to this package, or record them too under their request id (the
+// request-id header, from option.WithResponseInto, or anthropic.Error's
+// RequestID): they count once. Calls it records without a request id count
+// again; leave those to this package.
+//
+// # SDK versions
+//
+// The SDK is supported from v1.10.0, the first version that closes a
+// response it retries before sending the next attempt: that is how the
+// attempts of one call are told from a new call. CI runs the tests against
+// v1.10.0 and the newest version on the module proxy.
 //
 // # What is recorded
 //
