@@ -173,3 +173,19 @@ func TestValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+func TestNewUUID(t *testing.T) {
+	v4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 100 {
+		id := NewUUID()
+		if !v4.MatchString(id) || seen[id] {
+			t.Fatalf("%q: not a fresh UUIDv4", id)
+		}
+		seen[id] = true
+	}
+	// One allocation, the string: a session or prompt id costs no more.
+	if n := testing.AllocsPerRun(100, func() { _ = NewUUID() }); n != 1 {
+		t.Errorf("NewUUID: %v allocations, want 1", n)
+	}
+}

@@ -3,7 +3,7 @@ package core
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
+	"encoding/hex"
 	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -155,5 +155,17 @@ func NewUUID() string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	// Encoded by hand: fmt.Sprintf boxes five slices and parses the format,
+	// six allocations per session and prompt; this is one.
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:16])
+	return string(s[:])
 }
