@@ -36,6 +36,7 @@ type Option func(*options)
 
 type options struct {
 	loadOptions []config.LoadOption
+	managed     string
 	config      *config.Config
 	timeout     time.Duration
 	headersFunc func(context.Context) (map[string]string, error)
@@ -46,6 +47,18 @@ type options struct {
 // does: give the doctor the settings files the host gives telemetry.Start.
 func WithLoadOptions(opts ...config.LoadOption) Option {
 	return func(o *options) { o.loadOptions = append(o.loadOptions, opts...) }
+}
+
+// WithManagedPreview loads the configuration as if path (and the drop-ins of
+// the managed-settings.d directory next to it) were the platform's managed
+// settings file, so an administrator can preview a managed file before
+// installing it, without root. It changes this check only: there is no
+// variable that relocates the real managed file, which would let a user
+// escape the administrator's lock.
+//
+// By default, the platform's managed settings file is read.
+func WithManagedPreview(path string) Option {
+	return func(o *options) { o.managed = path }
 }
 
 // WithConfig checks cfg instead of loading the configuration.
@@ -103,6 +116,9 @@ type Report struct {
 	TLSFiles []Result `json:"tls_files,omitempty"`
 	// Warnings are config.Load's other warnings.
 	Warnings []string `json:"warnings,omitempty"`
+	// ManagedPreview is the file read as the managed settings file
+	// (WithManagedPreview), when it was not the platform's.
+	ManagedPreview string `json:"managed_preview,omitempty"`
 }
 
 // Ignored is one value the managed lock removed.
@@ -190,10 +206,14 @@ func Check(ctx context.Context, opts ...Option) Report {
 	if o.config != nil {
 		cfg = *o.config
 	} else {
-		cfg, loadErr = config.Load(o.loadOptions...)
+		opts := o.loadOptions
+		if o.managed != "" {
+			opts = append(append([]config.LoadOption(nil), opts...), config.WithManagedSettingsPath(o.managed))
+		}
+		cfg, loadErr = config.Load(opts...)
 	}
 	sc := newScrubber(cfg)
-	r := Report{Enabled: cfg.Enabled, Settings: settings(cfg)}
+	r := Report{Enabled: cfg.Enabled, Settings: settings(cfg), ManagedPreview: o.managed}
 	for _, w := range cfg.Warnings {
 		switch w.Kind {
 		case config.WarningUnknownVariable:
@@ -212,6 +232,7 @@ func Check(ctx context.Context, opts ...Option) Report {
 	}
 	r.Redaction = redaction(cfg)
 	r.Exporters = exporters(cfg)
+	r.TLSFiles = tlsFiles(ctx, cfg)
 	if loadErr != nil || o.noExports {
 		for i := range r.Exporters {
 			r.Exporters[i].Check = Result{Status: StatusSkipped, Summary: "not tried: " + map[bool]string{true: "the configuration has errors", false: "WithoutExports"}[loadErr != nil]}
@@ -460,6 +481,47 @@ func what(sig config.Signal) string {
 		return "log record"
 	}
 	return "span"
+}
+
+// tlsFiles checks the certificate and key files of each OTLP exporter, once
+// per distinct set of files, even when nothing is exported: a missing or
+// unreadable file fails every export.
+func tlsFiles(ctx context.Context, cfg config.Config) []Result {
+	var out []Result
+	seen := map[string]bool{}
+	for _, s := range []struct {
+		sig config.Signal
+		on  bool
+		o   config.OTLP
+	}{
+		{config.SignalMetrics, slices.Contains(cfg.Metrics.Exporters, config.ExporterOTLP), cfg.Metrics.OTLP},
+		{config.SignalLogs, slices.Contains(cfg.Logs.Exporters, config.ExporterOTLP), cfg.Logs.OTLP},
+		{config.SignalTraces, cfg.Traces.Beta && slices.Contains(cfg.Traces.Exporters, config.ExporterOTLP), cfg.Traces.OTLP},
+	} {
+		t := s.o.TLS
+		if !s.on || (t.CAFile == "" && t.CertFile == "" && t.KeyFile == "") {
+			continue
+		}
+		key := strings.Join([]string{string(s.o.Protocol), t.CAFile, t.CertFile, t.KeyFile}, "\x00")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		var files []string
+		for _, f := range []struct{ what, path string }{{"CA", t.CAFile}, {"certificate", t.CertFile}, {"key", t.KeyFile}} {
+			if f.path != "" {
+				files = append(files, f.what+" "+f.path)
+			}
+		}
+		what := fmt.Sprintf("%s (%s): %s", s.sig, s.o.Protocol, strings.Join(files, ", "))
+		if err := exporter.CheckTLS(ctx, cfg, s.sig, s.o); err != nil {
+			out = append(out, Result{Status: StatusFailed, Summary: what, Error: err.Error(),
+				Hint: "the files must exist and hold PEM: the CA certificates, the client certificate and its key (encrypted keys need CLAUDE_CODE_CLIENT_KEY_PASSPHRASE)"})
+			continue
+		}
+		out = append(out, Result{Status: StatusOK, Summary: what + ": readable, and the key matches the certificate"})
+	}
+	return out
 }
 
 // tryPrometheus checks that the exporter could bind its port.

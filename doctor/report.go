@@ -138,6 +138,9 @@ func (r Report) String() string {
 		}
 		b.WriteString("\n")
 	}
+	if r.ManagedPreview != "" {
+		fmt.Fprintf(&b, "Managed settings: previewing %s (not the platform's file)\n", r.ManagedPreview)
+	}
 	if r.Enabled {
 		b.WriteString("Telemetry: enabled\n")
 	} else {

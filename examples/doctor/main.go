@@ -4,7 +4,13 @@
 // answer of a real test export to each configured OTLP exporter. It exits
 // with status 1 when the configuration is invalid or a check failed.
 //
-//	go run ./examples/doctor [-json] [-settings file.json]... [-timeout 15s]
+// Variables that look like ccotel's but are not (a typo) are listed first and
+// fail the check; values the managed lock ignored are listed with the managed
+// variable that locks them. -managed previews a managed settings file before
+// it is installed, without root: it replaces the platform's managed file for
+// this check only.
+//
+//	go run ./examples/doctor [-json] [-settings file.json]... [-managed managed-settings.json] [-timeout 15s]
 package main
 
 import (
@@ -29,10 +35,14 @@ func main() {
 	timeout := flag.Duration("timeout", doctor.DefaultTimeout, "bound of each test export")
 	var settings files
 	flag.Var(&settings, "settings", "a settings file the host reads (repeatable), like ~/.claude/settings.json")
+	managed := flag.String("managed", "", "preview this file as the managed settings file (instead of the platform's)")
 	flag.Parse()
 
-	r := doctor.Check(context.Background(), doctor.WithTimeout(*timeout),
-		doctor.WithLoadOptions(config.WithSettingsFiles(settings...)))
+	opts := []doctor.Option{doctor.WithTimeout(*timeout), doctor.WithLoadOptions(config.WithSettingsFiles(settings...))}
+	if *managed != "" {
+		opts = append(opts, doctor.WithManagedPreview(*managed))
+	}
+	r := doctor.Check(context.Background(), opts...)
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")

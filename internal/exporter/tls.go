@@ -21,7 +21,7 @@ func varsFor(cfg config.Config, sig config.Signal, proto config.Protocol) certVa
 	s := strings.ToUpper(string(sig)) + "_"
 	pick := func(names ...string) string {
 		for _, n := range names {
-			if _, ok := cfg.Provenance[n]; ok {
+			if _, ok := cfg.Values[n]; ok { // Provenance also lists the defaults read
 				return n
 			}
 		}
