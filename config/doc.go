@@ -41,10 +41,15 @@
 // managed settings. CLAUDE_CODE_ACCOUNT_UUID is read from the environment
 // and options only ("environment only").
 //
-// # The managed destination lock
+// # The managed lock
 //
-// As in Claude Code v2.1.217 and later, managed OTLP variables remove the
-// conflicting developer-set ones (from any other source), with a warning:
+// Managed values cannot be overridden, and managed settings also remove
+// the values of every other source (the environment, settings files,
+// options) that would get around them. Each removed value is a
+// [Warning] of kind [WarningLocked] in [Config.Warnings], naming the
+// managed variable that locks it (the doctor lists them).
+//
+// Claude Code's destination lock (v2.1.217), kept as it is:
 //
 //   - a managed OTEL_EXPORTER_OTLP_ENDPOINT removes every per-signal endpoint;
 //   - a managed OTEL_EXPORTER_OTLP_PROTOCOL removes every per-signal protocol;
@@ -54,8 +59,34 @@
 //   - a managed per-signal credential removes that signal's endpoint
 //     variable.
 //
+// ccotel closes the holes Claude Code leaves (docs/COMPATIBILITY.md):
+//
+//   - The destination is pinned when managed settings set any endpoint
+//     (generic or per-signal), any OTLP credential, otelHeadersHelper,
+//     BETA_TRACING_ENDPOINT or the prometheus host or port. Then no other
+//     source may set any OTLP endpoint, BETA_TRACING_ENDPOINT,
+//     ENABLE_BETA_TRACING_DETAILED (detailed tracing sends spans to its own
+//     endpoint), OTEL_EXPORTER_PROMETHEUS_HOST or _PORT. Signals managed
+//     settings give no endpoint go to the defaults (localhost).
+//   - A content flag managed settings turn off (a set, non-truthy value)
+//     cannot be got around through another variable exporting the same
+//     content: OTEL_LOG_USER_PROMPTS off removes OTEL_LOG_RAW_API_BODIES
+//     (request bodies hold the prompts) and OTEL_LOG_ASSISTANT_RESPONSES
+//     (which follows it when unset); OTEL_LOG_ASSISTANT_RESPONSES and
+//     OTEL_LOG_TOOL_CONTENT off remove OTEL_LOG_RAW_API_BODIES (bodies hold
+//     responses, tool inputs and results); OTEL_LOG_TOOL_DETAILS off removes
+//     OTEL_LOG_RAW_API_BODIES and ENABLE_BETA_TRACING_DETAILED (tool and hook
+//     definitions).
+//
 // Per-signal variables set in managed settings themselves stay. Exporter
-// selectors follow the normal per-key precedence.
+// selectors, the generic protocol, headers and TLS files managed settings
+// leave alone, the proxy variables and content flags turned on follow the
+// normal per-key precedence: none sends telemetry to a place the developer
+// chose instead of the managed one.
+//
+// There is no variable that relocates the managed settings file: that would
+// let a user escape the lock. [WithManagedSettingsPath] is for the host's
+// code (and the doctor's -managed preview).
 //
 // Claude Code's "telemetry unit" rule (the OTLP, OTEL_LOG_*,
 // OTEL_LOGS_EXPORTER and beta tracing variables and otelHeadersHelper come
@@ -77,7 +108,8 @@
 //
 // Numbers accept plain digits, digit separators (64_000) and scientific
 // notation (2e3), as Claude Code does. Intervals, timeouts and the content
-// limit must be positive; the prometheus port is 0 to 65535;
+// limit must be positive; the prometheus port is 0 (any free port) to
+// 65535, and its host a name or an IP address without a port;
 // CLAUDE_CODE_MAX_RETRIES must not be negative and is capped at 15.
 //
 // Exporter selectors are comma lists, trimmed and case-insensitive; "none"
@@ -96,9 +128,16 @@
 // host; for grpc a bare host:port is accepted and read as
 // https://host:port (TLS unless an INSECURE variable says otherwise).
 // Insecure is set by an http:// endpoint or a truthy INSECURE variable.
-// Header values are percent-decoded; header names must be HTTP tokens.
+// A port in an endpoint or proxy URL must be 1 to 65535.
 //
-// TLS files are not opened here, only paired: a client certificate without
+// Header values are percent-decoded, then everything the wire would refuse
+// is a problem naming the variable and the pair by position (never its
+// text): a name that is not an HTTP token, a value holding a control
+// character (CR, LF, NUL, any other below 0x20 but tab, or DEL), and over
+// grpc a name outside 0-9 a-z - _ . (or starting grpc-) or a value that is
+// not printable ASCII. The list parses in linear time.
+//
+// TLS files are not opened here (the doctor opens them), only paired: a client certificate without
 // its key (or the reverse) is a problem. gRPC uses the
 // OTEL_EXPORTER_OTLP_*CERTIFICATE, *CLIENT_CERTIFICATE and *CLIENT_KEY
 // variables; HTTP uses CLAUDE_CODE_CLIENT_CERT, CLAUDE_CODE_CLIENT_KEY and
@@ -130,9 +169,36 @@
 // values (the Secret rows: every *HEADERS*, *KEY*, *TOKEN*, *SECRET*,
 // *PASSWORD*, *PASSPHRASE* name, and the proxy URLs, which may hold
 // credentials) are printed as "****" in errors, warnings and
-// [Config.Describe], never in part.
+// [Config.Describe], never in part; so are the credentials of a URL
+// (user:password@ or token@, see [MaskURL]). In a Config, secrets have the
+// type [Secret], which every fmt verb, json.Marshal and slog print as
+// "****"; the endpoints' credentials are masked the same way; Config.Values
+// is masked and Config.Secrets holds the raw secret values, as Secrets.
+//
+// # Mistakes
+//
+// Load lists the environment (the process's, or [WithEnviron]'s; a
+// [WithGetenv] function cannot be listed) and gives one [Warning] of kind
+// [WarningUnknownVariable] for each variable that looks like one of the
+// table but is not: a name starting OTEL_, CLAUDE_CODE_ or CCOTEL_ (in any
+// case) within two edits of a variable of the table, or equal to one but
+// for case, with the variable probably meant ("OTEL_METRICS_EXPORTERS is
+// set but is not a variable ccotel reads; did you mean
+// OTEL_METRICS_EXPORTER?"). The OpenTelemetry specification's other
+// variables (OTEL_SERVICE_NAME is read; OTEL_SDK_DISABLED, OTEL_BSP_*,
+// OTEL_BLRP_*, OTEL_PROPAGATORS, ... are not) and Claude Code's own
+// non-telemetry variables are never reported. This runs even with telemetry
+// off, since a mistaken CLAUDE_CODE_ENABLE_TELEMETRY is what leaves it off.
+// telemetry.Start hands every warning to the error handler.
 //
 // # Variables
+//
+// Besides the table, Load reads, from the environment only, the variables
+// Claude Code detects its terminal with (CURSOR_TRACE_ID,
+// VSCODE_GIT_ASKPASS_MAIN, TERM_PROGRAM, TMUX, STY, KONSOLE_VERSION,
+// GNOME_TERMINAL_SERVICE, KITTY_WINDOW_ID, ALACRITTY_LOG, WT_SESSION, TERM)
+// for [Identity].TerminalType; nothing outside this package reads the
+// environment.
 //
 // Every variable Load reads, from the table [Variables]. "Files" says which
 // settings files may set it; every variable can also be set in code with
