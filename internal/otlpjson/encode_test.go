@@ -110,7 +110,7 @@ func TestEncodeMatchesProtojson(t *testing.T) {
 			{Resource: fullResource(), SchemaUrl: "s", ScopeSpans: []*tracepb.ScopeSpans{{Scope: fullScope(), SchemaUrl: "t", Spans: []*tracepb.Span{
 				{TraceId: traceID, SpanId: spanID, TraceState: "k=v", ParentSpanId: parent, Flags: 0x301, Name: "claude_code.llm_request",
 					Kind: tracepb.Span_SPAN_KIND_CLIENT, StartTimeUnixNano: 1, EndTimeUnixNano: 2, Attributes: everyValue(), DroppedAttributesCount: 1,
-					Events: []*tracepb.Span_Event{{TimeUnixNano: 3, Name: "retry", Attributes: everyValue()[:4], DroppedAttributesCount: 5}, {}},
+					Events:             []*tracepb.Span_Event{{TimeUnixNano: 3, Name: "retry", Attributes: everyValue()[:4], DroppedAttributesCount: 5}, {}},
 					DroppedEventsCount: 6,
 					Links:              []*tracepb.Span_Link{{TraceId: traceID, SpanId: spanID, TraceState: "a=b", Attributes: everyValue()[5:7], DroppedAttributesCount: 1, Flags: 256}, {}},
 					DroppedLinksCount:  7,
