@@ -37,13 +37,20 @@ func TracesToJSON(pb []byte) ([]byte, error) {
 func Marshal(m proto.Message) ([]byte, error) {
 	switch m := m.(type) {
 	case *colmetricpb.ExportMetricsServiceRequest:
-		return AppendMetrics(nil, m)
+		return AppendMetrics(sized(m), m)
 	case *collogspb.ExportLogsServiceRequest:
-		return AppendLogs(nil, m)
+		return AppendLogs(sized(m), m)
 	case *coltracepb.ExportTraceServiceRequest:
-		return AppendTraces(nil, m)
+		return AppendTraces(sized(m), m)
 	}
 	return marshalReflect(m)
+}
+
+// sized returns a buffer that will rarely need to grow: OTLP/JSON of
+// Claude Code's data is about twice its protobuf size (field names and hex
+// ids), and growing a large body by doubling costs more than sizing it.
+func sized(m proto.Message) []byte {
+	return make([]byte, 0, 2*proto.Size(m)+64)
 }
 
 // marshalReflect is protojson with the ids rewritten to hex: the encoding
