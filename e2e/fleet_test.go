@@ -25,9 +25,8 @@ import (
 
 // The fleet: fleetProcesses ccotel processes of fleetUsersPerProcess users each, on fleetHosts hosts.
 const (
-	fleetProcesses       = 4
-	fleetUsersPerProcess = 6
-	fleetHosts           = 2
+	fleetProcesses = 4
+	fleetHosts     = 2
 	fleetSessions        = 2
 	fleetTurns           = 3
 	fleetGateways        = 2
@@ -42,6 +41,14 @@ func fleetTurn(u, s, t int) (model string, cost float64, usage pricing.Usage) {
 	}
 	return model, float64(k) * 0.0625, pricing.Usage{InputTokens: 10 * k, OutputTokens: k + 1, CacheReadTokens: 100 * k, CacheCreationTokens: 5 * k}
 }
+
+// fleetUsersPerProcess is 6, or CCOTEL_FLEET_USERS_PER_PROCESS for the scale figures of docs/PERFORMANCE.md.
+var fleetUsersPerProcess = func() int {
+	if n, err := strconv.Atoi(os.Getenv("CCOTEL_FLEET_USERS_PER_PROCESS")); err == nil && n > 0 {
+		return n
+	}
+	return 6
+}()
 
 func fleetUserID(u int) string { return fmt.Sprintf("%064x", 0xf1ee7000+u) }
 
@@ -168,10 +175,13 @@ func startGateways(t *testing.T, p *promtest.Server, config string) ([]*otelcolt
 	return gateways, roundRobin(t, urls)
 }
 
-// runFleet starts the fleet's processes, each sending to endpointOf(process), and waits for them to exit.
-func runFleet(t *testing.T, endpointOf func(process int) string) {
+// runFleet starts the fleet's processes, each sending to endpointOf(process), waits for them to exit and returns
+// the CPU time they used.
+func runFleet(t *testing.T, endpointOf func(process int) string) time.Duration {
 	t.Helper()
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var cpu time.Duration
 	for p := range fleetProcesses {
 		wg.Go(func() {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestFleetProcess$", "-test.count=1")
@@ -181,9 +191,15 @@ func runFleet(t *testing.T, endpointOf func(process int) string) {
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Errorf("fleet process %d: %v\n%s", p, err, out)
 			}
+			if st := cmd.ProcessState; st != nil {
+				mu.Lock()
+				cpu += st.UserTime() + st.SystemTime()
+				mu.Unlock()
+			}
 		})
 	}
 	wg.Wait()
+	return cpu
 }
 
 // TestFleetLayout runs 24 simulated users in 4 ccotel processes on 2 hosts, with delta temporality, through two
@@ -217,13 +233,19 @@ func TestFleetLayout(t *testing.T) {
 		for range fleetHosts {
 			agents = append(agents, otelcoltest.Start(t, otelcoltest.WithFleetConfig(agentCfg, "GATEWAY_ENDPOINT="+lb)))
 		}
-		runFleet(t, func(process int) string { return agents[process%fleetHosts].HTTPEndpoint() })
+		procCPU := runFleet(t, func(process int) string { return agents[process%fleetHosts].HTTPEndpoint() })
+		// Scale figures (docs/PERFORMANCE.md): sessions per CPU-second of each component, which a loaded shared
+		// machine does not distort as it does wall time.
+		sessions := float64(truth.sessions)
+		t.Logf("ccotel processes: %d sessions in %v CPU: %.0f sessions per CPU-second", truth.sessions, procCPU, sessions/procCPU.Seconds())
 		for i, a := range agents {
-			t.Logf("agent %d: peak RSS %d MiB", i, a.PeakRSS()>>20)
+			t.Logf("agent %d: peak RSS %d MiB, CPU %v: %.0f sessions per CPU-second", i, a.PeakRSS()>>20, a.CPUTime(),
+				sessions/fleetHosts/a.CPUTime().Seconds())
 			a.Stop(t)
 		}
 		for i, g := range gateways {
-			t.Logf("gateway %d: peak RSS %d MiB", i, g.PeakRSS()>>20)
+			t.Logf("gateway %d: peak RSS %d MiB, CPU %v: %.0f sessions per CPU-second", i, g.PeakRSS()>>20, g.CPUTime(),
+				sessions/fleetGateways/g.CPUTime().Seconds())
 			g.Stop(t)
 		}
 		if got := guide(t, p); !near(got, truth.cost) {
@@ -232,7 +254,7 @@ func TestFleetLayout(t *testing.T) {
 		checkVector(t, p.Query(t, `sum(claude_code_cost_usage_USD_total) by (model)`), "model", truth.costByModel)
 		checkVector(t, p.Query(t, `sum(claude_code_token_usage_tokens_total) by (type)`), "type", truth.tokensByType)
 		checkVector(t, p.Query(t, `count(count by (user_id)(claude_code_cost_usage_USD_total))`), "",
-			map[string]float64{"": fleetProcesses * fleetUsersPerProcess})
+			map[string]float64{"": float64(fleetProcesses * fleetUsersPerProcess)})
 		checkVector(t, p.Query(t, `sum(claude_code_session_count_total)`), "", map[string]float64{"": float64(truth.sessions)})
 		series := p.Query(t, `count({__name__=~"claude_code_.*"})`).Sum()
 		t.Logf("%v claude_code series written by %d gateways", series, fleetGateways)
@@ -241,7 +263,7 @@ func TestFleetLayout(t *testing.T) {
 	t.Run("naive", func(t *testing.T) {
 		p := promtest.Start(t, nil, promtest.WithRemoteWriteReceiver(), promtest.WithOutOfOrderWindow(10*time.Minute))
 		gateways, lb := startGateways(t, p, "fleet-naive-gateway.yaml")
-		runFleet(t, func(int) string { return lb })
+		_ = runFleet(t, func(int) string { return lb })
 		for _, g := range gateways {
 			g.Stop(t)
 		}

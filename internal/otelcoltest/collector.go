@@ -513,3 +513,30 @@ func (c *Collector) PeakRSS() int64 {
 	}
 	return 0
 }
+
+// CPUTime is the CPU time (user and system) the running Collector has used so far, from /proc/<pid>/stat; 0 when it
+// is not known (not running, not Linux). Clock ticks are taken as 100 a second (USER_HZ on Linux).
+func (c *Collector) CPUTime() time.Duration {
+	c.mu.Lock()
+	cmd := c.cmd
+	c.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start at ")"; utime and stime are fields 14 and 15.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
+}
