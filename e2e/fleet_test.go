@@ -27,9 +27,9 @@ import (
 const (
 	fleetProcesses = 4
 	fleetHosts     = 2
-	fleetSessions        = 2
-	fleetTurns           = 3
-	fleetGateways        = 2
+	fleetSessions  = 2
+	fleetTurns     = 3
+	fleetGateways  = 2
 )
 
 // fleetTurn is what turn t of session s of user u costs: distinct values, exact in binary floating point.
