@@ -122,14 +122,34 @@ type MetricsConfig struct {
 	Temporality Temporality
 	// Prometheus is where the prometheus exporter serves /metrics.
 	Prometheus Prometheus
+	// ExportTimeout is OTEL_METRIC_EXPORT_TIMEOUT (30s).
+	ExportTimeout time.Duration
+	// CardinalityLimit is CCOTEL_METRICS_CARDINALITY_LIMIT (2000): attribute
+	// sets kept per instrument and collection. There is no "no limit": the
+	// memory of a cumulative series lives as long as the process.
+	CardinalityLimit int
+}
+
+// Batch is a batch processor's queue: OTEL_BLRP_* for events, OTEL_BSP_*
+// for spans.
+type Batch struct {
+	// MaxQueueSize is *_MAX_QUEUE_SIZE (2048). Records beyond it are dropped
+	// and counted.
+	MaxQueueSize int
+	// MaxExportBatchSize is *_MAX_EXPORT_BATCH_SIZE (512), at most MaxQueueSize.
+	MaxExportBatchSize int
+	// ExportTimeout is *_EXPORT_TIMEOUT (30s).
+	ExportTimeout time.Duration
 }
 
 // LogsConfig is the events pipeline.
 type LogsConfig struct {
 	Exporters []Exporter
 	OTLP      OTLP
-	// Interval is OTEL_LOGS_EXPORT_INTERVAL (5s), the batch delay.
+	// Interval is OTEL_LOGS_EXPORT_INTERVAL, else OTEL_BLRP_SCHEDULE_DELAY
+	// (5s): the batch delay.
 	Interval time.Duration
+	Batch    Batch
 }
 
 // TracesConfig is the beta traces pipeline.
@@ -139,8 +159,10 @@ type TracesConfig struct {
 	Beta      bool
 	Exporters []Exporter
 	OTLP      OTLP
-	// Interval is OTEL_TRACES_EXPORT_INTERVAL (5s), the batch delay.
+	// Interval is OTEL_TRACES_EXPORT_INTERVAL, else OTEL_BSP_SCHEDULE_DELAY
+	// (5s): the batch delay.
 	Interval time.Duration
+	Batch    Batch
 	// Detailed is ENABLE_BETA_TRACING_DETAILED with BETA_TRACING_ENDPOINT.
 	Detailed         bool
 	DetailedEndpoint string

@@ -251,6 +251,15 @@
 //	OTEL_METRIC_EXPORT_INTERVAL                        60000        any                WithVariable          Metrics export interval, milliseconds.
 //	OTEL_LOGS_EXPORT_INTERVAL                          5000         any                WithVariable          Events batch delay, milliseconds.
 //	OTEL_TRACES_EXPORT_INTERVAL                        5000         any                WithVariable          Spans batch delay, milliseconds.
+//	OTEL_METRIC_EXPORT_TIMEOUT                         30000        any                WithVariable          Metrics export timeout, milliseconds.
+//	OTEL_BLRP_SCHEDULE_DELAY                           5000         any                WithVariable          Events batch delay, milliseconds, when OTEL_LOGS_EXPORT_INTERVAL is unset.
+//	OTEL_BLRP_MAX_QUEUE_SIZE                           2048         any                WithVariable          Events waiting for export (1 to 1000000); beyond it they are dropped and counted.
+//	OTEL_BLRP_MAX_EXPORT_BATCH_SIZE                    512          any                WithVariable          Events per export request (1 to OTEL_BLRP_MAX_QUEUE_SIZE).
+//	OTEL_BLRP_EXPORT_TIMEOUT                           30000        any                WithVariable          Events export timeout, milliseconds.
+//	OTEL_BSP_SCHEDULE_DELAY                            5000         any                WithVariable          Spans batch delay, milliseconds, when OTEL_TRACES_EXPORT_INTERVAL is unset.
+//	OTEL_BSP_MAX_QUEUE_SIZE                            2048         any                WithVariable          Spans waiting for export (1 to 1000000); beyond it they are dropped and counted.
+//	OTEL_BSP_MAX_EXPORT_BATCH_SIZE                     512          any                WithVariable          Spans per export request (1 to OTEL_BSP_MAX_QUEUE_SIZE).
+//	OTEL_BSP_EXPORT_TIMEOUT                            30000        any                WithVariable          Spans export timeout, milliseconds.
 //	OTEL_SERVICE_NAME                                  claude-code  any                WithVariable          service.name of the resource.
 //	OTEL_RESOURCE_ATTRIBUTES                           -            any                WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
 //	OTEL_EXPORTER_PROMETHEUS_HOST                      -            not project        WithVariable          Host the prometheus exporter listens on; empty: all interfaces.
@@ -309,6 +318,7 @@
 //	CCOTEL_DELTA_CONTIGUOUS                            false        any                WithVariable          ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times).
 //	CCOTEL_DELTA_CONTIGUOUS_TTL_MS                     1800000      any                WithVariable          ccotel extension: how long an idle series keeps getting zero points, milliseconds.
 //	CCOTEL_METRICS_ZERO_START                          false        any                WithVariable          ccotel extension: every counter series starts on the wire with a 0 point (its first value one export later), so increase() sees one-off series.
+//	CCOTEL_METRICS_CARDINALITY_LIMIT                   2000         any                WithVariable          ccotel extension: attribute sets kept per instrument and collection (1 to 1000000); the rest fold into otel.metric.overflow=true.
 //	CCOTEL_SERVICE_INSTANCE_ID                         false        any                WithVariable          ccotel extension: a per-process UUIDv4 service.instance.id on the resource.
 //	CCOTEL_METRICS_INCLUDE_SESSION_ID                  -            any                WithVariable          ccotel extension: session.id on metrics; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
 //	CCOTEL_EVENTS_INCLUDE_SESSION_ID                   -            any                WithVariable          ccotel extension: session.id on events; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.

@@ -178,6 +178,29 @@ func (p *parser) millis(name string, def int64) time.Duration {
 	return time.Duration(p.integer(name, def, 1, math.MaxInt64/int64(time.Millisecond))) * time.Millisecond
 }
 
+// maxQueue bounds queue sizes and the cardinality limit, so that no
+// setting can make ccotel's memory unbounded by mistake.
+const maxQueue = 1000000
+
+// batch reads a batch processor's delay (Claude Code's interval variable,
+// else the standard prefix+SCHEDULE_DELAY) and queue settings.
+func (p *parser) batch(interval, prefix string) (time.Duration, Batch) {
+	delay := interval
+	if name, _, ok := p.first(interval, prefix+"SCHEDULE_DELAY"); ok {
+		delay = name
+	}
+	b := Batch{
+		MaxQueueSize:       int(p.integer(prefix+"MAX_QUEUE_SIZE", defaultOf(prefix+"MAX_QUEUE_SIZE"), 1, maxQueue)),
+		MaxExportBatchSize: int(p.integer(prefix+"MAX_EXPORT_BATCH_SIZE", defaultOf(prefix+"MAX_EXPORT_BATCH_SIZE"), 1, maxQueue)),
+		ExportTimeout:      p.millis(prefix+"EXPORT_TIMEOUT", defaultOf(prefix+"EXPORT_TIMEOUT")),
+	}
+	if b.MaxExportBatchSize > b.MaxQueueSize {
+		p.problem(prefix+"MAX_EXPORT_BATCH_SIZE", "larger than "+prefix+"MAX_QUEUE_SIZE", fmt.Sprintf("a whole number from 1 to %d", b.MaxQueueSize))
+		b.MaxExportBatchSize = b.MaxQueueSize
+	}
+	return p.millis(delay, defaultOf(delay)), b
+}
+
 // defaultOf returns the table default of a variable as a number.
 func defaultOf(name string) int64 {
 	n, _ := strconv.ParseInt(variableIndex[name].Default, 10, 64)
@@ -204,8 +227,10 @@ func (p *parser) parse() {
 	}
 
 	c.Metrics.Interval = p.millis("OTEL_METRIC_EXPORT_INTERVAL", defaultOf("OTEL_METRIC_EXPORT_INTERVAL"))
-	c.Logs.Interval = p.millis("OTEL_LOGS_EXPORT_INTERVAL", defaultOf("OTEL_LOGS_EXPORT_INTERVAL"))
-	c.Traces.Interval = p.millis("OTEL_TRACES_EXPORT_INTERVAL", defaultOf("OTEL_TRACES_EXPORT_INTERVAL"))
+	c.Metrics.ExportTimeout = p.millis("OTEL_METRIC_EXPORT_TIMEOUT", defaultOf("OTEL_METRIC_EXPORT_TIMEOUT"))
+	c.Metrics.CardinalityLimit = int(p.integer("CCOTEL_METRICS_CARDINALITY_LIMIT", defaultOf("CCOTEL_METRICS_CARDINALITY_LIMIT"), 1, maxQueue))
+	c.Logs.Interval, c.Logs.Batch = p.batch("OTEL_LOGS_EXPORT_INTERVAL", "OTEL_BLRP_")
+	c.Traces.Interval, c.Traces.Batch = p.batch("OTEL_TRACES_EXPORT_INTERVAL", "OTEL_BSP_")
 	c.Metrics.Temporality = TemporalityDelta
 	if hasExporter(c.Metrics.Exporters, ExporterOTLP) {
 		c.Metrics.Temporality = p.temporality()

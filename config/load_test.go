@@ -111,11 +111,13 @@ func TestDisabledNeverFails(t *testing.T) {
 
 func TestDefaults(t *testing.T) {
 	cfg := mustLoad(t, on(nil))
+	batch := Batch{MaxQueueSize: 2048, MaxExportBatchSize: 512, ExportTimeout: 30 * time.Second}
 	want := Config{
-		Enabled:  true,
-		Metrics:  MetricsConfig{Interval: time.Minute, Temporality: TemporalityDelta, Prometheus: Prometheus{Port: 9464}},
-		Logs:     LogsConfig{Interval: 5 * time.Second},
-		Traces:   TracesConfig{Interval: 5 * time.Second},
+		Enabled: true,
+		Metrics: MetricsConfig{Interval: time.Minute, Temporality: TemporalityDelta, Prometheus: Prometheus{Port: 9464},
+			ExportTimeout: 30 * time.Second, CardinalityLimit: 2000},
+		Logs:     LogsConfig{Interval: 5 * time.Second, Batch: batch},
+		Traces:   TracesConfig{Interval: 5 * time.Second, Batch: batch},
 		Include:  Include{SessionID: true, AccountUUID: true, ResourceAttributes: true},
 		Content:  Content{MaxLength: 61440},
 		Identity: Identity{Provider: "firstParty", TerminalType: "non-interactive"},
@@ -658,5 +660,61 @@ func TestProcessEnvironment(t *testing.T) {
 	t.Setenv("CLAUDE_CODE_ENABLE_TELEMETRY", "0")
 	if cfg, err := Load(WithoutManagedSettings()); err != nil || cfg.Enabled {
 		t.Errorf("disabled: %v %v", cfg.Enabled, err)
+	}
+}
+
+// The batch queues, export timeouts and the cardinality limit follow the
+// standard variables (Claude Code's interval variables win over the
+// SCHEDULE_DELAY ones); a bad value is an error naming the variable.
+func TestBatchVariables(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		check   func(Config) bool
+		problem string // the variable a problem must name; "" for none
+	}{
+		{"queue and batch sizes", map[string]string{"OTEL_BLRP_MAX_QUEUE_SIZE": "8192", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "1024", "OTEL_BSP_MAX_QUEUE_SIZE": "100", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "100"},
+			func(c Config) bool {
+				return c.Logs.Batch.MaxQueueSize == 8192 && c.Logs.Batch.MaxExportBatchSize == 1024 && c.Traces.Batch.MaxQueueSize == 100 && c.Traces.Batch.MaxExportBatchSize == 100
+			}, ""},
+		{"export timeouts", map[string]string{"OTEL_BLRP_EXPORT_TIMEOUT": "1500", "OTEL_BSP_EXPORT_TIMEOUT": "2500", "OTEL_METRIC_EXPORT_TIMEOUT": "3500"},
+			func(c Config) bool {
+				return c.Logs.Batch.ExportTimeout == 1500*time.Millisecond && c.Traces.Batch.ExportTimeout == 2500*time.Millisecond && c.Metrics.ExportTimeout == 3500*time.Millisecond
+			}, ""},
+		{"schedule delay when the interval is unset", map[string]string{"OTEL_BLRP_SCHEDULE_DELAY": "700", "OTEL_BSP_SCHEDULE_DELAY": "800"},
+			func(c Config) bool {
+				return c.Logs.Interval == 700*time.Millisecond && c.Traces.Interval == 800*time.Millisecond
+			}, ""},
+		{"Claude Code's interval wins", map[string]string{"OTEL_BLRP_SCHEDULE_DELAY": "700", "OTEL_LOGS_EXPORT_INTERVAL": "900"},
+			func(c Config) bool { return c.Logs.Interval == 900*time.Millisecond }, ""},
+		{"cardinality limit", map[string]string{"CCOTEL_METRICS_CARDINALITY_LIMIT": "50"},
+			func(c Config) bool { return c.Metrics.CardinalityLimit == 50 }, ""},
+		{"no cardinality limit", map[string]string{"CCOTEL_METRICS_CARDINALITY_LIMIT": "0"}, nil, "CCOTEL_METRICS_CARDINALITY_LIMIT"},
+		{"batch larger than queue", map[string]string{"OTEL_BSP_MAX_QUEUE_SIZE": "100", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "200"}, nil, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE"},
+		{"zero queue", map[string]string{"OTEL_BLRP_MAX_QUEUE_SIZE": "0"}, nil, "OTEL_BLRP_MAX_QUEUE_SIZE"},
+		{"unbounded queue", map[string]string{"OTEL_BLRP_MAX_QUEUE_SIZE": "100000000"}, nil, "OTEL_BLRP_MAX_QUEUE_SIZE"},
+		{"timeout not a number", map[string]string{"OTEL_METRIC_EXPORT_TIMEOUT": "soon"}, nil, "OTEL_METRIC_EXPORT_TIMEOUT"},
+		{"negative limit", map[string]string{"CCOTEL_METRICS_CARDINALITY_LIMIT": "-1"}, nil, "CCOTEL_METRICS_CARDINALITY_LIMIT"},
+		{"bad schedule delay", map[string]string{"OTEL_BSP_SCHEDULE_DELAY": "0"}, nil, "OTEL_BSP_SCHEDULE_DELAY"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}
+			for k, v := range tc.env {
+				e = append(e, k+"="+v)
+			}
+			cfg, err := Load(WithEnviron(e), WithoutManagedSettings())
+			if tc.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.problem) {
+					t.Fatalf("Load: %v, want a problem naming %s", err, tc.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(cfg) {
+				t.Errorf("%+v %+v %+v", cfg.Metrics, cfg.Logs.Batch, cfg.Traces.Batch)
+			}
+		})
 	}
 }

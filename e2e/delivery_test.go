@@ -356,3 +356,43 @@ func TestDeliveryErrorAlikeOnEveryProtocol(t *testing.T) {
 		})
 	}
 }
+
+// The events and spans queues follow OTEL_BLRP_MAX_QUEUE_SIZE / OTEL_BSP_MAX_QUEUE_SIZE and WithQueueSize: with
+// the endpoint hanging, what exceeds a small queue is dropped (and counted), while the default queue holds it all
+// until the shutdown deadline fails it.
+func TestQueueSizeFollowsSettings(t *testing.T) {
+	const prompts = 200 // 400 events and 400 spans: within the default queue of 2048
+	for _, tc := range []struct {
+		name  string
+		vars  []string
+		opts  []telemetry.Option
+		queue int64 // 0: the default, nothing dropped
+	}{
+		{"default", nil, nil, 0},
+		{"variables", []string{"OTEL_BLRP_MAX_QUEUE_SIZE", "16", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "8", "OTEL_BSP_MAX_QUEUE_SIZE", "16", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "8"}, nil, 16},
+		{"option", nil, []telemetry.Option{telemetry.WithQueueSize(16)}, 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			peer := newHangingPeer(t)
+			e := tracedEnv("http/protobuf", "http://"+peer.ln.Addr().String()).with("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", "1000").with(tc.vars...)
+			tel := start(t, e, tc.opts...)
+			workload(tel, prompts)
+			_ = tel.Shutdown(context.Background())
+			s := bySignal(tel.Stats())
+			for _, sig := range []string{"logs", "traces"} {
+				x := s[sig]
+				if x.Exported != 0 || x.Queued != 0 || x.Lost() < 2*prompts {
+					t.Errorf("%s: %+v: want all %d+ lost", sig, x, 2*prompts)
+				}
+				if tc.queue == 0 && x.Dropped != 0 {
+					t.Errorf("%s: %d dropped with the default queue of 2048", sig, x.Dropped)
+				}
+				// The queue holds tc.queue, the exporter one batch in flight; the rest is dropped.
+				if tc.queue > 0 && x.Dropped < x.Lost()-2*tc.queue {
+					t.Errorf("%s: %d dropped of %d lost with a queue of %d", sig, x.Dropped, x.Lost(), tc.queue)
+				}
+			}
+		})
+	}
+}

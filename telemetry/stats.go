@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/internal/exporter"
 )
 
@@ -173,4 +174,35 @@ func (t *Telemetry) deliveryError(op string, cause error) error {
 		return nil
 	}
 	return &DeliveryError{Op: op, Exporters: lost, Err: errors.Join(causes...)}
+}
+
+// WithCardinalityLimit sets how many attribute sets each instrument keeps
+// per collection; measurements of further sets are folded into one series
+// with the attribute otel.metric.overflow=true, counted as dropped in Stats
+// and reported once per instrument to the error handler. n <= 0 is ignored.
+// By default, CCOTEL_METRICS_CARDINALITY_LIMIT, or 2000; the SDK's own
+// OTEL_GO_X_CARDINALITY_LIMIT is never read.
+func WithCardinalityLimit(n int) Option {
+	return optionFunc(func(o *options) {
+		if n > 0 {
+			o.configEdits = append(o.configEdits, func(c *config.Config) { c.Metrics.CardinalityLimit = n })
+		}
+	})
+}
+
+// WithQueueSize sets how many events and how many spans may wait for export;
+// beyond it they are dropped and counted in Stats. Export batches are cut to
+// at most n. n <= 0 is ignored. By default, OTEL_BLRP_MAX_QUEUE_SIZE and
+// OTEL_BSP_MAX_QUEUE_SIZE, or 2048.
+func WithQueueSize(n int) Option {
+	return optionFunc(func(o *options) {
+		if n > 0 {
+			o.configEdits = append(o.configEdits, func(c *config.Config) {
+				for _, b := range []*config.Batch{&c.Logs.Batch, &c.Traces.Batch} {
+					b.MaxQueueSize = n
+					b.MaxExportBatchSize = min(b.MaxExportBatchSize, n)
+				}
+			})
+		}
+	})
 }

@@ -134,7 +134,10 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 
 	res := newResource(cfg, o.serviceName, t.version)
 	// Points start at their series' first measurement, as Claude Code's.
-	mopts := append([]sdkmetric.Option{sdkmetric.WithResource(res)}, exporter.FirstMeasurementOptions()...)
+	mopts := append([]sdkmetric.Option{sdkmetric.WithResource(res),
+		// Explicit, so OTEL_GO_X_CARDINALITY_LIMIT, which the SDK reads
+		// from the process environment, never overrides ccotel's setting.
+		sdkmetric.WithCardinalityLimit(exporter.CardinalityLimit(cfg))}, exporter.FirstMeasurementOptions()...)
 	for _, r := range append(t.pipelines.MetricReaders, o.readers...) {
 		mopts = append(mopts, sdkmetric.WithReader(r))
 	}

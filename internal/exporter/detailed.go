@@ -41,7 +41,7 @@ func (b *builder) detailed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.spanPipeline(exp, b.tally(config.SignalTraces, config.ExporterOTLP, sub.cfg.Traces.OTLP, "spans", maxQueueSize))
+	b.spanPipeline(exp, config.ExporterOTLP, sub.cfg.Traces.OTLP)
 	return nil
 }
 

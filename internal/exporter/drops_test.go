@@ -34,11 +34,11 @@ func (e *gatedLogExporter) ForceFlush(context.Context) error { return nil }
 func TestQueueDropsAreReported(t *testing.T) {
 	var mu sync.Mutex
 	var reports []string
-	drops := newTally("logs", "otlp", "", "logs test", "events", maxQueueSize,
+	drops := newTally("logs", "otlp", "", "logs test", "events", defaultMaxQueueSize,
 		func(err error) { mu.Lock(); reports = append(reports, err.Error()); mu.Unlock() })
 	inner := &gatedLogExporter{gate: make(chan struct{})}
 	p := &countingLogProcessor{tally: drops, Processor: sdklog.NewBatchProcessor(&logExporter{Exporter: inner, lifecycle: newPipelines().lifecycle(), tally: drops},
-		sdklog.WithExportInterval(10*time.Millisecond), sdklog.WithMaxQueueSize(maxQueueSize), sdklog.WithExportMaxBatchSize(maxBatchSize))}
+		sdklog.WithExportInterval(10*time.Millisecond), sdklog.WithMaxQueueSize(defaultMaxQueueSize), sdklog.WithExportMaxBatchSize(defaultMaxBatchSize))}
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(p))
 	logger := lp.Logger("t")
 
@@ -56,7 +56,7 @@ func TestQueueDropsAreReported(t *testing.T) {
 	received := inner.received
 	inner.mu.Unlock()
 	if received >= emitted {
-		t.Fatalf("the queue of %d dropped nothing of %d records; the test needs a full queue", maxQueueSize, emitted)
+		t.Fatalf("the queue of %d dropped nothing of %d records; the test needs a full queue", defaultMaxQueueSize, emitted)
 	}
 	mu.Lock()
 	defer mu.Unlock()

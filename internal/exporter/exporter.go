@@ -19,17 +19,39 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// Batch and timeout values the SDK would otherwise read from OTEL_BLRP_*,
-// OTEL_BSP_* and OTEL_METRIC_EXPORT_TIMEOUT. They are the OTel JS defaults
-// Claude Code runs with.
+// Defaults for a Config built by hand with zero values; config.Load fills
+// them from OTEL_BLRP_*, OTEL_BSP_*, OTEL_METRIC_EXPORT_TIMEOUT and
+// CCOTEL_METRICS_CARDINALITY_LIMIT. They are the OTel JS defaults Claude
+// Code runs with, and the Go SDK's cardinality limit. The SDK never reads
+// these variables itself: every value is passed explicitly.
 const (
-	exportTimeout = 30 * time.Second
-	maxQueueSize  = 2048
-	maxBatchSize  = 512
-	// cardinalityLimit is the SDK's default limit of attribute sets per
-	// instrument and collection.
-	cardinalityLimit = 2000
+	defaultExportTimeout    = 30 * time.Second
+	defaultMaxQueueSize     = 2048
+	defaultMaxBatchSize     = 512
+	defaultCardinalityLimit = 2000
 )
+
+// CardinalityLimit is the limit of attribute sets per instrument and
+// collection cfg asks for. telemetry passes it to the MeterProvider, which
+// then ignores OTEL_GO_X_CARDINALITY_LIMIT.
+func CardinalityLimit(cfg config.Config) int {
+	if cfg.Metrics.CardinalityLimit > 0 {
+		return cfg.Metrics.CardinalityLimit
+	}
+	return defaultCardinalityLimit
+}
+
+// batch is b with zero values replaced by the defaults.
+func batch(b config.Batch) config.Batch {
+	if b.MaxQueueSize <= 0 {
+		b.MaxQueueSize = defaultMaxQueueSize
+	}
+	if b.MaxExportBatchSize <= 0 {
+		b.MaxExportBatchSize = min(defaultMaxBatchSize, b.MaxQueueSize)
+	}
+	b.ExportTimeout = orDefault(b.ExportTimeout, defaultExportTimeout)
+	return b
+}
 
 // Settings are the Go-side knobs that do not come from the environment.
 type Settings struct {
@@ -258,9 +280,9 @@ func (b *builder) build(ctx context.Context) error {
 		}
 		if exp != nil {
 			t := b.tally(config.SignalMetrics, e, m.OTLP, "data points", 0)
-			exp = &metricExporter{Exporter: exp, lifecycle: b.p.lifecycle(), tally: t, limit: cardinalityLimit}
+			exp = &metricExporter{Exporter: exp, lifecycle: b.p.lifecycle(), tally: t, limit: CardinalityLimit(b.cfg)}
 			b.p.MetricReaders = append(b.p.MetricReaders,
-				newPeriodicReader(exp, orDefault(m.Interval, 60*time.Second), exportTimeout, b.report))
+				newPeriodicReader(exp, orDefault(m.Interval, 60*time.Second), orDefault(m.ExportTimeout, defaultExportTimeout), b.report))
 		}
 	}
 
@@ -281,13 +303,14 @@ func (b *builder) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		t := b.tally(config.SignalLogs, e, l.OTLP, "events", maxQueueSize)
+		q := batch(l.Batch)
+		t := b.tally(config.SignalLogs, e, l.OTLP, "events", q.MaxQueueSize)
 		exp = &logExporter{Exporter: exp, lifecycle: b.p.lifecycle(), tally: t}
 		b.p.LogProcessors = append(b.p.LogProcessors, &countingLogProcessor{tally: t, Processor: sdklog.NewBatchProcessor(exp,
 			sdklog.WithExportInterval(orDefault(l.Interval, 5*time.Second)),
-			sdklog.WithExportTimeout(exportTimeout),
-			sdklog.WithMaxQueueSize(maxQueueSize),
-			sdklog.WithExportMaxBatchSize(maxBatchSize))})
+			sdklog.WithExportTimeout(q.ExportTimeout),
+			sdklog.WithMaxQueueSize(q.MaxQueueSize),
+			sdklog.WithExportMaxBatchSize(q.MaxExportBatchSize))})
 	}
 
 	if err := b.detailed(ctx); err != nil {
@@ -316,7 +339,7 @@ func (b *builder) build(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		b.spanPipeline(exp, b.tally(config.SignalTraces, e, t.OTLP, "spans", maxQueueSize))
+		b.spanPipeline(exp, e, t.OTLP)
 	}
 	return nil
 }
@@ -332,14 +355,17 @@ func (b *builder) tally(sig config.Signal, e config.Exporter, o config.OTLP, uni
 	return t
 }
 
-// spanPipeline adds a batch span processor exporting to exp, counted in t.
-func (b *builder) spanPipeline(exp sdktrace.SpanExporter, t *tally) {
+// spanPipeline adds a batch span processor exporting to exp, counted as
+// exporter e sending to o.
+func (b *builder) spanPipeline(exp sdktrace.SpanExporter, e config.Exporter, o config.OTLP) {
+	q := batch(b.cfg.Traces.Batch)
+	t := b.tally(config.SignalTraces, e, o, "spans", q.MaxQueueSize)
 	exp = &spanExporter{SpanExporter: exp, lifecycle: b.p.lifecycle(), tally: t}
 	b.p.SpanProcessors = append(b.p.SpanProcessors, &countingSpanProcessor{tally: t, SpanProcessor: sdktrace.NewBatchSpanProcessor(exp,
 		sdktrace.WithBatchTimeout(orDefault(b.cfg.Traces.Interval, 5*time.Second)),
-		sdktrace.WithExportTimeout(exportTimeout),
-		sdktrace.WithMaxQueueSize(maxQueueSize),
-		sdktrace.WithMaxExportBatchSize(maxBatchSize))})
+		sdktrace.WithExportTimeout(q.ExportTimeout),
+		sdktrace.WithMaxQueueSize(q.MaxQueueSize),
+		sdktrace.WithMaxExportBatchSize(q.MaxExportBatchSize))})
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -22,6 +22,7 @@ type unitHandler struct {
 	units    map[string]string // family name -> unit; nil: no # UNIT lines
 	report   func(error)
 	tally    *tally
+	limit    int // the cardinality limit, for the overflow report
 }
 
 // ServeHTTP counts every sample of a scrape as exported once the response
@@ -43,7 +44,7 @@ func (h unitHandler) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 			for _, l := range m.Label {
 				if l.GetName() == "otel_metric_overflow" && l.GetValue() == "true" {
 					overflow++
-					h.tally.overflowed(mf.GetName(), cardinalityLimit)
+					h.tally.overflowed(mf.GetName(), h.limit)
 				}
 				if l.GetName() != "otel_scope_schema_url" || l.GetValue() != "" {
 					labels = append(labels, l)
