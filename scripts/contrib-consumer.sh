@@ -5,7 +5,8 @@
 #   1. its tests against each anthropic-sdk-go version given (default: the oldest it supports, the one its go.mod
 #      requires, and the newest on the module proxy);
 #   2. a scratch module that requires it at the version of its go.mod, builds, and records a call made through
-#      option.WithHTTPClient(&http.Client{Transport: ccanthropic.NewTransport(nil)}).
+#      option.WithHTTPClient(&http.Client{Transport: ccanthropic.NewTransport(nil)});
+#   3. examples/adopter (the adoption example, its own module) copied out and tested the same way.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -98,3 +99,10 @@ GO
 go mod tidy
 go build -o consumer .
 ./consumer
+
+echo "--- examples/adopter outside the repository"
+cp -r "$root/examples/adopter" "$tmp/adopter"
+cd "$tmp/adopter"
+go mod edit -replace "github.com/ccotel/ccotel=$root" -replace "github.com/ccotel/ccotel/contrib/anthropic=$root/contrib/anthropic"
+go vet ./...
+go test -count=1 ./...

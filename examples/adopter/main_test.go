@@ -1,0 +1,72 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	ccanthropic "github.com/ccotel/ccotel/contrib/anthropic"
+	"github.com/ccotel/ccotel/telemetry/telemetrytest"
+)
+
+// The agent's telemetry with the test kit, under a shell that would change
+// it if the kit read the environment.
+func TestAgentTelemetry(t *testing.T) {
+	for k, v := range map[string]string{
+		"CLAUDE_CODE_ENABLE_TELEMETRY": "0", "CLAUDE_CODE_USE_BEDROCK": "1", "TERM_PROGRAM": "vscode",
+		"ANTHROPIC_BASE_URL": "https://proxy.example", "OTEL_LOGS_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "prometheus",
+		"OTEL_LOG_USER_PROMPTS": "1", "OTEL_METRICS_INCLUDE_SESSION_ID": "false", "OTEL_RESOURCE_ATTRIBUTES": "user.id=shell",
+	} {
+		t.Setenv(k, v)
+	}
+	kit := telemetrytest.New(t)
+	ctx, _ := kit.Telemetry.StartSession(t.Context())
+	api := httptest.NewServer(fakeAPI())
+	defer api.Close()
+	a := &Agent{Dir: t.TempDir(), Mode: "acceptEdits",
+		Client: framework(&http.Client{Transport: ccanthropic.NewTransport(nil)}, api.URL)}
+	if _, err := a.Run(ctx, "Write hello.txt, then say hello"); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(a.Dir + "/hello.txt"); err != nil || string(b) != "hello\nworld\n" {
+		t.Fatalf("hello.txt: %q %v", b, err)
+	}
+
+	if err := kit.CheckEventNames("managed_settings_resolved", "user_prompt",
+		"api_request", "tool_decision", "tool_result", // write
+		"api_request", "tool_decision", "tool_result", // bash
+		"api_request", "assistant_response", "api_request", // the answer, then the local model's summary
+	); err != nil {
+		t.Error(err)
+	}
+	for i, want := range []string{"Write", "Bash"} {
+		d := kit.Events("tool_decision")[i]
+		if d.Attr("tool_name").Str() != want || d.Attr("decision").Str() != "accept" || d.Attr("source").Str() != "config" ||
+			d.Attr("permission_mode").Str() != "acceptEdits" || d.Attr("request_id").Str() != kit.Events("api_request")[i].Attr("request_id").Str() {
+			t.Errorf("tool_decision %d: %s", i, d)
+		}
+	}
+	for _, e := range kit.Events() {
+		if e.Attr("terminal.type").Str() == "vscode" || e.Attr("user.id").Str() == "shell" {
+			t.Errorf("the shell leaked into %s", e)
+		}
+	}
+	reqs := kit.Events("api_request")
+	if len(reqs) != 4 || reqs[0].Attr("request_id").Str() != "req_1" || reqs[3].Attr("model").Str() != "local-summarizer" {
+		t.Errorf("api_request: %v", reqs)
+	}
+	// "hello\nworld\n" is 3 lines added as Claude Code counts them (the
+	// empty line after the last newline included).
+	if err := kit.CheckSum("claude_code.lines_of_code.count", 3, attribute.String("type", "added")); err != nil {
+		t.Error(err)
+	}
+	if err := kit.CheckSum("claude_code.token.usage", 100+110+120, attribute.String("type", "input"), attribute.String("model", model)); err != nil {
+		t.Error(err)
+	}
+	if n := len(kit.Spans("claude_code.tool")); n != 2 {
+		t.Errorf("%d tool spans, want 2", n)
+	}
+}
