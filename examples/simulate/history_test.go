@@ -2,14 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/internal/dashboards"
+	"github.com/ccotel/ccotel/internal/otelcoltest"
 	"github.com/ccotel/ccotel/internal/promtest"
+	"github.com/ccotel/ccotel/telemetry"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
 
@@ -237,4 +241,61 @@ func timeBefore(a, b string) bool {
 		return len(a) < len(b)
 	}
 	return a < b
+}
+
+// The history's series have exactly the label names the guide's real pipeline gives the same run's series:
+// ccotel (cumulative) → otelcol-prom with the guide's processors and exporter settings → Prometheus scraping it as
+// job "otel-collector".
+func TestHistoryLabelsAsThePipeline(t *testing.T) {
+	c := otelcoltest.Start(t, otelcoltest.WithPrometheus(otelcoltest.GuideProcessors))
+	prom := promtest.Start(t, []string{c.PrometheusAddr()}, promtest.WithJobName("otel-collector"))
+	env := []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_METRICS_EXPORTER=otlp", "OTEL_LOGS_EXPORTER=none",
+		"OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_ENDPOINT=" + c.GRPCEndpoint(),
+		"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=cumulative"}
+	start := func(ctx context.Context, opts ...telemetry.Option) (*telemetry.Telemetry, error) {
+		base := []telemetry.Option{telemetry.WithServiceVersion("2.1.330"),
+			telemetry.WithLoadOptions(config.WithEnviron(env), config.WithoutManagedSettings())}
+		return telemetry.Start(ctx, append(base, opts...)...)
+	}
+	p := defaults
+	p.Users, p.AllEvents = 2, false
+	p.hist = newHistory()
+	if _, err := run(context.Background(), p, start); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]bool{} // metric name → the label names of all its series, from the history
+	for _, s := range p.hist.series {
+		names := want[s.family+"_total"]
+		if names == nil {
+			names = map[string]bool{"__name__": true}
+			want[s.family+"_total"] = names
+		}
+		for _, kv := range strings.Split(strings.Trim(s.labels, "{}"), `",`) {
+			names[kv[:strings.IndexByte(kv, '=')]] = true
+		}
+	}
+	prom.WaitForQuery(t, `count(claude_code_session_count_total)`, func(v promtest.Vector) bool { return v.Sum() > 0 }, 60*time.Second)
+	for name, labels := range want {
+		v := prom.Query(t, name)
+		if len(v) == 0 {
+			t.Errorf("%s: not in Prometheus", name)
+			continue
+		}
+		got := map[string]bool{}
+		for _, s := range v {
+			for k := range s.Metric {
+				got[k] = true
+			}
+		}
+		for k := range labels {
+			if !got[k] {
+				t.Errorf("%s: the history has label %s, the pipeline does not (%v)", name, k, v[0].Metric)
+			}
+		}
+		for k := range got {
+			if !labels[k] {
+				t.Errorf("%s: the pipeline has label %s, the history does not", name, k)
+			}
+		}
+	}
 }
