@@ -35,5 +35,5 @@ func (t *Telemetry) SubprocessEnv(ctx context.Context, env []string) []string {
 	if !t.Enabled() {
 		return env
 	}
-	return propagation.Environ(ctx, env)
+	return propagation.Environ(orBackground(ctx), env)
 }

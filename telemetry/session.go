@@ -30,6 +30,16 @@ type Session struct {
 	totals       Totals
 	recorded     [recentRequestIDs]string // the last request ids recorded, for firstRecord
 	nextRecorded int
+	lastModel    string // of the last API response: the model of the next edit
+}
+
+// orBackground is ctx, or context.Background() for a nil ctx: every public
+// method accepts a nil context rather than panic in the host.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // SessionOption configures StartSession.
@@ -62,6 +72,7 @@ func WithStartType(t metrics.StartType) SessionOption {
 // disabled Telemetry it returns ctx and a nil *Session, whose methods do
 // nothing.
 func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (context.Context, *Session) {
+	ctx = orBackground(ctx)
 	if !t.Enabled() {
 		return ctx, nil // a nil *Session does nothing: the off path allocates nothing
 	}
@@ -110,6 +121,7 @@ func (s *Session) ID() string {
 
 // Context returns ctx carrying the session.
 func (s *Session) Context(ctx context.Context) context.Context {
+	ctx = orBackground(ctx)
 	if s == nil || s.core == nil {
 		return ctx
 	}
@@ -277,6 +289,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	s.totals.CacheReadTokens += r.Usage.CacheReadTokens
 	s.totals.CacheCreationTokens += r.Usage.CacheCreationTokens
 	s.totals.APIDuration += total
+	s.lastModel = r.Model
 	s.mu.Unlock()
 }
 
@@ -362,11 +375,15 @@ type Edit struct {
 	Language string
 	Decision metrics.Decision
 	Source   metrics.DecisionSource
-	// Model is the model that made the change (lines_of_code's model).
+	// Model is the model that made the change (lines_of_code's model); by
+	// default, the model of the session's last API response.
 	Model string
 	// OldText and NewText are the replaced and the new content; for a new
 	// file OldText is "". Lines are counted as Claude Code counts them.
 	OldText, NewText string
+	// LinesAdded and LinesRemoved are the counts when the host has them
+	// rather than the texts; used when OldText and NewText are both "".
+	LinesAdded, LinesRemoved int
 }
 
 // EditDecision records a permission decision on a code edit
@@ -378,6 +395,11 @@ func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int)
 		return 0, 0
 	}
 	ctx = s.Context(ctx)
+	if e.Model == "" {
+		s.mu.Lock()
+		e.Model = s.lastModel
+		s.mu.Unlock()
+	}
 	lang := e.Language
 	if lang == "" {
 		lang = edits.Language(e.FilePath)
@@ -394,7 +416,10 @@ func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int)
 	if decision != metrics.DecisionAccept {
 		return 0, 0
 	}
-	added, removed = edits.Lines(e.OldText, e.NewText)
+	added, removed = e.LinesAdded, e.LinesRemoved
+	if e.OldText != "" || e.NewText != "" {
+		added, removed = edits.Lines(e.OldText, e.NewText)
+	}
 	s.t.metrics.LinesChanged(ctx, e.Model, float64(added), float64(removed))
 	s.mu.Lock()
 	s.totals.LinesAdded += int64(added)
@@ -484,6 +509,7 @@ type Prompt struct {
 // StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
 // context carrying the prompt. Call End when the agent has answered.
 func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (context.Context, *Prompt) {
+	ctx = orBackground(ctx)
 	if !s.enabled() {
 		return ctx, nil // a nil *Prompt does nothing
 	}

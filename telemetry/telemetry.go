@@ -197,7 +197,12 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 func (t *Telemetry) Enabled() bool { return t != nil && t.state != nil }
 
 // Config is the effective configuration.
-func (t *Telemetry) Config() config.Config { return t.cfg }
+func (t *Telemetry) Config() config.Config {
+	if t == nil {
+		return config.Config{}
+	}
+	return t.cfg
+}
 
 // Metrics returns the typed metric recorder; nil (a valid no-op) when disabled.
 func (t *Telemetry) Metrics() *metrics.Recorder {
@@ -365,6 +370,7 @@ func (t *Telemetry) cost(model string, u pricing.Usage, given *float64) float64 
 }
 
 func withDefaultTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx = orBackground(ctx)
 	if d <= 0 {
 		return context.WithCancel(ctx)
 	}

@@ -35,7 +35,9 @@ type ToolCall struct {
 	Input string
 	// Parameters is tool_parameters, JSON of the notable parameters
 	// (OTEL_LOG_TOOL_DETAILS).
-	Parameters     string
+	Parameters string
+	// PermissionMode is permission_mode of tool_decision; Decide's
+	// WithPermissionMode sets it when only the permission layer knows it.
 	PermissionMode string
 	// RequestID is the API request whose response asked for the tool.
 	RequestID string
@@ -57,16 +59,37 @@ type ToolRun struct {
 	decided   bool
 	rejected  bool
 	done      bool
+	decision  metrics.Decision
+	source    metrics.DecisionSource
 }
 
-// StartTool begins a tool use. Record the permission decision with Decide,
-// then the outcome with Done.
+type toolRunKey struct{}
+
+// ToolRunFromContext returns the ToolRun that ctx carries: the context
+// returned by StartTool, or one derived from it. It returns nil when there is
+// none (a nil *ToolRun does nothing), so a permission layer or an edit tool
+// can reach the run without threading it through.
+func ToolRunFromContext(ctx context.Context) *ToolRun {
+	if ctx == nil {
+		return nil
+	}
+	r, _ := ctx.Value(toolRunKey{}).(*ToolRun)
+	return r
+}
+
+func (r *ToolRun) enabled() bool { return r != nil && r.s.enabled() }
+
+// StartTool begins a tool use and returns a context carrying the run
+// (ToolRunFromContext). Record the permission decision with Decide, then the
+// outcome with Done. A tool that never asks for permission needs no Decide:
+// Execute or Done record it as accepted by configuration at its start.
 func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context, *ToolRun) {
+	ctx = orBackground(ctx)
 	if !s.enabled() {
 		return ctx, nil // a nil *ToolRun does nothing
 	}
 	r := &ToolRun{s: s, call: call}
-	ctx = s.Context(ctx)
+	ctx = context.WithValue(s.Context(ctx), toolRunKey{}, r)
 	if r.call.Source == "" {
 		r.call.Source = "builtin"
 		if strings.HasPrefix(call.Name, "mcp__") {
@@ -86,13 +109,32 @@ func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context
 	return ctx, r
 }
 
+// DecideOption configures Decide.
+type DecideOption interface{ applyDecide(*ToolCall) }
+
+type decideOptionFunc func(*ToolCall)
+
+func (f decideOptionFunc) applyDecide(c *ToolCall) { f(c) }
+
+// WithPermissionMode sets permission_mode of the decision. By default, it is
+// the ToolCall's PermissionMode.
+func WithPermissionMode(mode string) DecideOption {
+	return decideOptionFunc(func(c *ToolCall) { c.PermissionMode = mode })
+}
+
 // Decide records the permission decision: the claude_code.tool.blocked_on_user
 // span and the tool_decision event inside it. A rejected tool ends here, with
-// no tool_result, as in Claude Code.
-func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource) {
-	if r == nil || !r.s.enabled() {
+// no tool_result, as in Claude Code. Only the first decision counts.
+func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource, opts ...DecideOption) {
+	if !r.enabled() {
 		return
 	}
+	r.decide(ctx, decision, source, time.Time{}, opts)
+}
+
+// decide records the decision made at, by default now; the caller holds
+// nothing.
+func (r *ToolRun) decide(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource, at time.Time, opts []DecideOption) {
 	r.mu.Lock()
 	if r.decided {
 		r.mu.Unlock()
@@ -100,11 +142,18 @@ func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source 
 	}
 	r.decided = true
 	r.rejected = decision == metrics.DecisionReject
+	r.decision, r.source = decision, source
+	for _, o := range opts {
+		o.applyDecide(&r.call)
+	}
 	r.mu.Unlock()
 
 	ctx = r.s.Context(ctx)
 	blocked := r.span.StartBlockedOnUser(r.start)
-	now := r.s.t.state.Now()
+	now := at
+	if now.IsZero() {
+		now = r.s.t.state.Now()
+	}
 	bctx := ctx
 	if sc := blocked.SpanContext(); sc.IsValid() {
 		bctx = trace.ContextWithSpanContext(ctx, sc)
@@ -114,7 +163,7 @@ func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source 
 		ToolSource: r.call.Source, ToolParameters: r.call.Parameters, PermissionMode: r.call.PermissionMode,
 		RequestID: r.call.RequestID,
 	})
-	blocked.End(spans.Blocked{Decision: string(decision), Source: string(source), Duration: now.Sub(r.start)})
+	blocked.End(spans.Blocked{Decision: string(decision), Source: string(source), Duration: now.Sub(r.start), Instant: !at.IsZero()})
 	r.execStart = now
 	if r.rejected {
 		r.finish(spans.ToolResult{Duration: now.Sub(r.start)})
@@ -125,15 +174,19 @@ func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source 
 // under it: what is recorded with that context, such as the API calls and
 // events of a subagent the Agent tool runs, nests under the
 // claude_code.tool.execution span, as in Claude Code. Done ends the
-// execution; without Execute, Done records it afterwards. Before a decision,
-// after a rejection or on a disabled Telemetry, ctx is returned unchanged.
+// execution; without Execute, Done records it afterwards. Without a prior
+// decision the tool is accepted by configuration at its start, so execution
+// is timed from the start. After a rejection or on a disabled Telemetry, ctx
+// is returned unchanged.
 func (r *ToolRun) Execute(ctx context.Context) context.Context {
-	if r == nil || !r.s.enabled() {
+	ctx = orBackground(ctx)
+	if !r.enabled() {
 		return ctx
 	}
+	r.acceptAtStart(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.decided || r.rejected || r.done {
+	if r.rejected || r.done {
 		return ctx
 	}
 	if r.exec == nil {
@@ -155,21 +208,27 @@ type ToolOutcome struct {
 	Output, Content, Diff string
 }
 
+// acceptAtStart records the decision of a tool that never asked: accepted by
+// configuration at its start (a zero-length blocked_on_user span), as
+// Claude Code records a tool its rules allow.
+func (r *ToolRun) acceptAtStart(ctx context.Context) {
+	r.decide(ctx, metrics.DecisionAccept, metrics.SourceConfig, r.start, nil)
+}
+
 // Done records the outcome: the claude_code.tool.execution span, the
 // tool_result event, and the end of the tool span. A tool with no recorded
-// decision counts as accepted by configuration.
+// decision counts as accepted by configuration at its start.
 func (r *ToolRun) Done(ctx context.Context, o ToolOutcome) {
-	if r == nil || !r.s.enabled() {
+	ctx = orBackground(ctx)
+	if !r.enabled() {
 		return
 	}
+	r.acceptAtStart(ctx)
 	r.mu.Lock()
-	decided, rejected, done := r.decided, r.rejected, r.done
+	rejected, done := r.rejected, r.done
 	r.mu.Unlock()
 	if done || rejected {
 		return
-	}
-	if !decided {
-		r.Decide(ctx, metrics.DecisionAccept, metrics.SourceConfig)
 	}
 	ctx = r.s.Context(ctx)
 	now := r.s.t.state.Now()
@@ -207,4 +266,28 @@ func (r *ToolRun) finish(res spans.ToolResult) {
 	r.done = true
 	r.mu.Unlock()
 	r.span.End(res)
+}
+
+// Edit records the permission decision and line counts of the run's edit
+// (Session.EditDecision) with what the run already knows: its tool name and
+// file, its decision and source (accepted by configuration at its start when
+// none was recorded), and the session's last model. Fields set in e win.
+func (r *ToolRun) Edit(ctx context.Context, e Edit) (added, removed int) {
+	ctx = orBackground(ctx)
+	if !r.enabled() {
+		return 0, 0
+	}
+	r.acceptAtStart(ctx)
+	r.mu.Lock()
+	if e.ToolName == "" {
+		e.ToolName = r.call.Name
+	}
+	if e.FilePath == "" {
+		e.FilePath = r.call.FilePath
+	}
+	if e.Decision == "" {
+		e.Decision, e.Source = r.decision, r.source
+	}
+	r.mu.Unlock()
+	return r.s.EditDecision(ctx, e)
 }

@@ -54,8 +54,12 @@ type Blocked struct {
 	Source   string // as tool_decision's source: "config", "user_temporary", ...
 	// Start is used by ToolResult and RecordTool; zero means the tool's start.
 	Start time.Time
-	// Duration is duration_ms and places the end; zero measures up to now.
+	// Duration is duration_ms and places the end; zero measures up to now
+	// unless Instant.
 	Duration time.Duration
+	// Instant: the decision took no time (a tool the configuration allowed
+	// at its start), so a zero Duration is zero.
+	Instant bool
 }
 
 // Execution is the run of a tool body: claude_code.tool.execution.
@@ -219,6 +223,9 @@ func (b *BlockedSpan) End(d Blocked) {
 		return
 	}
 	end := b.t.endTime(b.start, d.Duration)
+	if d.Instant {
+		end = b.start.Add(d.Duration)
+	}
 	if b.span.IsRecording() {
 		kv := header(b.std, NameBlockedOnUser, 4)
 		kv = append(kv,

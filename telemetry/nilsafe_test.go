@@ -1,0 +1,89 @@
+package telemetry_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/telemetry"
+	"github.com/ccotel/ccotel/telemetry/telemetrytest"
+)
+
+// callAll calls every exported method of recv with zero arguments: nil
+// contexts, nil pointers, zero structs, no variadic options. A method added
+// later is called too, so none can forget the nil checks.
+func callAll(t *testing.T, what string, recv any, skip ...string) {
+	t.Helper()
+	v := reflect.ValueOf(recv)
+	ty := v.Type()
+	if ty.NumMethod() == 0 {
+		t.Fatalf("%s: no methods", what)
+	}
+	for i := range ty.NumMethod() {
+		m := ty.Method(i)
+		if contains(skip, m.Name) {
+			continue
+		}
+		ft := m.Type // the receiver is In(0)
+		n := ft.NumIn() - 1
+		if ft.IsVariadic() {
+			n-- // no options
+		}
+		args := make([]reflect.Value, n)
+		for j := range args {
+			args[j] = reflect.Zero(ft.In(j + 1))
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s.%s with nil/zero arguments panicked: %v", what, m.Name, p)
+				}
+			}()
+			v.Method(i).Call(args)
+		}()
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestNilReceiversAndContexts: every exported method of the public API's
+// handles, on nil receivers, on handles of a disabled Telemetry and on live
+// ones, accepts nil contexts and zero arguments without panicking.
+func TestNilReceiversAndContexts(t *testing.T) {
+	var nilTel *telemetry.Telemetry
+	callAll(t, "nil *Telemetry", nilTel)
+	callAll(t, "nil *Session", (*telemetry.Session)(nil))
+	callAll(t, "nil *Prompt", (*telemetry.Prompt)(nil))
+	callAll(t, "nil *ToolRun", (*telemetry.ToolRun)(nil))
+
+	off, err := telemetry.Start(context.Background(), env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	//lint:ignore SA1012 a nil context is what this test is about
+	_, s := off.StartSession(nil)
+	callAll(t, "disabled *Session", s)
+	callAll(t, "disabled *Telemetry", off)
+
+	kit := telemetrytest.New(t)
+	//lint:ignore SA1012 a nil context is what this test is about
+	_, s = kit.Telemetry.StartSession(nil)
+	//lint:ignore SA1012 a nil context is what this test is about
+	pctx, p := s.StartPrompt(nil, eventsPrompt("hi"))
+	_, run := s.StartTool(pctx, telemetry.ToolCall{Name: "Bash"})
+	callAll(t, "live *ToolRun", run)
+	callAll(t, "live *Prompt", p)
+	callAll(t, "live *Session", s)
+	// Shutdown last: the kit's own cleanup calls it again.
+	callAll(t, "live *Telemetry", kit.Telemetry)
+}
+
+func eventsPrompt(text string) events.UserPrompt { return events.UserPrompt{Prompt: text} }
