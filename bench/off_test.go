@@ -91,6 +91,7 @@ func offCalls(tb testing.TB) []offCall {
 		{"ToolRun.Decide", func() { run.Decide(tctx, metrics.DecisionAccept, metrics.SourceConfig) }},
 		{"ToolRun.Execute", func() { sinkCtx = run.Execute(tctx) }},
 		{"ToolRun.Done", func() { run.Done(tctx, telemetry.ToolOutcome{Success: true, ResultSizeBytes: 1024}) }},
+		{"ToolRun.Edit", func() { run.Edit(tctx, telemetry.Edit{LinesAdded: 1}) }},
 		{"Buffer.Emit", func() {
 			buf.Emit(ctx, func(ctx context.Context, e *events.Emitter) { e.Auth(ctx, events.Auth{Action: "login", Success: true}) })
 		}},
