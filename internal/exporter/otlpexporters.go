@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/ccotel/ccotel/config"
+
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -78,3 +80,24 @@ func (e *otlpSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.Rea
 // Shutdown aborts an export in flight, retries included, and closes the
 // connection; later exports fail at once.
 func (e *otlpSpanExporter) Shutdown(context.Context) error { e.c.close(); return nil }
+
+// OTLPExporters builds ccotel's OTLP exporters for cfg's metrics, logs and
+// traces OTLP settings, for tests and tools that drive the SDK themselves
+// (the Collector and Prometheus harnesses). Nothing else is built; the
+// caller shuts the exporters down.
+func OTLPExporters(cfg config.Config) (sdkmetric.Exporter, sdklog.Exporter, sdktrace.SpanExporter, error) {
+	b := &builder{cfg: cfg, p: &Pipelines{}}
+	m, err := b.otlpMetrics(context.Background())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	l, err := b.otlpLogs(context.Background())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := b.otlpTraces(context.Background())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return m, l, s, nil
+}

@@ -7,12 +7,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	otellog "go.opentelemetry.io/otel/log"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -22,6 +16,8 @@ import (
 	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/exporter"
 	"github.com/ccotel/ccotel/internal/otelcoltest"
 )
 
@@ -33,40 +29,27 @@ type exporters struct {
 	span   sdktrace.SpanExporter
 }
 
-func newExporters(t *testing.T, ctx context.Context, c *otelcoltest.Collector, protocol string) exporters {
+func newExporters(t *testing.T, _ context.Context, c *otelcoltest.Collector, protocol string) exporters {
 	t.Helper()
+	endpoint := func(path string) config.OTLP {
+		if protocol == "grpc" {
+			return config.OTLP{Protocol: config.ProtocolGRPC, Endpoint: c.GRPCEndpoint()}
+		}
+		return config.OTLP{Protocol: config.Protocol(protocol), Endpoint: c.HTTPEndpoint() + path}
+	}
+	var cfg config.Config
+	cfg.Metrics.OTLP, cfg.Logs.OTLP, cfg.Traces.OTLP = endpoint("/v1/metrics"), endpoint("/v1/logs"), endpoint("/v1/traces")
 	var (
 		e   exporters
 		err error
 	)
-	switch protocol {
-	case "grpc":
-		if e.metric, err = otlpmetricgrpc.New(ctx, otlpmetricgrpc.WithEndpointURL(c.GRPCEndpoint())); err != nil {
-			t.Fatal(err)
-		}
-		if e.log, err = otlploggrpc.New(ctx, otlploggrpc.WithEndpointURL(c.GRPCEndpoint())); err != nil {
-			t.Fatal(err)
-		}
-		if e.span, err = otlptracegrpc.New(ctx, otlptracegrpc.WithEndpointURL(c.GRPCEndpoint())); err != nil {
-			t.Fatal(err)
-		}
-	case "http/protobuf":
-		if e.metric, err = otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(c.HTTPEndpoint()+"/v1/metrics")); err != nil {
-			t.Fatal(err)
-		}
-		if e.log, err = otlploghttp.New(ctx, otlploghttp.WithEndpointURL(c.HTTPEndpoint()+"/v1/logs")); err != nil {
-			t.Fatal(err)
-		}
-		if e.span, err = otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(c.HTTPEndpoint()+"/v1/traces")); err != nil {
-			t.Fatal(err)
-		}
-	default:
-		t.Fatalf("unknown protocol %q", protocol)
+	if e.metric, e.log, e.span, err = exporter.OTLPExporters(cfg); err != nil {
+		t.Fatal(err)
 	}
 	return e
 }
 
-// TestSmoke sends a counter, a log record and a span with the OTel Go SDK's OTLP exporters over gRPC and
+// TestSmoke sends a counter, a log record and a span with ccotel's OTLP exporters (driven by the OTel Go SDK) over gRPC and
 // http/protobuf to a real Collector and finds them in its file-exporter output.
 func TestSmoke(t *testing.T) {
 	for _, protocol := range []string{"grpc", "http/protobuf"} {
@@ -138,11 +121,10 @@ func sendCount(t *testing.T, c *otelcoltest.Collector, name string, n int64) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	exp, err := otlpmetricgrpc.New(ctx, otlpmetricgrpc.WithEndpointURL(c.GRPCEndpoint()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp, sdkmetric.WithInterval(time.Hour))))
+	e := newExporters(t, ctx, c, "grpc")
+	defer e.log.Shutdown(ctx)
+	defer e.span.Shutdown(ctx)
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewPeriodicReader(e.metric, sdkmetric.WithInterval(time.Hour))))
 	counter, err := mp.Meter("smoke").Int64Counter(name)
 	if err != nil {
 		t.Fatal(err)

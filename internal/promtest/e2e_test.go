@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
 	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
 
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/exporter"
 	"github.com/ccotel/ccotel/internal/otelcoltest"
 	"github.com/ccotel/ccotel/internal/promtest"
 )
@@ -29,11 +30,18 @@ func costMeter(t *testing.T, c *otelcoltest.Collector, temporality metricdata.Te
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	exp, err := otlpmetricgrpc.New(ctx, otlpmetricgrpc.WithEndpointURL(c.GRPCEndpoint()),
-		otlpmetricgrpc.WithTemporalitySelector(func(sdkmetric.InstrumentKind) metricdata.Temporality { return temporality }))
+	var cfg config.Config
+	cfg.Metrics.OTLP = config.OTLP{Protocol: config.ProtocolGRPC, Endpoint: c.GRPCEndpoint()}
+	cfg.Logs.OTLP, cfg.Traces.OTLP = cfg.Metrics.OTLP, cfg.Metrics.OTLP
+	cfg.Metrics.Temporality = config.TemporalityDelta // a counter: delta
+	if temporality == metricdata.CumulativeTemporality {
+		cfg.Metrics.Temporality = config.TemporalityCumulative
+	}
+	exp, logs, spans, err := exporter.OTLPExporters(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = logs.Shutdown(context.Background()); _ = spans.Shutdown(context.Background()) })
 	mp := sdkmetric.NewMeterProvider(
 		sdkmetric.WithResource(resource.NewSchemaless(attribute.String("service.name", "claude-code"))),
 		sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exp, sdkmetric.WithInterval(time.Hour))))
