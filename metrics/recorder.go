@@ -242,10 +242,44 @@ type cache struct {
 	lastOne   [numMetrics]atomic.Pointer[oneEntry]
 
 	mu    sync.RWMutex
-	usage map[UsageAttrs]*usageEntry
-	lines map[string]*linesEntry
-	one   map[smallKey]*oneEntry
+	usage entries[UsageAttrs, usageEntry]
+	lines entries[string, linesEntry]
+	one   [numMetrics]entries[smallKey, oneEntry]
 }
+
+// entries holds a session's entries of one kind. Most sessions use a single
+// combination of a kind, and a map with one entry costs a whole group of
+// eight slots of the key's size (2.7 KB for an attribution), so the first
+// entry is kept alone and the map made when a second combination comes.
+type entries[K comparable, E any] struct {
+	only *E
+	more map[K]*E
+}
+
+func (s *entries[K, E]) get(k K, key func(*E) K) *E {
+	if s.only != nil && key(s.only) == k {
+		return s.only
+	}
+	return s.more[k]
+}
+
+// put adds or replaces the entry of k.
+func (s *entries[K, E]) put(k K, e *E, key func(*E) K) {
+	switch {
+	case s.only == nil && s.more == nil, s.only != nil && key(s.only) == k:
+		s.only = e
+	default:
+		if s.more == nil {
+			s.more = map[K]*E{key(s.only): s.only}
+			s.only = nil
+		}
+		s.more[k] = e
+	}
+}
+
+func (e *usageEntry) keyOf() UsageAttrs { return e.key }
+func (e *linesEntry) keyOf() string     { return e.model }
+func (e *oneEntry) keyOf() smallKey     { return e.key }
 
 type usageEntry struct {
 	key   UsageAttrs
@@ -316,7 +350,7 @@ func (r *Recorder) recordUsage(ctx context.Context, u *UsageAttrs, mask uint8, u
 // session records are built (a host calling Cost alone gets no token sets).
 func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *UsageAttrs, mask uint8) *usageEntry {
 	c.mu.RLock()
-	e := c.usage[*k]
+	e := c.usage.get(*k, (*usageEntry).keyOf)
 	c.mu.RUnlock()
 	if e != nil && e.built&mask == mask {
 		return e
@@ -335,7 +369,7 @@ func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *UsageAttrs, mask ui
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	next := &usageEntry{key: *k}
-	if old := c.usage[*k]; old != nil {
+	if old := c.usage.get(*k, (*usageEntry).keyOf); old != nil {
 		*next = *old
 	}
 	for i := range next.opts {
@@ -344,10 +378,7 @@ func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *UsageAttrs, mask ui
 			next.built |= bit
 		}
 	}
-	if c.usage == nil {
-		c.usage = map[UsageAttrs]*usageEntry{}
-	}
-	c.usage[*k] = next
+	c.usage.put(*k, next, (*usageEntry).keyOf)
 	return next
 }
 
@@ -371,7 +402,7 @@ func (r *Recorder) recordLines(ctx context.Context, model string, only int, adde
 
 func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEntry {
 	c.mu.RLock()
-	e := c.lines[model]
+	e := c.lines.get(model, (*linesEntry).keyOf)
 	c.mu.RUnlock()
 	if e != nil {
 		return e
@@ -381,13 +412,10 @@ func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEn
 	e.opts[1] = r.build(ss, MetricLinesOfCode, []field{{value: string(LinesRemoved)}, {value: model}})
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.lines[model]; old != nil {
+	if old := c.lines.get(model, (*linesEntry).keyOf); old != nil {
 		return old
 	}
-	if c.lines == nil {
-		c.lines = map[string]*linesEntry{}
-	}
-	c.lines[model] = e
+	c.lines.put(model, e, (*linesEntry).keyOf)
 	return e
 }
 
@@ -405,7 +433,7 @@ func (r *Recorder) recordOne(ctx context.Context, m Metric, n float64, k smallKe
 
 func (c *cache) oneEntry(r *Recorder, ss *core.Session, k *smallKey) *oneEntry {
 	c.mu.RLock()
-	e := c.one[*k]
+	e := c.one[k.m].get(*k, (*oneEntry).keyOf)
 	c.mu.RUnlock()
 	if e != nil {
 		return e
@@ -418,13 +446,10 @@ func (c *cache) oneEntry(r *Recorder, ss *core.Session, k *smallKey) *oneEntry {
 	e.opt[0] = r.build(ss, k.m, fs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.one[*k]; old != nil {
+	if old := c.one[k.m].get(*k, (*oneEntry).keyOf); old != nil {
 		return old
 	}
-	if c.one == nil {
-		c.one = map[smallKey]*oneEntry{}
-	}
-	c.one[*k] = e
+	c.one[k.m].put(*k, e, (*oneEntry).keyOf)
 	return e
 }
 

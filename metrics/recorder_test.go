@@ -653,3 +653,20 @@ func TestPerCallIDsShareOneCacheEntry(t *testing.T) {
 		t.Errorf("%v allocs per call differing only in event-only fields, want 0", n)
 	}
 }
+
+// TestEntries: one entry is kept without a map; a second combination moves
+// both into the map; replacing either keeps the other.
+func TestEntries(t *testing.T) {
+	var s entries[string, linesEntry]
+	key := (*linesEntry).keyOf
+	a, b, a2 := &linesEntry{model: "a"}, &linesEntry{model: "b"}, &linesEntry{model: "a"}
+	s.put("a", a, key)
+	if s.more != nil || s.get("a", key) != a || s.get("b", key) != nil {
+		t.Fatal("one entry: no map, found by its key only")
+	}
+	s.put("b", b, key)
+	s.put("a", a2, key)
+	if s.get("a", key) != a2 || s.get("b", key) != b || len(s.more) != 2 {
+		t.Errorf("two entries: a=%p (want %p) b=%p (want %p), map of %d", s.get("a", key), a2, s.get("b", key), b, len(s.more))
+	}
+}

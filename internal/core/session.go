@@ -52,7 +52,10 @@ func (s *State) NewSession(id string) *Session {
 	ss := &Session{ID: id, state: s}
 	shared := s.Include.SessionID
 	ss.Attributes = s.standard(id, true, shared)
-	ss.EarlyAttributes = s.standard(id, false, shared)
+	ss.EarlyAttributes = ss.Attributes
+	if s.Include.Repository && s.Static.Repository != nil {
+		ss.EarlyAttributes = s.standard(id, false, shared)
+	}
 	ss.MetricAttributes = ss.Attributes
 	if on := s.Include.SessionIDOn(config.SignalMetrics); on != shared {
 		ss.MetricAttributes = s.standard(id, true, on)
@@ -60,7 +63,10 @@ func (s *State) NewSession(id string) *Session {
 	ss.EventAttributes, ss.EventEarlyAttributes = ss.Attributes, ss.EarlyAttributes
 	if on := s.Include.SessionIDOn(config.SignalLogs); on != shared {
 		ss.EventAttributes = s.standard(id, true, on)
-		ss.EventEarlyAttributes = s.standard(id, false, on)
+		ss.EventEarlyAttributes = ss.EventAttributes
+		if s.Include.Repository && s.Static.Repository != nil {
+			ss.EventEarlyAttributes = s.standard(id, false, on)
+		}
 	}
 	return ss
 }
@@ -85,8 +91,10 @@ func (ss *Session) NextInteraction() int64 {
 
 func (s *State) standard(sessionID string, withRepo, withSession bool) []attribute.KeyValue {
 	st := s.Static
-	kv := make([]attribute.KeyValue, 0, len(s.resourceCopy)+14)
-	kv = append(kv, s.resourceCopy...)
+	// Built on the stack and copied to a slice of the exact length: every
+	// live session keeps these slices.
+	var buf [24]attribute.KeyValue
+	kv := append(buf[:0], s.resourceCopy...)
 	kv = append(kv, attribute.String("user.id", st.UserID))
 	if withSession {
 		kv = append(kv, attribute.String("session.id", sessionID))
@@ -121,7 +129,7 @@ func (s *State) standard(sessionID string, withRepo, withSession bool) []attribu
 	if st.TerminalType != "" {
 		kv = append(kv, attribute.String("terminal.type", st.TerminalType))
 	}
-	return ValidUTF8(kv)
+	return append([]attribute.KeyValue(nil), ValidUTF8(kv)...)
 }
 
 type sessionKey struct{}
