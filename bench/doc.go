@@ -1,7 +1,10 @@
 // Package bench measures ccotel against a hand-written OpenTelemetry SDK
-// equivalent in one process; see docs/PERFORMANCE.md. It has benchmarks only:
+// equivalent in one process, the two interleaved; see docs/PERFORMANCE.md:
 //
-//	go test -run='^$' -bench=. -benchmem ./bench/
+//	go test -run='^$' -bench=. -count=5 ./bench/
+//
+// Its tests check that every public method is allocation-free with telemetry
+// off.
 //
 // It reads no environment variables: every benchmark configures ccotel in code.
 package bench
