@@ -79,6 +79,12 @@ func offCalls(tb testing.TB) []offCall {
 			s.Hooks(ctx, telemetry.HookRun{Event: "PreToolUse", Name: "PreToolUse:Bash", NumHooks: 1},
 				telemetry.HookOutcome{NumSuccess: 1, Duration: 20 * time.Millisecond})
 		}},
+		{"Session.StartHooks", func() {
+			s.StartHooks(ctx, telemetry.HookRun{Event: "Stop", Name: "Stop", NumHooks: 1}).Complete(ctx, telemetry.HookOutcome{NumSuccess: 1})
+		}},
+		{"RunningHooks.Complete", func() {
+			s.StartHooks(ctx, telemetry.HookRun{Event: "Stop"}).Complete(ctx, telemetry.HookOutcome{})
+		}},
 		{"Session.StartPrompt", func() {
 			sinkCtx, sinkPtr = s.StartPrompt(ctx, events.UserPrompt{Prompt: "fix the failing test", MessageUUID: "8a2c"})
 		}},

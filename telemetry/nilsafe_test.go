@@ -63,6 +63,7 @@ func TestNilReceiversAndContexts(t *testing.T) {
 	callAll(t, "nil *Session", (*telemetry.Session)(nil))
 	callAll(t, "nil *Prompt", (*telemetry.Prompt)(nil))
 	callAll(t, "nil *ToolRun", (*telemetry.ToolRun)(nil))
+	callAll(t, "nil *RunningHooks", (*telemetry.RunningHooks)(nil))
 
 	off, err := telemetry.Start(context.Background(), env())
 	if err != nil {
@@ -80,6 +81,8 @@ func TestNilReceiversAndContexts(t *testing.T) {
 	pctx, p := s.StartPrompt(nil, eventsPrompt("hi"))
 	_, run := s.StartTool(pctx, telemetry.ToolCall{Name: "Bash"})
 	callAll(t, "live *ToolRun", run)
+	//lint:ignore SA1012 a nil context is what this test is about
+	callAll(t, "live *RunningHooks", s.StartHooks(nil, telemetry.HookRun{Event: "Stop"}))
 	callAll(t, "live *Prompt", p)
 	callAll(t, "live *Session", s)
 	// Shutdown last: the kit's own cleanup calls it again.

@@ -2,6 +2,7 @@ package telemetry_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,3 +84,19 @@ func TestToolRunForAgents(t *testing.T) {
 func attrString(k, v string) attribute.KeyValue { return attribute.String(k, v) }
 func attrModel(v string) attribute.KeyValue     { return attribute.String("model", v) }
 func attrType(v string) attribute.KeyValue      { return attribute.String("type", v) }
+
+// A hook whose run spans an API response: Claude Code sends
+// hook_execution_start, api_request, hook_execution_complete.
+func TestHooksAcrossAnAPIResponse(t *testing.T) {
+	kit := startTraced(t, config.Config{})
+	ctx, s := kit.Telemetry.StartSession(context.Background())
+	hooks := s.StartHooks(ctx, telemetry.HookRun{Event: "PreToolUse", Name: "PreToolUse:Bash", NumHooks: 1})
+	s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5"})
+	hooks.Complete(ctx, telemetry.HookOutcome{NumSuccess: 1})
+	hooks.Complete(ctx, telemetry.HookOutcome{NumSuccess: 1}) // only the first counts
+	got := kit.EventNames("hook_execution_start", "api_request", "hook_execution_complete")
+	want := []string{"hook_execution_start", "api_request", "hook_execution_complete"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("events %v, want %v", got, want)
+	}
+}
