@@ -81,7 +81,7 @@ var defaultPlan = []step{
 
 const defaultFinal = "I added README.md with a license section, committed it and opened a pull request."
 
-func run(ctx context.Context, o options) error {
+func run(ctx context.Context, o options) (err error) {
 	topts := o.Telemetry
 	if topts == nil {
 		topts = []telemetry.Option{telemetry.WithServiceVersion("0.1.0")}
@@ -128,7 +128,17 @@ func run(ctx context.Context, o options) error {
 			return err // names every misconfigured variable
 		}
 		// Shutdown flushes everything; a short-lived program must call it.
-		defer tel.Shutdown(context.Background())
+		// Lost telemetry (a *telemetry.DeliveryError) fails the run.
+		defer func() {
+			lost := tel.Shutdown(context.Background())
+			if o.Log != nil {
+				s := tel.Stats()
+				fmt.Fprintf(o.Log, "agent: telemetry: %d delivered, %d lost\n", s.Exported(), s.Lost())
+			}
+			if err == nil {
+				err = lost
+			}
+		}()
 	}
 
 	ctx, session := tel.StartSession(ctx)

@@ -34,7 +34,7 @@ func main() {
 }
 
 // run writes console telemetry to console (when nothing else is configured).
-func run(console io.Writer) error {
+func run(console io.Writer) (err error) {
 	ctx := context.Background()
 	opts := []telemetry.Option{telemetry.WithServiceVersion("0.1.0"), telemetry.WithConsoleWriter(console)}
 	if _, set := os.LookupEnv("CLAUDE_CODE_ENABLE_TELEMETRY"); !set {
@@ -49,8 +49,18 @@ func run(console io.Writer) error {
 	if err != nil {
 		return err // names every misconfigured variable
 	}
-	// Shutdown flushes everything; a short-lived program must call it.
-	defer tel.Shutdown(context.Background())
+	// Shutdown flushes everything; a short-lived program must call it. It
+	// returns a *telemetry.DeliveryError naming each exporter that lost data
+	// (an endpoint down, refusing or too slow); Stats has the totals. A lost
+	// record makes the program fail.
+	defer func() {
+		lost := tel.Shutdown(context.Background())
+		s := tel.Stats()
+		fmt.Fprintf(os.Stderr, "quickstart: telemetry: %d delivered, %d lost\n", s.Exported(), s.Lost())
+		if err == nil {
+			err = lost
+		}
+	}()
 
 	ctx, session := tel.StartSession(ctx)
 	ctx, prompt := session.StartPrompt(ctx, events.UserPrompt{Prompt: "Write a README for this project"})
