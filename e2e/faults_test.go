@@ -49,7 +49,7 @@ func emitTimed(tel *telemetry.Telemetry, n int) latencies {
 	cost := 0.5
 	for i := 0; i < n; i++ {
 		t0 := time.Now()
-		s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929", CostUSD: &cost, RequestID: "req"})
+		s.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929", CostUSD: &cost, RequestID: fmt.Sprint("req", i)}) // distinct: one call is recorded once per session
 		t1 := time.Now()
 		tel.Events().UserPrompt(ctx, events.UserPrompt{Prompt: "hello"})
 		t2 := time.Now()
