@@ -47,14 +47,11 @@ type Agent struct {
 	Client    anthropic.Client
 }
 
-type runKey struct{} // ccotel: the tool run, for the permission check inside the tool
-
 // allow is the agent's permission check, called from inside a tool's body.
 func (a *Agent) allow(ctx context.Context, tool, arg string) bool {
 	ok := tool == "write" && a.Mode == "acceptEdits" || tool == "bash" && strings.HasPrefix(arg, "echo ")
 	decision := map[bool]metrics.Decision{true: metrics.DecisionAccept, false: metrics.DecisionReject}[ok] // ccotel
-	run, _ := ctx.Value(runKey{}).(*telemetry.ToolRun)                                                     // ccotel
-	run.Decide(ctx, decision, metrics.SourceConfig)                                                        // ccotel
+	telemetry.ToolRunFromContext(ctx).Decide(ctx, decision, metrics.SourceConfig)                          // ccotel
 	return ok
 }
 
@@ -108,7 +105,7 @@ func (a *Agent) Run(ctx context.Context, prompt string) (string, error) {
 				Name: map[string]string{"bash": "Bash", "write": "Write"}[b.Name], UseID: b.ID, // ccotel
 				Command: in["command"], FilePath: in["file_path"], Input: string(b.Input), // ccotel
 				PermissionMode: a.Mode, RequestID: res.Header.Get("request-id")}) // ccotel
-			out, err := tools[b.Name](context.WithValue(tctx, runKey{}, run), in) // ccotel (the key)
+			out, err := tools[b.Name](tctx, in)
 			if !errors.Is(err, errDenied) {
 				run.Done(ctx, telemetry.ToolOutcome{Success: err == nil, ResultSizeBytes: len(out), Output: out}) // ccotel
 			}
