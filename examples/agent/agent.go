@@ -127,7 +127,7 @@ type response struct {
 
 // call streams one Messages API response and records it. Bash tool calls
 // are decided as soon as their block has streamed, edit tools after the
-// response ends: the order in which Claude Code 2.1.330 emits their
+// response ends: the order in which Claude Code 2.1.332 emits their
 // tool_decision and api_request events (captures bash_allowed and
 // write_acceptedits).
 func (a *Agent) call(ctx context.Context, session *telemetry.Session, conv []message) (*response, error) {

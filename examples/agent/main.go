@@ -23,7 +23,7 @@
 //	OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 \
 //	go run ./examples/agent
 //
-// For the same actions it emits the events Claude Code 2.1.330 emits, in
+// For the same actions it emits the events Claude Code 2.1.332 emits, in
 // the same order (see main_test.go, which compares it with the captures
 // write_acceptedits, bash_allowed and new_git_commit), except the three
 // plugin_loaded events of Claude Code's built-in plugins: this agent loads
