@@ -46,7 +46,7 @@ func TestHostileEnvironment(t *testing.T) {
 			}()
 			select {
 			case <-done:
-			case <-time.After(30 * time.Second):
+			case <-time.After(5 * time.Minute): // quadratic parsing took hours on the large rows; linear takes well under a second
 				t.Fatal("Start hung")
 			}
 		})
@@ -168,7 +168,7 @@ func TestHostileHeadersHelper(t *testing.T) {
 			if len(sink.all()) == 0 || !strings.Contains(sink.all()[0].Error(), "otelHeadersHelper") {
 				t.Errorf("errors %v, want the helper's failure", sink.all())
 			}
-			if d := time.Since(start); d > 20*time.Second {
+			if d := time.Since(start); d > 2*time.Minute { // the helper hangs for ever; only waiting on it exceeds this
 				t.Errorf("took %v", d)
 			}
 		})

