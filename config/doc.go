@@ -264,16 +264,16 @@
 //	OTEL_RESOURCE_ATTRIBUTES                           -            any                WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
 //	OTEL_EXPORTER_PROMETHEUS_HOST                      -            not project        WithVariable          Host the prometheus exporter listens on; empty: all interfaces.
 //	OTEL_EXPORTER_PROMETHEUS_PORT                      9464         not project        WithVariable          Port of the prometheus exporter (0 to 65535).
-//	CLAUDE_CODE_CLIENT_CERT                            -            any                WithVariable          Client certificate file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_KEY.
-//	CLAUDE_CODE_CLIENT_KEY                             -            any                WithVariable  yes     Client key file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_CERT.
-//	CLAUDE_CODE_CLIENT_KEY_PASSPHRASE                  -            any                WithVariable  yes     Passphrase of CLAUDE_CODE_CLIENT_KEY.
-//	NODE_EXTRA_CA_CERTS                                -            any                WithVariable          CA certificate file for http/protobuf and http/json.
-//	HTTPS_PROXY                                        -            any                WithVariable  yes     Proxy for OTLP over HTTP (first set of HTTPS_PROXY, https_proxy, HTTP_PROXY, http_proxy).
-//	https_proxy                                        -            any                WithVariable  yes     As HTTPS_PROXY.
-//	HTTP_PROXY                                         -            any                WithVariable  yes     As HTTPS_PROXY, when neither HTTPS_PROXY nor https_proxy is set.
-//	http_proxy                                         -            any                WithVariable  yes     As HTTP_PROXY.
-//	NO_PROXY                                           -            any                WithVariable          Hosts that bypass the proxy (or no_proxy).
-//	no_proxy                                           -            any                WithVariable          As NO_PROXY.
+//	CLAUDE_CODE_CLIENT_CERT                            -            not project        WithVariable          Client certificate file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_KEY.
+//	CLAUDE_CODE_CLIENT_KEY                             -            not project        WithVariable  yes     Client key file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_CERT.
+//	CLAUDE_CODE_CLIENT_KEY_PASSPHRASE                  -            not project        WithVariable  yes     Passphrase of CLAUDE_CODE_CLIENT_KEY.
+//	NODE_EXTRA_CA_CERTS                                -            not project        WithVariable          CA certificate file for http/protobuf and http/json.
+//	HTTPS_PROXY                                        -            not project        WithVariable  yes     Proxy for OTLP over HTTP (first set of HTTPS_PROXY, https_proxy, HTTP_PROXY, http_proxy).
+//	https_proxy                                        -            not project        WithVariable  yes     As HTTPS_PROXY.
+//	HTTP_PROXY                                         -            not project        WithVariable  yes     As HTTPS_PROXY, when neither HTTPS_PROXY nor https_proxy is set.
+//	http_proxy                                         -            not project        WithVariable  yes     As HTTP_PROXY.
+//	NO_PROXY                                           -            not project        WithVariable          Hosts that bypass the proxy (or no_proxy).
+//	no_proxy                                           -            not project        WithVariable          As NO_PROXY.
 //	OTEL_METRICS_INCLUDE_SESSION_ID                    true         any                WithVariable          session.id on every metric, event and span.
 //	OTEL_METRICS_INCLUDE_VERSION                       false        any                WithVariable          app.version on every metric, event and span.
 //	OTEL_METRICS_INCLUDE_ACCOUNT_UUID                  true         any                WithVariable          user.account_uuid and user.account_id.
@@ -290,7 +290,7 @@
 //	OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT                  -            any                WithVariable          Lowers the content limit when smaller.
 //	OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT        -            any                WithVariable          Lowers the content limit when smaller.
 //	OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT             -            any                WithVariable          Lowers the content limit when smaller.
-//	otelHeadersHelper                                  -            any                WithVariable  yes     Settings key: command printing a JSON object of headers (http protocols only).
+//	otelHeadersHelper                                  -            not project        WithVariable  yes     Settings key: command printing a JSON object of headers (http protocols only).
 //	CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS        1740000      any                WithVariable  yes     Headers helper refresh interval, milliseconds.
 //	CLAUDE_CODE_ENHANCED_TELEMETRY_BETA                -            not project        WithVariable          Traces beta switch; when set it decides, else ENABLE_ENHANCED_TELEMETRY_BETA.
 //	ENABLE_ENHANCED_TELEMETRY_BETA                     -            not project        WithVariable          Alias of CLAUDE_CODE_ENHANCED_TELEMETRY_BETA.

@@ -39,6 +39,20 @@ func TestManagedLockHoles(t *testing.T) {
 			ignored: map[string]string{"ENABLE_BETA_TRACING_DETAILED": "OTEL_EXPORTER_OTLP_ENDPOINT", "BETA_TRACING_ENDPOINT": "OTEL_EXPORTER_OTLP_ENDPOINT"},
 		},
 		{
+			name:    "a proxy and a CA certificate that would read the managed destination's traffic",
+			managed: `{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://corp", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/etc/corp-ca.pem"}`,
+			user:    env{"HTTPS_PROXY": "http://127.0.0.1:8080", "NODE_EXTRA_CA_CERTS": "/repo/evil-ca.pem", "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE": "/repo/evil-ca.pem"},
+			check: func(c Config) string {
+				for _, o := range []OTLP{c.Metrics.OTLP, c.Logs.OTLP, c.Traces.OTLP} {
+					if o.TLS.ProxyURL != "" || o.TLS.CAFile != "/etc/corp-ca.pem" {
+						return fmt.Sprintf("proxied or trusting %q", o.TLS.CAFile)
+					}
+				}
+				return ""
+			},
+			ignored: map[string]string{"HTTPS_PROXY": "OTEL_EXPORTER_OTLP_ENDPOINT", "NODE_EXTRA_CA_CERTS": "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE": "OTEL_EXPORTER_OTLP_ENDPOINT"},
+		},
+		{
 			name:    "a per-signal endpoint under a managed generic one",
 			managed: `{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://corp"}`,
 			user:    env{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://elsewhere/v1/traces"},

@@ -281,6 +281,18 @@ func destinations() []string {
 		"OTEL_EXPORTER_PROMETHEUS_HOST", "OTEL_EXPORTER_PROMETHEUS_PORT")
 }
 
+// pathToDestination lists the variables that decide how telemetry reaches
+// its destination and whom it trusts there: a developer's proxy and CA
+// certificate together read everything sent to a managed collector, its
+// credentials included, so a pinned destination pins them too.
+func pathToDestination() []string {
+	out := []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NODE_EXTRA_CA_CERTS"}
+	for _, s := range append([]Signal{""}, allSignals...) {
+		out = append(out, otlpVar(s, "CERTIFICATE"))
+	}
+	return out
+}
+
 // applyManaged applies the managed values over the developer's, after the
 // managed lock has removed the developer values (from any other source)
 // that would send telemetry, or managed credentials, elsewhere, or export
@@ -334,6 +346,9 @@ func (l *layers) applyManaged(vars, files map[string]string) {
 	if pin != "" {
 		for _, name := range destinations() {
 			remove(pin, " (the destination is managed)", name)
+		}
+		for _, name := range pathToDestination() {
+			remove(pin, " (the way to the managed destination is managed too)", name)
 		}
 	}
 	// A content flag turned off by managed settings cannot be bypassed by
