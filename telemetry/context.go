@@ -14,6 +14,9 @@ type sessionKey struct{}
 // with a disabled Telemetry. Integrations that only see a request's context,
 // such as an HTTP middleware, use it to find where to record.
 func SessionFromContext(ctx context.Context) *Session {
+	if ctx == nil {
+		return nil
+	}
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
 }

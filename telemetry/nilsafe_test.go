@@ -64,6 +64,11 @@ func TestNilReceiversAndContexts(t *testing.T) {
 	callAll(t, "nil *Prompt", (*telemetry.Prompt)(nil))
 	callAll(t, "nil *ToolRun", (*telemetry.ToolRun)(nil))
 	callAll(t, "nil *RunningHooks", (*telemetry.RunningHooks)(nil))
+	callAll(t, "nil *DeliveryError", (*telemetry.DeliveryError)(nil))
+	//lint:ignore SA1012 a nil context is what this test is about
+	if telemetry.SessionFromContext(nil) != nil || telemetry.ToolRunFromContext(nil) != nil {
+		t.Error("a nil context carries a session or a tool run")
+	}
 
 	off, err := telemetry.Start(context.Background(), env())
 	if err != nil {

@@ -116,6 +116,9 @@ type DeliveryError struct {
 }
 
 func (e *DeliveryError) Error() string {
+	if e == nil {
+		return "ccotel: <nil DeliveryError>"
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "ccotel: %s: telemetry lost", e.Op)
 	for i, x := range e.Exporters {
@@ -137,7 +140,12 @@ func (e *DeliveryError) Error() string {
 	return b.String()
 }
 
-func (e *DeliveryError) Unwrap() error { return e.Err }
+func (e *DeliveryError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // deliveryError compares the counts now with those at the previous flush
 // or shutdown and returns a *DeliveryError when anything was lost (or, for
