@@ -41,7 +41,8 @@ func diagnose(o config.OTLP, err error) Result {
 	case has("bad certificate", "certificate required"):
 		r.Summary = "TLS: the receiver refused the client certificate"
 		r.Hint = clientCertHint(grpc)
-	case has("401", "403", "unauthenticated", "permissiondenied", "permission denied", "unauthorized", "forbidden"):
+	// Status codes with their "HTTP " prefix: a bare "401" also matches port 40177.
+	case has("http 401", "http 403", "unauthenticated", "permissiondenied", "permission denied", "unauthorized", "forbidden"):
 		r.Summary = "the endpoint rejected the credentials (check OTEL_EXPORTER_OTLP_HEADERS / otelHeadersHelper)"
 		r.Hint = "the Authorization (or API key) header is missing, wrong or expired"
 	case grpc && has("frame too large", "server preface", "http2: failed reading the frame", "unexpected http status code", "malformed header", "missing content-type", "transport: received unexpected content-type", "illegal http/2"):
@@ -56,7 +57,7 @@ func diagnose(o config.OTLP, err error) Result {
 	case has("no such host", "server misbehaving"):
 		r.Summary = "the endpoint's host name does not resolve"
 		r.Hint = "fix the host in the endpoint, or the DNS of this machine"
-	case has("404", "not found"):
+	case has("http 404", "not found"):
 		r.Summary = "the endpoint answered 404 Not Found: wrong URL path"
 		r.Hint = "a per-signal endpoint (OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT) is used as is and must end in /v1/<signal>; the generic one gets it appended"
 	case has("deadline exceeded", "timeout", "i/o timeout"):
