@@ -1,6 +1,9 @@
 package exporter
 
 import (
+	"io"
+	"sync"
+
 	"go.opentelemetry.io/otel/exporters/stdout/stdoutlog"
 	"go.opentelemetry.io/otel/exporters/stdout/stdoutmetric"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
@@ -26,4 +29,16 @@ func (b *builder) consoleLogs() (sdklog.Exporter, error) {
 
 func (b *builder) consoleTraces() (sdktrace.SpanExporter, error) {
 	return stdouttrace.New(stdouttrace.WithWriter(b.s.Stdout), stdouttrace.WithPrettyPrint())
+}
+
+// lockedWriter serialises the console exporters' writes.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

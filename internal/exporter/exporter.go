@@ -207,6 +207,10 @@ func Build(ctx context.Context, cfg config.Config, s Settings) (*Pipelines, erro
 	if b.s.Stdout == nil {
 		b.s.Stdout = os.Stdout
 	}
+	// The console exporters of the three signals export side by side (and
+	// at Shutdown all at once) into one writer: each record is one Write,
+	// and the lock keeps records whole and a bytes.Buffer race-free.
+	b.s.Stdout = &lockedWriter{w: b.s.Stdout}
 	if !cfg.Enabled {
 		return b.p, nil
 	}
