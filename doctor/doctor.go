@@ -32,7 +32,11 @@ const Scope = "ccotel.doctor.check"
 const DefaultTimeout = 15 * time.Second
 
 // Option configures Check.
-type Option func(*options)
+type Option interface{ apply(*options) }
+
+type optionFunc func(*options)
+
+func (f optionFunc) apply(o *options) { f(o) }
 
 type options struct {
 	loadOptions []config.LoadOption
@@ -45,8 +49,11 @@ type options struct {
 
 // WithLoadOptions passes options to config.Load, as telemetry.WithLoadOptions
 // does: give the doctor the settings files the host gives telemetry.Start.
+//
+// By default, config.Load reads the process environment and the managed
+// settings files only.
 func WithLoadOptions(opts ...config.LoadOption) Option {
-	return func(o *options) { o.loadOptions = append(o.loadOptions, opts...) }
+	return optionFunc(func(o *options) { o.loadOptions = append(o.loadOptions, opts...) })
 }
 
 // WithManagedPreview loads the configuration as if path (and the drop-ins of
@@ -58,23 +65,32 @@ func WithLoadOptions(opts ...config.LoadOption) Option {
 //
 // By default, the platform's managed settings file is read.
 func WithManagedPreview(path string) Option {
-	return func(o *options) { o.managed = path }
+	return optionFunc(func(o *options) { o.managed = path })
 }
 
-// WithConfig checks cfg instead of loading the configuration.
-func WithConfig(cfg config.Config) Option { return func(o *options) { o.config = &cfg } }
+// WithConfig checks cfg instead of loading the configuration. By default,
+// the configuration is loaded with config.Load and the options of
+// WithLoadOptions.
+func WithConfig(cfg config.Config) Option {
+	return optionFunc(func(o *options) { o.config = &cfg })
+}
 
-// WithTimeout bounds each test export (DefaultTimeout by default).
-func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+// WithTimeout bounds each test export. By default, it is DefaultTimeout.
+func WithTimeout(d time.Duration) Option {
+	return optionFunc(func(o *options) { o.timeout = d })
+}
 
-// WithHeadersFunc supplies dynamic headers as telemetry.WithHeadersFunc does;
-// by default the otelHeadersHelper command is run once.
+// WithHeadersFunc supplies dynamic headers as telemetry.WithHeadersFunc does.
+// By default, the otelHeadersHelper command is run once.
 func WithHeadersFunc(f func(context.Context) (map[string]string, error)) Option {
-	return func(o *options) { o.headersFunc = f }
+	return optionFunc(func(o *options) { o.headersFunc = f })
 }
 
-// WithoutExports describes the configuration without sending anything.
-func WithoutExports() Option { return func(o *options) { o.noExports = true } }
+// WithoutExports describes the configuration without sending anything. By
+// default, Check test-exports to every configured endpoint.
+func WithoutExports() Option {
+	return optionFunc(func(o *options) { o.noExports = true })
+}
 
 // Status is the outcome of one check.
 type Status string
@@ -199,7 +215,9 @@ func (r Report) Failed() bool {
 func Check(ctx context.Context, opts ...Option) Report {
 	o := options{timeout: DefaultTimeout}
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt.apply(&o)
+		}
 	}
 	var cfg config.Config
 	var loadErr error

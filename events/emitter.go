@@ -32,20 +32,25 @@ type Emitter struct {
 }
 
 // Option configures an Emitter.
-type Option func(*Emitter)
+type Option interface{ apply(*Emitter) }
+
+type optionFunc func(*Emitter)
+
+func (f optionFunc) apply(e *Emitter) { f(e) }
 
 // WithDetailedBeta opens the detailed beta tracing gate
 // (ENABLE_BETA_TRACING_DETAILED with BETA_TRACING_ENDPOINT): the tool event
 // and hook_definitions. The telemetry package passes it from the traces
-// configuration, which core.State does not carry.
+// configuration, which core.State does not carry. By default, the gate is
+// closed.
 func WithDetailedBeta(on bool) Option {
-	return func(e *Emitter) {
+	return optionFunc(func(e *Emitter) {
 		if on {
 			e.flags |= redact.DetailedBeta
 		} else {
 			e.flags &^= redact.DetailedBeta
 		}
-	}
+	})
 }
 
 // New returns an Emitter writing to logger, which should be the logger of
@@ -73,7 +78,9 @@ func New(logger log.Logger, st *core.State, opts ...Option) *Emitter {
 		e.bodyDir = d
 	}
 	for _, o := range opts {
-		o(e)
+		if o != nil {
+			o.apply(e)
+		}
 	}
 	return e
 }

@@ -184,14 +184,3 @@ func WithSpanProcessor(p sdktrace.SpanProcessor) Option {
 func WithPrices(t *pricing.Table) Option {
 	return optionFunc(func(o *options) { o.prices = t })
 }
-
-// WithGenAIUsageOnSpans does nothing.
-//
-// Deprecated: it wrote gen_ai.usage.input_tokens and
-// gen_ai.usage.output_tokens on claude_code.llm_request spans. Claude Code
-// 2.1.332 sends those keys itself (with the cache read and write counts and
-// gen_ai.response.model), so ccotel now sends them by default, in Claude
-// Code's places.
-func WithGenAIUsageOnSpans() Option {
-	return optionFunc(func(*options) {})
-}

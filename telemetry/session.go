@@ -78,7 +78,9 @@ func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (co
 	}
 	o := sessionOptions{startType: metrics.StartFresh}
 	for _, opt := range opts {
-		opt.applySession(&o)
+		if opt != nil {
+			opt.applySession(&o)
+		}
 	}
 	s := &Session{t: t}
 	s.core = t.state.NewSession(o.id)
@@ -516,7 +518,9 @@ func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...
 	pr := &Prompt{s: s}
 	var o promptOptions
 	for _, opt := range opts {
-		opt.applyPrompt(&o)
+		if opt != nil {
+			opt.applyPrompt(&o)
+		}
 	}
 	ctx = s.Context(ctx)
 	pr.core = &core.Prompt{ID: core.NewUUID(), Sequence: s.core.NextInteraction()}

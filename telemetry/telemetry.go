@@ -83,7 +83,9 @@ type Telemetry struct {
 func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	var o options
 	for _, opt := range opts {
-		opt.apply(&o)
+		if opt != nil {
+			opt.apply(&o)
+		}
 	}
 	cfg, err := o.loadConfig()
 	if err != nil {

@@ -144,7 +144,9 @@ func (r *ToolRun) decide(ctx context.Context, decision metrics.Decision, source 
 	r.rejected = decision == metrics.DecisionReject
 	r.decision, r.source = decision, source
 	for _, o := range opts {
-		o.applyDecide(&r.call)
+		if o != nil {
+			o.applyDecide(&r.call)
+		}
 	}
 	r.mu.Unlock()
 

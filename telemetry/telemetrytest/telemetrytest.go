@@ -38,7 +38,11 @@ type Kit struct {
 }
 
 // Option configures New and Start.
-type Option func(*settings)
+type Option interface{ apply(*settings) }
+
+type optionFunc func(*settings)
+
+func (f optionFunc) apply(s *settings) { f(s) }
 
 type settings struct {
 	vars    [][2]string
@@ -50,22 +54,31 @@ type settings struct {
 // environment: a content flag ("OTEL_LOG_USER_PROMPTS", "1"), a cardinality
 // toggle ("OTEL_METRICS_INCLUDE_SESSION_ID", "false"), an identity
 // ("CLAUDE_CODE_USER_EMAIL", ...). Ignored with WithConfig.
+//
+// By default, the kit's environment holds CLAUDE_CODE_ENABLE_TELEMETRY=1
+// only: the process environment and every settings file are ignored.
 func WithVariable(name, value string) Option {
-	return func(s *settings) { s.vars = append(s.vars, [2]string{name, value}) }
+	return optionFunc(func(s *settings) { s.vars = append(s.vars, [2]string{name, value}) })
 }
 
 // WithConfig uses cfg as the whole configuration instead of loading one.
 // The kit records even when cfg.Enabled is false.
+//
+// By default, the configuration is loaded from CLAUDE_CODE_ENABLE_TELEMETRY=1
+// and the variables of WithVariable.
 func WithConfig(cfg config.Config) Option {
-	return func(s *settings) { s.cfg = &cfg }
+	return optionFunc(func(s *settings) { s.cfg = &cfg })
 }
 
 // WithTelemetryOptions passes options to telemetry.Start after the kit's own,
 // for example telemetry.WithClock, telemetry.WithUserID or
 // telemetry.WithRedactor. A WithErrorHandler given here replaces the kit's,
 // and Errors then stays empty.
+//
+// By default, the kit passes only its own reader, processors and error
+// handler.
 func WithTelemetryOptions(opts ...telemetry.Option) Option {
-	return func(s *settings) { s.options = append(s.options, opts...) }
+	return optionFunc(func(s *settings) { s.options = append(s.options, opts...) })
 }
 
 // New starts a Kit for the test and shuts it down when the test ends. A
@@ -89,7 +102,9 @@ func New(t testing.TB, opts ...Option) *Kit {
 func Start(opts ...Option) (*Kit, error) {
 	var s settings
 	for _, o := range opts {
-		o(&s)
+		if o != nil {
+			o.apply(&s)
+		}
 	}
 	k := &Kit{
 		reader: &reader{ManualReader: sdkmetric.NewManualReader()},
