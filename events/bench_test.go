@@ -28,7 +28,7 @@ func benchSetup(b *testing.B) (*Emitter, log.Logger, *core.State, context.Contex
 	logger := lp.Logger("com.anthropic.claude_code.events")
 	st := core.NewState(config.Config{Include: config.Include{SessionID: true}}, core.Static{UserID: "u", TerminalType: "dumb"})
 	ctx := core.ContextWithPrompt(context.Background(), &core.Prompt{ID: "p-1"})
-	return New(logger, st), logger, st, ctx
+	return newEmitter(logger, st, false), logger, st, ctx
 }
 
 // raw emits what the emitter emits, written by hand against the log API.

@@ -43,7 +43,7 @@
 //     when cut). In file mode the body is written whole to
 //     <dir>/<request_body_id>.request.json or <dir>/<request_id>.response.json
 //     and the event carries body_ref and body_length in UTF-8 bytes.
-//   - Detailed beta tracing (WithDetailedBeta): the tool event and, with
+//   - Detailed beta tracing (ENABLE_BETA_TRACING_DETAILED): the tool event and, with
 //     OTEL_LOG_TOOL_DETAILS, hook_definitions.
 //
 // Content (response, prompts, bodies, tool schemas, tool_parameters) is cut at

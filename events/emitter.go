@@ -31,33 +31,20 @@ type Emitter struct {
 	hostRedo core.Redactor
 }
 
-// Option configures an Emitter.
-type Option interface{ apply(*Emitter) }
-
-type optionFunc func(*Emitter)
-
-func (f optionFunc) apply(e *Emitter) { f(e) }
-
-// WithDetailedBeta opens the detailed beta tracing gate
-// (ENABLE_BETA_TRACING_DETAILED with BETA_TRACING_ENDPOINT): the tool event
-// and hook_definitions. The telemetry package passes it from the traces
-// configuration, which core.State does not carry. By default, the gate is
-// closed.
-func WithDetailedBeta(on bool) Option {
-	return optionFunc(func(e *Emitter) {
-		if on {
-			e.flags |= redact.DetailedBeta
-		} else {
-			e.flags &^= redact.DetailedBeta
-		}
-	})
+func init() {
+	core.NewEmitter = func(logger log.Logger, st *core.State, detailedBeta bool) any {
+		return newEmitter(logger, st, detailedBeta)
+	}
 }
 
-// New returns an Emitter writing to logger, which should be the logger of
-// scope com.anthropic.claude_code.events. The telemetry package calls it
-// once per handle; hosts get the Emitter from there. It returns nil (a no-op
-// Emitter) when logger or st is nil.
-func New(logger log.Logger, st *core.State, opts ...Option) *Emitter {
+// newEmitter returns an Emitter writing to logger, which should be the
+// logger of scope com.anthropic.claude_code.events. The telemetry package
+// calls it once per handle (through core.NewEmitter); hosts get the Emitter
+// from there. detailedBeta opens the detailed beta tracing gate
+// (ENABLE_BETA_TRACING_DETAILED with BETA_TRACING_ENDPOINT: the tool event
+// and hook_definitions), which core.State does not carry. It returns nil (a
+// no-op Emitter) when logger or st is nil.
+func newEmitter(logger log.Logger, st *core.State, detailedBeta bool) *Emitter {
 	if logger == nil || st == nil {
 		return nil
 	}
@@ -77,10 +64,8 @@ func New(logger log.Logger, st *core.State, opts ...Option) *Emitter {
 		}
 		e.bodyDir = d
 	}
-	for _, o := range opts {
-		if o != nil {
-			o.apply(e)
-		}
+	if detailedBeta {
+		e.flags |= redact.DetailedBeta
 	}
 	return e
 }

@@ -33,7 +33,7 @@ var standardKeys = []string{"user.id", "session.id", "anthropic.provider", "anth
 // and checks body, timestamps, the prefix, the keys in table order and their
 // wire types.
 func TestEveryEvent(t *testing.T) {
-	e, rec, _ := setup(t, allFlags(), WithDetailedBeta(true))
+	e, rec, _ := setupBeta(t, allFlags(), true)
 	for i := range eventspec.Events {
 		ev := &eventspec.Events[i]
 		t.Run(ev.Name, func(t *testing.T) {
@@ -335,7 +335,7 @@ func TestEarlyEventsAndHostPaths(t *testing.T) {
 		Include:  config.Include{SessionID: true, Repository: true},
 		Identity: config.Identity{WorkspaceHostPaths: []string{"/a", "/b"}},
 	}, core.Static{UserID: "u", Repository: &core.Repository{URL: "https://github.com/acme/widgets", Owner: "acme", Name: "widgets", Provider: "github"}})
-	e := New(lp.Logger("x"), st)
+	e := newEmitter(lp.Logger("x"), st, false)
 	ctx := core.ContextWithPrompt(context.Background(), &core.Prompt{ID: "p"})
 	e.PluginLoaded(ctx, PluginLoaded{PluginName: "x"})
 	e.ManagedSettingsResolved(ctx, ManagedSettingsResolved{})
@@ -373,7 +373,7 @@ func TestHostRedactor(t *testing.T) {
 		}
 		return v, true
 	}
-	e = New(e.logger, st)
+	e = newEmitter(e.logger, st, false)
 	e.APIRequest(context.Background(), APIRequest{Model: "claude", RequestID: "req_1"})
 	r := rec.take()[0]
 	if v, _ := get(r, "model"); v.AsString() != "hidden" {
@@ -390,7 +390,7 @@ func TestHostRedactor(t *testing.T) {
 	var got error
 	st.Handle = func(err error) { got = err }
 	st.Redact = func(string, string, attribute.Value) (attribute.Value, bool) { panic("boom") }
-	New(e.logger, st).UserPrompt(context.Background(), UserPrompt{Prompt: "x"})
+	newEmitter(e.logger, st, false).UserPrompt(context.Background(), UserPrompt{Prompt: "x"})
 	if got == nil || !strings.Contains(got.Error(), "boom") {
 		t.Errorf("panic not reported: %v", got)
 	}
@@ -399,7 +399,7 @@ func TestHostRedactor(t *testing.T) {
 func TestNilAndDisabled(t *testing.T) {
 	var e *Emitter
 	e.UserPrompt(context.Background(), UserPrompt{Prompt: "x"}) // must not panic
-	if New(nil, core.NewState(config.Config{}, core.Static{})) != nil {
+	if newEmitter(nil, core.NewState(config.Config{}, core.Static{}), false) != nil {
 		t.Error("New without a logger must return the no-op nil Emitter")
 	}
 }
@@ -516,7 +516,7 @@ func TestEmitNeverPanics(t *testing.T) {
 	st := core.NewState(config.Config{}, core.Static{})
 	var got error
 	st.Handle = func(err error) { got = err }
-	New(errLogger{}, st).APIRequest(context.Background(), APIRequest{})
+	newEmitter(errLogger{}, st, false).APIRequest(context.Background(), APIRequest{})
 	if got == nil {
 		t.Error("the panic must reach the error handler")
 	}

@@ -42,7 +42,13 @@ func (r *recorder) take() []sdklog.Record {
 var fixedNow = time.Date(2026, 11, 21, 11, 52, 22, 226_987_654, time.UTC)
 
 // setup returns an emitter on an SDK logger and what it records.
-func setup(t testing.TB, content config.Content, opts ...Option) (*Emitter, *recorder, *core.State) {
+func setup(t testing.TB, content config.Content) (*Emitter, *recorder, *core.State) {
+	t.Helper()
+	return setupBeta(t, content, false)
+}
+
+// setupBeta is setup with the detailed beta tracing gate open or closed.
+func setupBeta(t testing.TB, content config.Content, detailedBeta bool) (*Emitter, *recorder, *core.State) {
 	t.Helper()
 	rec := &recorder{}
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(rec))
@@ -50,7 +56,7 @@ func setup(t testing.TB, content config.Content, opts ...Option) (*Emitter, *rec
 		core.Static{UserID: "u", TerminalType: "dumb", CustomBaseURL: true})
 	st.Now = func() time.Time { return fixedNow }
 	st.SetDefaultSession(st.NewSession("sess-1"))
-	return New(lp.Logger("com.anthropic.claude_code.events"), st, opts...), rec, st
+	return newEmitter(lp.Logger("com.anthropic.claude_code.events"), st, detailedBeta), rec, st
 }
 
 type kv struct {

@@ -65,7 +65,7 @@ func BenchmarkEmit(b *testing.B) {
 			st := core.NewState(cfg, defaultStatic)
 			ss := st.NewSession("5f079e48-6b83-4af0-b045-acfb9086c281")
 			ctx := core.ContextWithSession(context.Background(), ss)
-			r, err := New(benchProvider(b), st)
+			r, err := newRecorder(benchProvider(b), st)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func BenchmarkNil(b *testing.B) {
 // and caching its attribute set.
 func BenchmarkFirstEmit(b *testing.B) {
 	st := core.NewState(config.Config{Include: config.Include{SessionID: true}}, defaultStatic)
-	r, err := New(benchProvider(b), st)
+	r, err := newRecorder(benchProvider(b), st)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/ccotel/ccotel/config"
-	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/telemetry"
 )
 
 // printPoints writes the collected points, one line each, sorted.
@@ -35,15 +35,24 @@ func printPoints(reader *sdkmetric.ManualReader) {
 	fmt.Println(strings.Join(lines, "\n"))
 }
 
-// The telemetry package builds the Recorder; this shows what it records.
-func Example() {
+// start starts telemetry on a manual reader, with an environment of its own.
+func start(opts ...telemetry.Option) (*telemetry.Telemetry, *sdkmetric.ManualReader) {
 	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	st := core.NewState(config.Config{}, core.Static{UserID: "u1", TerminalType: "dumb"})
-	rec, err := metrics.New(mp.Meter("com.anthropic.claude_code"), st)
+	tel, err := telemetry.Start(context.Background(), append([]telemetry.Option{
+		telemetry.WithLoadOptions(config.WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_METRICS_INCLUDE_SESSION_ID=false", "TERM=dumb"}), config.WithoutManagedSettings()),
+		telemetry.WithUserID("u1"), telemetry.WithMetricReader(reader)}, opts...)...)
 	if err != nil {
 		panic(err)
 	}
+	return tel, reader
+}
+
+// The telemetry handle owns the Recorder (tel.Metrics()); this shows what it
+// records outside any session.
+func Example() {
+	tel, reader := start()
+	defer tel.Shutdown(context.Background())
+	rec := tel.Metrics()
 	ctx := context.Background()
 
 	rec.SessionCount(ctx, metrics.StartFresh)
@@ -67,13 +76,11 @@ func Example() {
 // sent as they are.
 // A host redactor, if set, has the last word on every attribute.
 func ExampleName() {
-	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	st := core.NewState(config.Config{}, core.Static{UserID: "u1"})
-	st.Redact = func(metric, key string, v attribute.Value) (attribute.Value, bool) {
+	tel, reader := start(telemetry.WithRedactor(func(metric, key string, v attribute.Value) (attribute.Value, bool) {
 		return v, key != "user.id" // this host keeps its install id to itself
-	}
-	rec, _ := metrics.New(mp.Meter("com.anthropic.claude_code"), st)
+	}))
+	defer tel.Shutdown(context.Background())
+	rec := tel.Metrics()
 
 	agent := metrics.Name{Value: "general-purpose", Origin: metrics.OriginBuiltIn}
 	rec.Cost(context.Background(), 0.01, &metrics.UsageAttrs{
@@ -87,7 +94,7 @@ func ExampleName() {
 	})
 	printPoints(reader)
 	// Output:
-	// claude_code.cost.usage 0.01 {agent.name=general-purpose anthropic.custom_base_url=false anthropic.provider=firstParty mcp_server.name=custom mcp_tool.name=custom model=claude-sonnet-4-5 query_source=subagent}
+	// claude_code.cost.usage 0.01 {agent.name=general-purpose anthropic.custom_base_url=false anthropic.provider=firstParty mcp_server.name=custom mcp_tool.name=custom model=claude-sonnet-4-5 query_source=subagent terminal.type=dumb}
 }
 
 // With telemetry off a host holds a nil Recorder and calls it all the same.

@@ -40,7 +40,7 @@ func TestPrometheusNames(t *testing.T) {
 			}
 			mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exp))
 			defer func() { _ = mp.Shutdown(context.Background()) }()
-			r, err := New(mp.Meter("com.anthropic.claude_code"), core.NewState(config.Config{}, core.Static{UserID: "u"}))
+			r, err := newRecorder(mp.Meter("com.anthropic.claude_code"), core.NewState(config.Config{}, core.Static{UserID: "u"}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -47,12 +47,17 @@ type Recorder struct {
 	counters [numMetrics]metric.Float64Counter
 }
 
-// New creates the instruments of the table on meter. The telemetry package
-// calls it with the meter of scope com.anthropic.claude_code and the handle's
-// state; hosts get their Recorder from there.
-func New(meter metric.Meter, st *core.State) (*Recorder, error) {
+func init() {
+	core.NewRecorder = func(meter metric.Meter, st *core.State) (any, error) { return newRecorder(meter, st) }
+}
+
+// newRecorder creates the instruments of the table on meter. The telemetry
+// package calls it (through core.NewRecorder) with the meter of scope
+// com.anthropic.claude_code and the handle's state; hosts get their
+// Recorder from there.
+func newRecorder(meter metric.Meter, st *core.State) (*Recorder, error) {
 	if meter == nil || st == nil {
-		return nil, errors.New("ccotel/metrics: New needs a meter and a state")
+		return nil, errors.New("ccotel/metrics: a Recorder needs a meter and a state")
 	}
 	r := &Recorder{st: st}
 	var errs []error

@@ -42,7 +42,7 @@ func newRig(t testing.TB, cfg config.Config, static core.Static, temporality met
 	var mu sync.Mutex
 	errs := &[]error{}
 	st.Handle = func(err error) { mu.Lock(); *errs = append(*errs, err); mu.Unlock() }
-	r, err := New(mp.Meter("com.anthropic.claude_code"), st)
+	r, err := newRecorder(mp.Meter("com.anthropic.claude_code"), st)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,15 +480,15 @@ func allMethods(u UsageAttrs) []func(*Recorder, context.Context) {
 	}
 }
 
-func TestNew(t *testing.T) {
+func TestNewRecorder(t *testing.T) {
 	st := core.NewState(config.Config{}, core.Static{})
-	if _, err := New(nil, st); err == nil {
+	if _, err := newRecorder(nil, st); err == nil {
 		t.Error("nil meter accepted")
 	}
-	if _, err := New(noop.NewMeterProvider().Meter("x"), nil); err == nil {
+	if _, err := newRecorder(noop.NewMeterProvider().Meter("x"), nil); err == nil {
 		t.Error("nil state accepted")
 	}
-	r, err := New(noop.NewMeterProvider().Meter("x"), st)
+	r, err := newRecorder(noop.NewMeterProvider().Meter("x"), st)
 	if err != nil || r == nil {
 		t.Fatalf("noop meter: %v", err)
 	}

@@ -172,16 +172,18 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	}
 
 	meter := t.meterProvider.Meter(MeterName, metric.WithInstrumentationVersion(t.version))
-	if t.metrics, err = metrics.New(meter, t.state); err != nil {
+	rec, err := core.NewRecorder(meter, t.state)
+	if err != nil {
 		_ = t.Shutdown(ctx)
 		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
 	}
+	t.metrics = rec.(*metrics.Recorder)
 	if t.genai, err = newGenAI(t.meterProvider, cfg, t.version); err != nil {
 		_ = t.Shutdown(ctx)
 		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
 	}
 	logger := t.loggerProvider.Logger(LoggerName, log.WithInstrumentationVersion(t.version))
-	t.events = events.New(logger, t.state, events.WithDetailedBeta(cfg.Traces.Detailed))
+	t.events, _ = core.NewEmitter(logger, t.state, cfg.Traces.Detailed).(*events.Emitter)
 
 	if o.global {
 		otel.SetMeterProvider(t.meterProvider)
