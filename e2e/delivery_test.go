@@ -146,15 +146,7 @@ func TestStatsCountWhatArrives(t *testing.T) {
 			t.Parallel()
 			c := otelcoltest.Start(t)
 			check(t, start(t, tracedEnv(protocol, c.Endpoint(protocol))), func(want peerCounts) peerCounts {
-				// The Collector acknowledges before its file exporter writes: wait for the counts to match.
-				deadline := time.Now().Add(waitTimeout)
-				for {
-					r := countReceived(c.Metrics(t), c.Logs(t), c.Traces(t))
-					if r == want || time.Now().After(deadline) {
-						return r
-					}
-					time.Sleep(100 * time.Millisecond)
-				}
+				return waitCounts(t, c, want)
 			})
 		})
 	}
@@ -394,5 +386,18 @@ func TestQueueSizeFollowsSettings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// waitCounts polls until the Collector has written what it acknowledged (its
+// file exporter writes after the acknowledgement) and returns what it holds.
+func waitCounts(t testing.TB, c *otelcoltest.Collector, want peerCounts) peerCounts {
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		got := countReceived(c.Metrics(t), c.Logs(t), c.Traces(t))
+		if got == want || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -29,6 +29,8 @@ type Emitter struct {
 	max      int
 	bodyDir  string // absolute OTEL_LOG_RAW_API_BODIES=file:<dir>, "" inline
 	hostRedo core.Redactor
+	// hostPaths is workspace.host_paths, bounded once.
+	hostPaths attribute.Value
 }
 
 func init() {
@@ -57,6 +59,9 @@ func newEmitter(logger log.Logger, st *core.State, detailedBeta bool) *Emitter {
 	}
 	if e.max <= 0 {
 		e.max = redact.DefaultMaxLength
+	}
+	if paths := st.Static.Identity.WorkspaceHostPaths; len(paths) > 0 {
+		e.hostPaths, _ = redact.Bound(attribute.StringSliceValue(paths), redact.IdentifierMax)
 	}
 	if d := st.Content.RawAPIBodies.Dir; st.Content.RawAPIBodies.Enabled && d != "" {
 		if abs, err := filepath.Abs(d); err == nil {
@@ -118,24 +123,51 @@ func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redac
 		attribute.Int64("event.sequence", e.st.NextSequence()),
 	)
 	if p := core.PromptFromContext(ctx); p != nil && p.ID != "" {
-		b.kv = append(b.kv, attribute.String("prompt.id", p.ID))
+		b.kv = append(b.kv, attribute.String("prompt.id", redact.Cut(p.ID, redact.IdentifierMax)))
 	}
-	if paths := e.st.Static.Identity.WorkspaceHostPaths; len(paths) > 0 {
-		b.kv = append(b.kv, attribute.StringSlice("workspace.host_paths", paths))
+	if e.hostPaths.Type() != attribute.EMPTY {
+		b.kv = append(b.kv, attribute.KeyValue{Key: "workspace.host_paths", Value: e.hostPaths})
 	}
 	return b, true
 }
 
-// add appends an event-specific attribute after the host's redactor.
+// add appends an event-specific attribute after the host's redactor, bounded
+// at redact.IdentifierMax: this and addContent are where every value of an
+// event is bounded, whatever the host passed or its redactor returned.
 func (b *builder) add(a attribute.KeyValue) {
+	if b.redo(&a) {
+		a.Value, _ = redact.Bound(a.Value, redact.IdentifierMax)
+		b.kv = append(b.kv, a)
+	}
+}
+
+// addContent appends a content attribute, which apply has cut at the
+// content limit; only what a host's redactor returned is cut again.
+func (b *builder) addContent(a attribute.KeyValue) {
+	if !b.redo(&a) {
+		return
+	}
+	if b.e.hostRedo != nil {
+		if a.Value.Type() == attribute.STRING {
+			v, _ := redact.Truncate(a.Value.AsString(), b.e.max)
+			a.Value = attribute.StringValue(v)
+		} else {
+			a.Value, _ = redact.Bound(a.Value, redact.IdentifierMax)
+		}
+	}
+	b.kv = append(b.kv, a)
+}
+
+// redo runs the host's redactor on a and reports whether to keep it.
+func (b *builder) redo(a *attribute.KeyValue) bool {
 	if rd := b.e.hostRedo; rd != nil {
 		v, keep := rd(b.name, string(a.Key), a.Value)
 		if !keep {
-			return
+			return false
 		}
 		a.Value = v
 	}
-	b.kv = append(b.kv, a)
+	return true
 }
 
 // apply runs the built-in content rule of one attribute.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -519,5 +520,65 @@ func TestEmitNeverPanics(t *testing.T) {
 	newEmitter(errLogger{}, st, false).APIRequest(context.Background(), APIRequest{})
 	if got == nil {
 		t.Error("the panic must reach the error handler")
+	}
+}
+
+// Every value of an event is bounded when the record is built: the standard
+// attributes, prompt.id and workspace.host_paths, every identifier the host
+// passes or its redactor returns at redact.IdentifierMax bytes, and content
+// (which a redactor may lengthen) at the content limit.
+func TestEventValuesBounded(t *testing.T) {
+	long := strings.Repeat("€", 1<<20)
+	rec := &recorder{}
+	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(rec))
+	st := core.NewState(config.Config{
+		Include:  config.Include{SessionID: true},
+		Identity: config.Identity{UserEmail: long, WorkspaceHostPaths: []string{long, "/b"}},
+		Content:  config.Content{UserPrompts: true, MaxLength: 3 * redact.IdentifierMax},
+	}, core.Static{UserID: long})
+	st.Redact = func(_, key string, v attribute.Value) (attribute.Value, bool) {
+		switch key {
+		case "status_code":
+			return attribute.StringValue(long), true
+		case "prompt":
+			return attribute.StringValue(long), true
+		}
+		return v, true
+	}
+	e := New(lp.Logger("x"), st)
+	ctx := core.ContextWithSession(context.Background(), st.NewSession(long))
+	ctx = core.ContextWithPrompt(ctx, &core.Prompt{ID: long})
+	e.APIError(ctx, APIError{Model: long, Error: long, RequestID: long, StatusCode: 500})
+	e.UserPrompt(ctx, UserPrompt{Prompt: long, CommandName: long})
+	recs := rec.take()
+	for _, r := range recs {
+		for _, a := range attrs(r) {
+			n, max := 0, redact.IdentifierMax
+			switch a.val.Type() {
+			case attribute.STRING:
+				n = len(a.val.AsString())
+				if !utf8.ValidString(a.val.AsString()) {
+					t.Errorf("%s: invalid UTF-8", a.key)
+				}
+			case attribute.STRINGSLICE:
+				for _, s := range a.val.AsStringSlice() {
+					n += len(s) + 1
+				}
+			}
+			if a.key == "prompt" || a.key == "prompt_text" {
+				n, max = redact.UTF16Len(a.val.AsString()), 3*redact.IdentifierMax
+			}
+			if n > max {
+				t.Errorf("%s: %d, bound %d", a.key, n, max)
+			}
+		}
+	}
+	for _, k := range []string{"session.id", "user.id", "user.email", "prompt.id", "model", "error", "request_id", "status_code"} {
+		if v, ok := get(recs[0], k); !ok || len(v.AsString()) < redact.IdentifierMax-3 {
+			t.Errorf("%s: %d bytes, want the bound's worth", k, len(v.AsString()))
+		}
+	}
+	if v, _ := get(recs[1], "prompt"); !strings.HasSuffix(v.AsString(), redact.Marker) {
+		t.Error("the redactor's prompt is content: cut with the marker")
 	}
 }

@@ -42,10 +42,10 @@ func (e *Emitter) userPrompt(ctx context.Context, ev *UserPrompt) {
 	}
 	b.add(attribute.String("prompt_length", strconv.Itoa(redact.UTF16Len(ev.Prompt))))
 	if v, ok := b.apply(redact.Rule{Gate: redact.UserPrompts, Mode: redact.Redact, Content: true}, ev.Prompt, false); ok {
-		b.add(attribute.String("prompt", v))
+		b.addContent(attribute.String("prompt", v))
 	}
 	if v, ok := b.apply(redact.Rule{Gate: redact.UserPrompts, Mode: redact.Redact, Content: true}, ev.Prompt, false); ok {
-		b.add(attribute.String("prompt_text", v))
+		b.addContent(attribute.String("prompt_text", v))
 	}
 	if ev.MessageUUID != "" {
 		b.add(attribute.String("message.uuid", ev.MessageUUID))
@@ -93,7 +93,7 @@ func (e *Emitter) assistantResponse(ctx context.Context, ev *AssistantResponse) 
 	}
 	b.add(attribute.Int64("response_length", int64(redact.UTF16Len(ev.Response))))
 	if v, ok := b.apply(redact.Rule{Gate: redact.AssistantResponses, Mode: redact.Redact, Content: true}, ev.Response, false); ok {
-		b.add(attribute.String("response", v))
+		b.addContent(attribute.String("response", v))
 	}
 	if ev.RequestID != "" {
 		b.add(attribute.String("request_id", ev.RequestID))
@@ -187,12 +187,12 @@ func (e *Emitter) toolResult(ctx context.Context, ev *ToolResult) {
 	}
 	if ev.ToolParameters != "" {
 		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Omit, Content: true}, ev.ToolParameters, false); ok {
-			b.add(attribute.String("tool_parameters", v))
+			b.addContent(attribute.String("tool_parameters", v))
 		}
 	}
 	if ev.ToolInput != "" {
 		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Omit, ToolInput: true}, ev.ToolInput, false); ok {
-			b.add(attribute.String("tool_input", v))
+			b.addContent(attribute.String("tool_input", v))
 		}
 	}
 	b.add(attribute.String("tool_input_size_bytes", strconv.FormatInt(ev.ToolInputSizeBytes, 10)))
@@ -562,7 +562,9 @@ func (e *Emitter) aPIRequestBody(ctx context.Context, ev *APIRequestBody) {
 	}
 	rb := e.rawBody(ev.Body, ev.RequestBodyID+".request.json")
 	if rb.inline {
-		b.add(attribute.String("body", rb.body))
+		if v, ok := b.apply(redact.Rule{Gate: 0, Mode: redact.Reveal, Content: true}, rb.body, false); ok {
+			b.addContent(attribute.String("body", v))
+		}
 	}
 	if !rb.inline {
 		b.add(attribute.String("body_ref", rb.ref))
@@ -618,7 +620,9 @@ func (e *Emitter) aPIResponseBody(ctx context.Context, ev *APIResponseBody) {
 	}
 	rb := e.rawBody(ev.Body, firstNonEmpty(ev.RequestID, ev.RequestBodyID, ev.MessageID)+".response.json")
 	if rb.inline {
-		b.add(attribute.String("body", rb.body))
+		if v, ok := b.apply(redact.Rule{Gate: 0, Mode: redact.Reveal, Content: true}, rb.body, false); ok {
+			b.addContent(attribute.String("body", v))
+		}
 	}
 	if !rb.inline {
 		b.add(attribute.String("body_ref", rb.ref))
@@ -699,7 +703,7 @@ func (e *Emitter) toolDecision(ctx context.Context, ev *ToolDecision) {
 	}
 	if ev.ToolParameters != "" {
 		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Omit, Content: true}, ev.ToolParameters, false); ok {
-			b.add(attribute.String("tool_parameters", v))
+			b.addContent(attribute.String("tool_parameters", v))
 		}
 	}
 	if ev.PermissionMode != "" {
@@ -1259,7 +1263,7 @@ func (e *Emitter) hookExecutionStart(ctx context.Context, ev *HookExecutionStart
 	b.add(attribute.String("safe_mode", strconv.FormatBool(ev.SafeMode)))
 	if ev.HookDefinitions != "" {
 		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails | redact.DetailedBeta, Mode: redact.Omit, Content: true}, ev.HookDefinitions, false); ok {
-			b.add(attribute.String("hook_definitions", v))
+			b.addContent(attribute.String("hook_definitions", v))
 		}
 	}
 	e.finish(ctx, b)
@@ -1339,7 +1343,7 @@ func (e *Emitter) hookExecutionComplete(ctx context.Context, ev *HookExecutionCo
 	b.add(attribute.String("safe_mode", strconv.FormatBool(ev.SafeMode)))
 	if ev.HookDefinitions != "" {
 		if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails | redact.DetailedBeta, Mode: redact.Omit, Content: true}, ev.HookDefinitions, false); ok {
-			b.add(attribute.String("hook_definitions", v))
+			b.addContent(attribute.String("hook_definitions", v))
 		}
 	}
 	e.finish(ctx, b)
@@ -1695,7 +1699,7 @@ func (e *Emitter) tool(ctx context.Context, ev *Tool) {
 	}
 	if ev.Tool != "" {
 		if v, ok := b.apply(redact.Rule{Gate: 0, Mode: redact.Reveal, Content: true}, ev.Tool, false); ok {
-			b.add(attribute.String("tool", v))
+			b.addContent(attribute.String("tool", v))
 		}
 	}
 	e.finish(ctx, b)

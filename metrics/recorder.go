@@ -499,7 +499,7 @@ func (r *Recorder) build(ss *core.Session, m Metric, fs []field) metric.AddOptio
 		}
 		kv = out
 	}
-	return metric.WithAttributeSet(attribute.NewSet(core.ValidUTF8(kv)...))
+	return metric.WithAttributeSet(attribute.NewSet(core.Bound(kv)...))
 }
 
 // hostRedact runs the host's redactor. A panic in it drops the attribute

@@ -61,7 +61,7 @@ func newResource(cfg config.Config, serviceName, version string) *resource.Resou
 	attrs = append(attrs,
 		attribute.String("service.name", name),
 		attribute.String("service.version", version))
-	return resource.NewSchemaless(core.ValidUTF8(attrs)...)
+	return resource.NewSchemaless(core.Bound(attrs)...)
 }
 
 // osVersion is what OpenTelemetry JS's os detector reports: the kernel

@@ -129,7 +129,7 @@ func (s *State) standard(sessionID string, withRepo, withSession bool) []attribu
 	if st.TerminalType != "" {
 		kv = append(kv, attribute.String("terminal.type", st.TerminalType))
 	}
-	return append([]attribute.KeyValue(nil), ValidUTF8(kv)...)
+	return append([]attribute.KeyValue(nil), Bound(kv)...)
 }
 
 type sessionKey struct{}

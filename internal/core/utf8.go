@@ -5,6 +5,8 @@ import (
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/ccotel/ccotel/internal/redact"
 )
 
 // ValidUTF8 replaces, in place, every invalid UTF-8 sequence in the string
@@ -33,6 +35,22 @@ func ValidUTF8(kv []attribute.KeyValue) []attribute.KeyValue {
 		}
 		if k := string(a.Key); !utf8.ValidString(k) {
 			kv[i].Key = attribute.Key(strings.ToValidUTF8(k, "\uFFFD"))
+		}
+	}
+	return kv
+}
+
+// Bound repairs kv as ValidUTF8 does and cuts, in place, every key and
+// string value at redact.IdentifierMax bytes. It is for attribute sets built
+// once and kept (a session's standard attributes, a metric combination, the
+// resource), none of which carries content.
+func Bound(kv []attribute.KeyValue) []attribute.KeyValue {
+	for i, a := range ValidUTF8(kv) {
+		if v, cut := redact.Bound(a.Value, redact.IdentifierMax); cut {
+			kv[i].Value = v
+		}
+		if len(a.Key) > redact.IdentifierMax {
+			kv[i].Key = attribute.Key(redact.Cut(string(a.Key), redact.IdentifierMax))
 		}
 	}
 	return kv

@@ -174,7 +174,7 @@ var Events = []Event{
 	}
 	rb := e.rawBody(ev.Body, ev.RequestBodyID+".request.json")`,
 		Attrs: []Attr{
-			reqStr("body", "Body", "the request JSON, with thinking content already redacted by the caller").when("rb.inline").derived("rb.body"),
+			reqStr("body", "Body", "the request JSON, with thinking content already redacted by the caller").when("rb.inline").derived("rb.body").rule(contentRule),
 			goOnly("Body", GoString, "the request JSON, with thinking content already redacted by the caller"),
 			reqStr("body_ref", "", "absolute path of the file holding the whole body (file mode)").when("!rb.inline").derived("rb.ref"),
 			reqStr("body_length", "", "full length: UTF-16 code units inline, UTF-8 bytes in file mode").derived("strconv.Itoa(rb.length)"),
@@ -189,7 +189,7 @@ var Events = []Event{
 		Doc:     "The assembled JSON response message of an API call. File mode writes <dir>/<request_id>.response.json.",
 		Prelude: `rb := e.rawBody(ev.Body, firstNonEmpty(ev.RequestID, ev.RequestBodyID, ev.MessageID)+".response.json")`,
 		Attrs: []Attr{
-			reqStr("body", "", "the response JSON").when("rb.inline").derived("rb.body"),
+			reqStr("body", "", "the response JSON").when("rb.inline").derived("rb.body").rule(contentRule),
 			goOnly("Body", GoString, "the response JSON, with thinking content already redacted by the caller"),
 			reqStr("body_ref", "", "absolute path of the file holding the whole body (file mode)").when("!rb.inline").derived("rb.ref"),
 			reqStr("body_length", "", "full length: UTF-16 code units inline, UTF-8 bytes in file mode").derived("strconv.Itoa(rb.length)"),

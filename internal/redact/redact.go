@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/ccotel/ccotel/config"
 )
 
@@ -207,4 +209,72 @@ func Prefix16(s string, n int) string {
 		units += w
 	}
 	return s
+}
+
+// IdentifierMax bounds, in UTF-8 bytes, every attribute value that is not
+// content: ids, names, models, errors, resource attributes. Claude Code
+// bounds none of them, but one 10 MB value repeated on every record of a
+// batch makes the Collector refuse the whole batch (4 MiB over gRPC), losing
+// everything else in it. 4 KiB keeps any real identifier whole (a path is at
+// most 4096 bytes on Linux, a model id or an email a few hundred) and a
+// default batch of 512 records under 4 MiB with one such value per record.
+const IdentifierMax = 4096
+
+// Cut returns s cut to at most max bytes of valid UTF-8, never inside a
+// rune, with no marker (as OpenTelemetry's attribute value length limits
+// cut). A string within max is returned as it is, valid or not: the
+// exporters repair short invalid strings, and checking them here would scan
+// every value on every emit.
+func Cut(s string, max int) string {
+	for len(s) > max {
+		n := max
+		// A rune is at most 4 bytes: look back no further, so a run of
+		// stray continuation bytes is cut and repaired, not emptied.
+		for i := 0; i < utf8.UTFMax-1 && n > 0 && !utf8.RuneStart(s[n]); i++ {
+			n--
+		}
+		if !utf8.RuneStart(s[n]) {
+			n = max
+		}
+		s = s[:n]
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD") // may grow past max: cut again
+		}
+	}
+	return s
+}
+
+// Bound returns v bounded at max bytes: a string cut by Cut, a string array
+// as a whole (each element counts its length plus one, elements past the
+// bound are left out and the one crossing it is cut). Other types are
+// already small. The bool reports a change; v is returned as it is
+// otherwise, without allocating.
+func Bound(v attribute.Value, max int) (attribute.Value, bool) {
+	switch v.Type() {
+	case attribute.STRING:
+		if s := v.AsString(); len(s) > max {
+			return attribute.StringValue(Cut(s, max)), true
+		}
+	case attribute.STRINGSLICE:
+		ss := v.AsStringSlice()
+		total := 0
+		for _, s := range ss {
+			total += len(s) + 1
+		}
+		if total <= max {
+			return v, false
+		}
+		out := make([]string, 0, len(ss))
+		left := max
+		for _, s := range ss {
+			if left <= 0 {
+				break
+			}
+			s = Cut(s, left-1)
+			out = append(out, s)
+			left -= len(s) + 1
+		}
+		return attribute.StringSliceValue(out), true
+	}
+	return v, false
 }

@@ -7,6 +7,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/ccotel/ccotel/config"
 )
 
@@ -131,5 +133,53 @@ func TestToolInput(t *testing.T) {
 	}
 	if got := ToolInput(`"plain"`); got != `"plain"` {
 		t.Errorf("scalar %q", got)
+	}
+}
+
+func TestCut(t *testing.T) {
+	const max = 10
+	for _, tc := range []struct {
+		name, in, want string
+	}{
+		{"short", "abc", "abc"},
+		{"short invalid left to the exporters", "a\xffb", "a\xffb"},
+		{"ascii", strings.Repeat("a", 11), strings.Repeat("a", 10)},
+		{"three-byte runes end on a boundary", strings.Repeat("€", 4), "€€€"},
+		{"four-byte rune straddles", "abcdefgh😀", "abcdefgh"},
+		{"invalid byte before the cut", "abc\xffdefghijkl", "abc\uFFFDdefg"},
+		{"stray continuation bytes", strings.Repeat("\x80", 20), "\uFFFD"}, // one U+FFFD per run, as ToValidUTF8
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Cut(tc.in, max)
+			if got != tc.want {
+				t.Errorf("Cut(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if len(tc.in) > max && (len(got) > max || !utf8.ValidString(got)) {
+				t.Errorf("Cut(%q) = %q: %d bytes, valid %v", tc.in, got, len(got), utf8.ValidString(got))
+			}
+		})
+	}
+}
+
+func TestBound(t *testing.T) {
+	long := strings.Repeat("x", IdentifierMax+1)
+	if v, cut := Bound(attribute.StringValue("claude"), IdentifierMax); cut || v.AsString() != "claude" {
+		t.Errorf("a short string changed: %v %v", v.AsString(), cut)
+	}
+	if v, cut := Bound(attribute.StringValue(long), IdentifierMax); !cut || v.AsString() != long[:IdentifierMax] {
+		t.Errorf("a long string: %d bytes, cut %v", len(v.AsString()), cut)
+	}
+	if v, cut := Bound(attribute.Int64Value(7), IdentifierMax); cut || v.AsInt64() != 7 {
+		t.Error("an int changed")
+	}
+	// A string array is bounded as a whole: each element counts one more
+	// byte, so a million empty strings are bounded too.
+	v, cut := Bound(attribute.StringSliceValue([]string{"/a", long, "/b"}), IdentifierMax)
+	if got := v.AsStringSlice(); !cut || len(got) != 2 || got[0] != "/a" || len(got[1]) != IdentifierMax-4 {
+		t.Errorf("slice: cut %v, %d elements", cut, len(got))
+	}
+	v, _ = Bound(attribute.StringSliceValue(make([]string, 1e6)), IdentifierMax)
+	if n := len(v.AsStringSlice()); n != IdentifierMax {
+		t.Errorf("a million empty strings kept %d", n)
 	}
 }

@@ -87,7 +87,7 @@ func (s *HookSpan) End(res HookResult) {
 			attribute.Int("num_cancelled", res.NumCancelled),
 		})
 		if res.Error != "" {
-			fail(s.span, res.Error)
+			s.t.fail(s.span, NameHook, res.Error)
 		}
 	}
 	s.span.End(trace.WithTimestamp(end))

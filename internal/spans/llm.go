@@ -303,7 +303,7 @@ func (s *LLMSpan) End(res LLMResult) {
 	}
 	t.set(s.span, NameLLMRequest, kv)
 	if failed {
-		fail(s.span, res.Error)
+		t.fail(s.span, NameLLMRequest, res.Error)
 	}
 	s.span.End(trace.WithTimestamp(end))
 }

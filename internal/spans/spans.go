@@ -139,27 +139,59 @@ func header(std []attribute.KeyValue, spanName string, n int) []attribute.KeyVal
 		attribute.String("span.type", spanName[len("claude_code."):]))
 }
 
-// set runs the host redactor over kv (a slice this package owns) and sets
-// what is kept on span.
+// set sets kv (a slice this package owns) on span through attrs.
 func (t *Tracer) set(span trace.Span, name string, kv []attribute.KeyValue) {
-	span.SetAttributes(t.redact(name, kv)...)
+	span.SetAttributes(t.attrs(name, kv)...)
 }
 
-func (t *Tracer) redact(name string, kv []attribute.KeyValue) []attribute.KeyValue {
-	if t.st.Redact == nil {
-		return kv
-	}
+// attrs runs the host redactor over kv and bounds what it keeps: content
+// at the content limit, every other value at redact.IdentifierMax. Every
+// attribute of a span or span event passes here.
+func (t *Tracer) attrs(name string, kv []attribute.KeyValue) []attribute.KeyValue {
 	out := kv[:0]
 	for _, a := range kv {
-		if v, keep := t.st.Redact(name, string(a.Key), a.Value); keep {
-			out = append(out, attribute.KeyValue{Key: a.Key, Value: v})
+		if t.st.Redact != nil {
+			v, keep := t.st.Redact(name, string(a.Key), a.Value)
+			if !keep {
+				continue
+			}
+			a.Value = v
 		}
+		a.Value = t.bound(name, string(a.Key), a.Value)
+		out = append(out, a)
 	}
 	return out
 }
 
+// bound bounds the value of key on the span name.
+func (t *Tracer) bound(name, key string, v attribute.Value) attribute.Value {
+	if contentKey(name, key) && v.Type() == attribute.STRING {
+		if s := v.AsString(); len(s) > t.max() { // bytes >= UTF-16 units: shorter fits
+			return attribute.StringValue(t.content(s))
+		}
+		return v
+	}
+	v, _ = redact.Bound(v, redact.IdentifierMax)
+	return v
+}
+
+// contentKey reports the keys that carry content, cut at the content limit
+// (t.content) rather than bounded as identifiers: prompts, hook
+// definitions, the tool details and tool.output bodies, a tool's full error,
+// and the tools list of detailed tracing, which is long with many MCP tools.
+func contentKey(span, key string) bool {
+	switch key {
+	case "user_prompt", "hook_definitions", "file_path", "full_command", "skill_name", "subagent_type",
+		"content", "diff", "output", "tools":
+		return true
+	case "error":
+		return span == NameToolExecution
+	}
+	return false
+}
+
 func (t *Tracer) event(span trace.Span, spanName, event string, at time.Time, kv []attribute.KeyValue) {
-	span.AddEvent(event, trace.WithTimestamp(at), trace.WithAttributes(t.redact(spanName, kv)...))
+	span.AddEvent(event, trace.WithTimestamp(at), trace.WithAttributes(t.attrs(spanName, kv)...))
 }
 
 func (t *Tracer) start(ctx context.Context, name string, start time.Time, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
@@ -169,12 +201,21 @@ func (t *Tracer) start(ctx context.Context, name string, start time.Time, opts .
 
 func ms(d time.Duration) int64 { return d.Milliseconds() }
 
-func fail(span trace.Span, msg string) {
-	span.SetStatus(codes.Error, msg)
+// fail sets the error status of the span name, its description bounded as
+// the span's error attribute is.
+func (t *Tracer) fail(span trace.Span, name, msg string) {
+	span.SetStatus(codes.Error, t.bound(name, "error", attribute.StringValue(msg)).AsString())
 }
 
 // content cuts s at the content limit, as every content-bearing attribute is.
 func (t *Tracer) content(s string) string {
-	v, _ := redact.Truncate(s, t.st.Content.MaxLength)
+	v, _ := redact.Truncate(s, t.max())
 	return v
+}
+
+func (t *Tracer) max() int {
+	if m := t.st.Content.MaxLength; m > 0 {
+		return m
+	}
+	return redact.DefaultMaxLength
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/redact"
 )
 
 // TestPromptTree drives the bash_allowed scenario live and compares the tree
@@ -593,5 +595,61 @@ func TestResponseModel(t *testing.T) {
 		if sent != tc.sent {
 			t.Errorf("ResponseModel %q: sent %v, want %v", tc.model, sent, tc.sent)
 		}
+	}
+}
+
+// Every span attribute and status is bounded where the spans are built:
+// identifiers (a host's model, request id, an API error, a redactor's
+// output) at redact.IdentifierMax bytes, content (a tool's full error with
+// OTEL_LOG_TOOL_DETAILS, the prompt) at the content limit.
+func TestSpanValuesBounded(t *testing.T) {
+	long := strings.Repeat("€", 1<<20)
+	cfg := defaultCfg()
+	cfg.Content.ToolDetails, cfg.Content.UserPrompts, cfg.Content.MaxLength = true, true, 3*redact.IdentifierMax
+	r := newRig(t, cfg)
+	r.st.Redact = func(_, key string, v attribute.Value) (attribute.Value, bool) {
+		if key == "tool_use_id" {
+			return attribute.StringValue(long), true
+		}
+		return v, true
+	}
+	pctx, p := r.tr.StartInteraction(r.ctx, Interaction{Prompt: long})
+	_, l := r.tr.StartLLMRequest(pctx, LLMRequest{Model: long})
+	l.End(LLMResult{Error: long, RequestID: long, FinishReasons: []string{long, long}})
+	tctx, tool := r.tr.StartTool(pctx, Tool{Name: long, UseID: "t"})
+	_, ex := tool.StartExecution(tctx, time.Time{})
+	ex.End(Execution{Error: long, ErrorCategory: "ShellError"})
+	tool.End(ToolResult{})
+	p.End()
+	m := r.byName()
+	for _, c := range []struct {
+		span, key string
+		max       int
+	}{
+		{NameLLMRequest, "model", redact.IdentifierMax},
+		{NameLLMRequest, "error", redact.IdentifierMax},
+		{NameLLMRequest, "request_id", redact.IdentifierMax},
+		{NameTool, "tool_name", redact.IdentifierMax},
+		{NameTool, "tool_use_id", redact.IdentifierMax},
+		{NameToolExecution, "error", cfg.Content.MaxLength},
+		{NameInteraction, "user_prompt", cfg.Content.MaxLength},
+	} {
+		v := str(t, m[c.span], c.key)
+		n := len(v) // identifiers are bounded in bytes, content in UTF-16 units
+		if c.max != redact.IdentifierMax {
+			n = redact.UTF16Len(v)
+		}
+		if n > c.max || n < c.max/2 || !utf8.ValidString(v) {
+			t.Errorf("%s %s: %d bytes, %d UTF-16 units, want at most %d", c.span, c.key, len(v), redact.UTF16Len(v), c.max)
+		}
+	}
+	if v, _ := attr(m[NameLLMRequest], "gen_ai.response.finish_reasons"); len(strings.Join(v.AsStringSlice(), "")) > redact.IdentifierMax {
+		t.Errorf("finish_reasons: %d bytes", len(strings.Join(v.AsStringSlice(), "")))
+	}
+	if d := m[NameLLMRequest].Status().Description; len(d) > redact.IdentifierMax || len(d) == 0 {
+		t.Errorf("llm_request status: %d bytes", len(d))
+	}
+	if d := m[NameToolExecution].Status().Description; d != str(t, m[NameToolExecution], "error") {
+		t.Errorf("tool.execution status: %d bytes, error %d", len(d), len(str(t, m[NameToolExecution], "error")))
 	}
 }

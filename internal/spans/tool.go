@@ -287,7 +287,7 @@ func (x *ExecutionSpan) End(e Execution) {
 			}
 			kv = append(kv, attribute.String("error", msg))
 			t.set(x.span, NameToolExecution, kv)
-			fail(x.span, msg)
+			t.fail(x.span, NameToolExecution, msg)
 		} else {
 			t.set(x.span, NameToolExecution, kv)
 		}
@@ -310,7 +310,7 @@ func (s *ToolSpan) addOutput(o ToolOutput, at time.Time) {
 	}
 	kv := make([]attribute.KeyValue, 0, 4)
 	add := func(k, v string) {
-		cut, truncated := redact.Truncate(v, t.st.Content.MaxLength)
+		cut, truncated := redact.Truncate(v, t.max())
 		kv = append(kv, attribute.String(k, cut))
 		if truncated {
 			kv = append(kv,

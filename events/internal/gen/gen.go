@@ -241,8 +241,12 @@ func genAttr(w func(string, ...any), ev *eventspec.Event, a eventspec.Attr) erro
 		if a.FirstParty != "" {
 			fp = a.FirstParty
 		}
+		add := "add" // bounded at redact.IdentifierMax
+		if a.Rule.Content || a.Rule.ToolInput {
+			add = "addContent" // cut by apply
+		}
 		w("%sif v, ok := b.apply(%s, %s, %s); ok {\n", ind, ruleExpr(a), val, fp)
-		w("%s\tb.add(attribute.String(%q, v))\n%s}\n", ind, a.Key, ind)
+		w("%s\tb.%s(attribute.String(%q, v))\n%s}\n", ind, add, a.Key, ind)
 	default:
 		w("%sb.add(%s(%q, %s))\n", ind, ctor, a.Key, val)
 	}
