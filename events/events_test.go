@@ -545,7 +545,7 @@ func TestEventValuesBounded(t *testing.T) {
 		}
 		return v, true
 	}
-	e := New(lp.Logger("x"), st)
+	e := newEmitter(lp.Logger("x"), st, false)
 	ctx := core.ContextWithSession(context.Background(), st.NewSession(long))
 	ctx = core.ContextWithPrompt(ctx, &core.Prompt{ID: long})
 	e.APIError(ctx, APIError{Model: long, Error: long, RequestID: long, StatusCode: 500})
