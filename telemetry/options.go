@@ -51,6 +51,7 @@ type options struct {
 	prices         *pricing.Table
 	configEdits    []func(*config.Config) // extensions.go
 	buffer         *Buffer                // buffer.go
+	tools          toolKinds              // tool.go
 }
 
 // WithConfig uses cfg as the configuration instead of loading it.

@@ -370,6 +370,9 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 
 // Edit is one use of a code-editing tool (Edit, Write, NotebookEdit).
 type Edit struct {
+	// ToolName is the tool: a host's name is sent as the kind WithToolKinds
+	// maps it to, as Claude Code's edit metrics carry only its own tools'
+	// names.
 	ToolName string
 	FilePath string
 	// Language is the language attribute; by default derived from FilePath
@@ -397,6 +400,7 @@ func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int)
 		return 0, 0
 	}
 	ctx = s.Context(ctx)
+	e.ToolName = s.t.tools.kind("", e.ToolName)
 	if e.Model == "" {
 		s.mu.Lock()
 		e.Model = s.lastModel

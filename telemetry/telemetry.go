@@ -63,6 +63,7 @@ type Telemetry struct {
 	inbound trace.SpanContext
 
 	prices        *pricing.Table
+	tools         toolKinds
 	unknownModels sync.Map // model -> struct{}: each unknown model is reported once
 	startOnce     sync.Once
 
@@ -94,7 +95,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	for _, edit := range o.configEdits {
 		edit(&cfg)
 	}
-	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices}
+	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices, tools: o.tools}
 	if t.prices == nil {
 		t.prices = pricing.Default()
 	}

@@ -17,8 +17,17 @@ import (
 type ToolCall struct {
 	// Name is the tool: "Bash", "Write", or "mcp__<server>__<tool>" for an
 	// MCP tool (events then say "mcp_tool" unless OTEL_LOG_TOOL_DETAILS; the
-	// span keeps the real name, as Claude Code's does).
-	Name  string
+	// span keeps the real name, as Claude Code's does). A host's own name
+	// ("bash", "write") is sent as it is unless WithToolKindNames.
+	Name string
+	// Kind is the Claude Code tool this one works as, for a host whose tool
+	// names differ from Claude Code's: Bash, Write, Edit, MultiEdit,
+	// NotebookEdit, Read, Glob, Grep, WebFetch, WebSearch, Agent, Skill, ...
+	// A Bash kind gets bash_command_class and bash_argv0 from Command, and
+	// the run's Edit reports the kind as the edit metrics' tool_name, the
+	// values dashboards built for Claude Code filter on. By default, it is
+	// the kind WithToolKinds maps Name to, else Name.
+	Kind  string
 	UseID string
 	// Source is tool_source: "builtin" (the default), "mcp" (the default
 	// for mcp__ names) or "sdk_host_builtin_mcp".
@@ -89,6 +98,10 @@ func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context
 		return ctx, nil // a nil *ToolRun does nothing
 	}
 	r := &ToolRun{s: s, call: call}
+	r.call.Kind = s.t.tools.kind(call.Kind, call.Name)
+	if s.t.tools.kindNames {
+		r.call.Name = r.call.Kind
+	}
 	ctx = context.WithValue(s.Context(ctx), toolRunKey{}, r)
 	if r.call.Source == "" {
 		r.call.Source = "builtin"
@@ -102,7 +115,7 @@ func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context
 	}
 	var sctx context.Context
 	sctx, r.span = s.t.spans.StartTool(ctx, spans.Tool{
-		Name: call.Name, UseID: call.UseID, Command: call.Command, FilePath: call.FilePath,
+		Name: r.call.Name, Kind: r.call.Kind, UseID: call.UseID, Command: call.Command, FilePath: call.FilePath,
 		SkillName: call.SkillName, SubagentType: call.SubagentType, Start: r.start,
 	})
 	_ = sctx // the tool's events are emitted in the prompt's context, as Claude Code's are
@@ -271,9 +284,9 @@ func (r *ToolRun) finish(res spans.ToolResult) {
 }
 
 // Edit records the permission decision and line counts of the run's edit
-// (Session.EditDecision) with what the run already knows: its tool name and
-// file, its decision and source (accepted by configuration at its start when
-// none was recorded), and the session's last model. Fields set in e win.
+// (Session.EditDecision) with what the run already knows: its tool's kind
+// and file, its decision and source (accepted by configuration at its start
+// when none was recorded), and the session's last model. Fields set in e win.
 func (r *ToolRun) Edit(ctx context.Context, e Edit) (added, removed int) {
 	ctx = orBackground(ctx)
 	if !r.enabled() {
@@ -282,7 +295,7 @@ func (r *ToolRun) Edit(ctx context.Context, e Edit) (added, removed int) {
 	r.acceptAtStart(ctx)
 	r.mu.Lock()
 	if e.ToolName == "" {
-		e.ToolName = r.call.Name
+		e.ToolName = r.call.Kind
 	}
 	if e.FilePath == "" {
 		e.FilePath = r.call.FilePath
@@ -292,4 +305,42 @@ func (r *ToolRun) Edit(ctx context.Context, e Edit) (added, removed int) {
 	}
 	r.mu.Unlock()
 	return r.s.EditDecision(ctx, e)
+}
+
+// toolKinds is what WithToolKinds and WithToolKindNames set.
+type toolKinds struct {
+	byName    map[string]string
+	kindNames bool
+}
+
+// kind is the Claude Code tool a host's tool works as: the kind given, else
+// the mapped one, else its name.
+func (k toolKinds) kind(given, name string) string {
+	if given != "" {
+		return given
+	}
+	if mapped, ok := k.byName[name]; ok {
+		return mapped
+	}
+	return name
+}
+
+// WithToolKinds maps the host's tool names to the Claude Code tools they work
+// as, {"bash": "Bash", "write": "Write", "edit": "Edit"}, for a host whose
+// tools are named otherwise: see ToolCall.Kind for what a kind changes. The
+// map is copied. By default, a tool's kind is its ToolCall.Kind, else its
+// Name.
+func WithToolKinds(kinds map[string]string) Option {
+	byName := make(map[string]string, len(kinds))
+	for name, kind := range kinds {
+		byName[name] = kind
+	}
+	return optionFunc(func(o *options) { o.tools.byName = byName })
+}
+
+// WithToolKindNames sends a tool's kind as its tool_name on every signal (a
+// host's "write" is sent as "Write"), for dashboards built for Claude Code.
+// By default, tool_name is the host's ToolCall.Name.
+func WithToolKindNames() Option {
+	return optionFunc(func(o *options) { o.tools.kindNames = true })
 }

@@ -1,6 +1,7 @@
 package spans
 
 import (
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -15,14 +16,17 @@ import (
 type Tool struct {
 	// Name is tool_name: "Bash", "Write", or "mcp__<server>__<tool>" for an
 	// MCP tool, which the span keeps verbatim (the log events do not).
-	Name  string
+	Name string
+	// Kind is the Claude Code tool Name works as, for a host whose names
+	// differ (its "bash" is Bash); by default, Name.
+	Kind  string
 	UseID string // tool_use_id and gen_ai.tool.call.id
 	// MCPServer and MCPTool override the names parsed from
 	// mcp__<server>__<tool>, for servers whose names contain "__".
 	MCPServer string
 	MCPTool   string
 	// Command is the Bash command line. bash_command_class and bash_argv0
-	// are always derived from it for Bash; full_command needs
+	// are always derived from it when Kind is Bash; full_command needs
 	// OTEL_LOG_TOOL_DETAILS.
 	Command string
 	// BashCommandClass overrides the class from ClassifyBash.
@@ -136,7 +140,7 @@ func (t *Tracer) StartTool(ctx context.Context, tl Tool) (context.Context, *Tool
 			}
 		}
 	}
-	if tl.Name == "Bash" {
+	if cmp.Or(tl.Kind, tl.Name) == "Bash" {
 		class, argv0 := ClassifyBash(tl.Command)
 		if tl.BashCommandClass != "" {
 			class = tl.BashCommandClass
