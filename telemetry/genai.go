@@ -55,6 +55,7 @@ type genAI struct {
 // genAIKey determines one attribute set. The conventions' attributes carry
 // no session or user: the histograms are for fleet-wide latency and usage.
 type genAIKey struct {
+	family    string // gen_ai.provider.name
 	model     string
 	tokenType string // "input", "output", or "" for duration
 	errorType string // duration of a failed call only
@@ -88,7 +89,7 @@ func (g *genAI) opts(k genAIKey) []metric.RecordOption {
 	}
 	kv := []attribute.KeyValue{
 		attribute.String("gen_ai.operation.name", "chat"),
-		attribute.String("gen_ai.provider.name", "anthropic"),
+		attribute.String("gen_ai.provider.name", k.family),
 		attribute.String("gen_ai.request.model", k.model),
 		attribute.String("gen_ai.response.model", k.model),
 	}
@@ -104,19 +105,19 @@ func (g *genAI) opts(k genAIKey) []metric.RecordOption {
 
 // response records a successful call: input tokens as the conventions count
 // them (cache reads and writes included), output tokens, and the duration.
-func (g *genAI) response(ctx context.Context, model string, u pricing.Usage, d time.Duration) {
+func (g *genAI) response(ctx context.Context, family, model string, u pricing.Usage, d time.Duration) {
 	if g == nil {
 		return
 	}
 	in := u.InputTokens + u.CacheReadTokens + u.CacheCreationTokens
-	g.tokens.Record(ctx, float64(in), g.opts(genAIKey{model: model, tokenType: "input"})...)
-	g.tokens.Record(ctx, float64(u.OutputTokens), g.opts(genAIKey{model: model, tokenType: "output"})...)
-	g.duration.Record(ctx, d.Seconds(), g.opts(genAIKey{model: model})...)
+	g.tokens.Record(ctx, float64(in), g.opts(genAIKey{family: family, model: model, tokenType: "input"})...)
+	g.tokens.Record(ctx, float64(u.OutputTokens), g.opts(genAIKey{family: family, model: model, tokenType: "output"})...)
+	g.duration.Record(ctx, d.Seconds(), g.opts(genAIKey{family: family, model: model})...)
 }
 
 // failure records the duration of a failed call with error.type: the HTTP
 // status code, or "_OTHER" when the failure had none, as the conventions ask.
-func (g *genAI) failure(ctx context.Context, model string, status int, d time.Duration) {
+func (g *genAI) failure(ctx context.Context, family, model string, status int, d time.Duration) {
 	if g == nil {
 		return
 	}
@@ -124,7 +125,7 @@ func (g *genAI) failure(ctx context.Context, model string, status int, d time.Du
 	if status > 0 {
 		et = statusText(status)
 	}
-	g.duration.Record(ctx, d.Seconds(), g.opts(genAIKey{model: model, errorType: et})...)
+	g.duration.Record(ctx, d.Seconds(), g.opts(genAIKey{family: family, model: model, errorType: et})...)
 }
 
 // statusText avoids an allocation for the status codes the API returns.

@@ -19,8 +19,8 @@ func TestGenAIOffCreatesNothingAndCostsNothing(t *testing.T) {
 	ctx := context.Background()
 	u := pricing.Usage{InputTokens: 10, OutputTokens: 5}
 	if n := testing.AllocsPerRun(100, func() {
-		g.response(ctx, "claude-sonnet-4-5", u, time.Second)
-		g.failure(ctx, "claude-sonnet-4-5", 529, time.Second)
+		g.response(ctx, "anthropic", "claude-sonnet-4-5", u, time.Second)
+		g.failure(ctx, "anthropic", "claude-sonnet-4-5", 529, time.Second)
 	}); n != 0 {
 		t.Fatalf("off path: %v allocs per call, want 0", n)
 	}
@@ -36,9 +36,9 @@ func TestGenAIRepeatedCombinationsDoNotAllocate(t *testing.T) {
 	ctx := context.Background()
 	u := pricing.Usage{InputTokens: 10, OutputTokens: 5, CacheReadTokens: 100}
 	record := func() {
-		g.response(ctx, "claude-sonnet-4-5", u, 1500*time.Millisecond)
-		g.failure(ctx, "claude-sonnet-4-5", 529, time.Second)
-		g.failure(ctx, "claude-sonnet-4-5", 0, time.Second)
+		g.response(ctx, "anthropic", "claude-sonnet-4-5", u, 1500*time.Millisecond)
+		g.failure(ctx, "anthropic", "claude-sonnet-4-5", 529, time.Second)
+		g.failure(ctx, "anthropic", "claude-sonnet-4-5", 0, time.Second)
 	}
 	record()
 	if n := testing.AllocsPerRun(200, record); n != 0 {
@@ -53,6 +53,6 @@ func BenchmarkGenAIResponse(b *testing.B) {
 	u := pricing.Usage{InputTokens: 10, OutputTokens: 5}
 	b.ReportAllocs()
 	for b.Loop() {
-		g.response(ctx, "claude-sonnet-4-5", u, time.Second)
+		g.response(ctx, "anthropic", "claude-sonnet-4-5", u, time.Second)
 	}
 }

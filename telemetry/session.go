@@ -48,6 +48,7 @@ type SessionOption interface{ applySession(*sessionOptions) }
 type sessionOptions struct {
 	id        string
 	startType metrics.StartType
+	provider  Provider
 }
 
 type sessionOptionFunc func(*sessionOptions)
@@ -63,6 +64,14 @@ func WithSessionID(id string) SessionOption {
 // continue or agents_view. By default, it is fresh.
 func WithStartType(t metrics.StartType) SessionOption {
 	return sessionOptionFunc(func(o *sessionOptions) { o.startType = t })
+}
+
+// WithSessionProvider sets who serves the session's model: its
+// anthropic.provider and anthropic.custom_base_url on every signal, and its
+// model family on the spans. By default, it is the provider Start
+// configured (CLAUDE_CODE_USE_BEDROCK, ANTHROPIC_BASE_URL, ..., WithProvider).
+func WithSessionProvider(p Provider) SessionOption {
+	return sessionOptionFunc(func(o *sessionOptions) { o.provider = p })
 }
 
 // StartSession begins a session and returns a context carrying it: everything
@@ -83,7 +92,7 @@ func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (co
 		}
 	}
 	s := &Session{t: t}
-	s.core = t.state.NewSession(o.id)
+	s.core = t.state.NewSessionFor(o.id, o.provider.over(t.state.DefaultProvider()))
 	ctx = s.withSession(ctx)
 	t.startOnce.Do(func() {
 		t.state.SetDefaultSession(s.core)
@@ -197,6 +206,10 @@ type APIResponse struct {
 	// assistant_response event follows the api_request event.
 	Text        string
 	MessageUUID string
+	// Provider is who served this response, for a host whose session uses
+	// several providers; everything the response records carries it. By
+	// default, it is the session's (WithSessionProvider).
+	Provider Provider
 }
 
 // RequestDetail is what Claude Code's detailed beta tracing
@@ -231,7 +244,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	if !s.enabled() || !s.firstRecord(r.RequestID) {
 		return
 	}
-	ctx = s.Context(ctx)
+	ctx, family := s.served(ctx, r.Provider)
 	a := s.attribution(r.Attribution)
 	cost := s.t.cost(r.Model, r.Usage, r.CostUSD)
 	ev := events.APIRequest{
@@ -281,7 +294,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 		CacheRead:     float64(r.Usage.CacheReadTokens),
 		CacheCreation: float64(r.Usage.CacheCreationTokens),
 	}, &attrs)
-	s.t.genai.response(ctx, r.Model, r.Usage, r.Duration)
+	s.t.genai.response(ctx, family, r.Model, r.Usage, r.Duration)
 
 	s.mu.Lock()
 	s.totals.APIRequests++
@@ -319,6 +332,9 @@ type APIFailure struct {
 	// Attribution says who made the call, as on APIResponse; api_error
 	// carries all of it.
 	metrics.Attribution
+	// Provider is who was asked, as on APIResponse. By default, it is the
+	// session's.
+	Provider Provider
 }
 
 // APIError records a failed request as Claude Code does: one api_error event
@@ -329,7 +345,7 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 	if !s.enabled() || !s.firstRecord(f.RequestID) {
 		return
 	}
-	ctx = s.Context(ctx)
+	ctx, family := s.served(ctx, f.Provider)
 	a := s.attribution(f.Attribution)
 	attempts := int64(max(f.Attempts, 1))
 	total := f.TotalDuration
@@ -362,7 +378,7 @@ func (s *Session) APIError(ctx context.Context, f APIFailure) {
 			QuerySource:          string(a.Query),
 		})
 	}
-	s.t.genai.failure(ctx, f.Model, f.StatusCode, f.Duration)
+	s.t.genai.failure(ctx, family, f.Model, f.StatusCode, f.Duration)
 	s.mu.Lock()
 	s.totals.APIErrors++
 	s.mu.Unlock()

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -187,5 +188,35 @@ func TestNewUUID(t *testing.T) {
 	// One allocation, the string: a session or prompt id costs no more.
 	if n := testing.AllocsPerRun(100, func() { _ = NewUUID() }); n != 1 && !raceEnabled {
 		t.Errorf("NewUUID: %v allocations, want 1", n)
+	}
+}
+
+// A session served by another provider keeps its id and is built once per
+// provider, up to maxVariants; beyond them each use builds its own.
+func TestServed(t *testing.T) {
+	st := NewState(config.Config{Include: config.Include{SessionID: true}}, Static{UserID: "u"})
+	ss := st.NewSession("s")
+	if ss.Provider != (Provider{Name: "firstParty", Family: "anthropic"}) {
+		t.Fatalf("default provider %+v", ss.Provider)
+	}
+	if ss.Served(ss.Provider) != ss {
+		t.Error("the session's own provider made a variant")
+	}
+	for i := range maxVariants + 2 {
+		p := Provider{Name: fmt.Sprint("p", i), CustomBaseURL: true, Family: "f"}
+		v := ss.Served(p)
+		if v.ID != "s" || v.Provider != p {
+			t.Fatalf("variant %+v of id %q", v.Provider, v.ID)
+		}
+		got := map[string]attribute.Value{}
+		for _, kv := range v.EventAttributes {
+			got[string(kv.Key)] = kv.Value
+		}
+		if got["session.id"].AsString() != "s" || got["anthropic.provider"].AsString() != p.Name || !got["anthropic.custom_base_url"].AsBool() {
+			t.Errorf("variant %d attributes %v", i, v.EventAttributes)
+		}
+		if cached := ss.Served(p) == v; cached != (i < maxVariants) {
+			t.Errorf("variant %d cached %v, want %v", i, cached, i < maxVariants)
+		}
 	}
 }

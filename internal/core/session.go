@@ -11,10 +11,22 @@ import (
 	"github.com/ccotel/ccotel/config"
 )
 
+// Provider is who serves a session's or a response's model.
+type Provider struct {
+	Name          string // anthropic.provider
+	CustomBaseURL bool   // anthropic.custom_base_url
+	Family        string // the model family: the spans' gen_ai.system and gen_ai.provider.name
+}
+
+// maxVariants bounds the providers a session keeps built attributes for
+// (Served); a host has a handful, and one beyond them is built per use.
+const maxVariants = 8
+
 // Session is one agent session: its id and its standard attributes, built once.
 type Session struct {
-	ID    string
-	state *State
+	ID       string
+	Provider Provider
+	state    *State
 
 	// Attributes are the standard attributes in Claude Code's order:
 	// OTEL_RESOURCE_ATTRIBUTES copies, user.id, session.id, app.version,
@@ -42,33 +54,71 @@ type Session struct {
 
 	promptSeq sync.Mutex
 	prompts   int64
+
+	variantsMu sync.Mutex
+	variants   map[Provider]*Session // Served's, at most maxVariants
 }
 
-// NewSession builds a session with the given id (a UUIDv4 when empty).
+// DefaultProvider is the handle's provider: the one Static gives, with
+// Claude's model family.
+func (s *State) DefaultProvider() Provider {
+	return Provider{Name: s.Static.Provider, CustomBaseURL: s.Static.CustomBaseURL, Family: "anthropic"}
+}
+
+// NewSession builds a session with the given id (a UUIDv4 when empty) served
+// by the handle's provider.
 func (s *State) NewSession(id string) *Session {
+	return s.NewSessionFor(id, s.DefaultProvider())
+}
+
+// NewSessionFor builds a session with the given id (a UUIDv4 when empty)
+// served by p.
+func (s *State) NewSessionFor(id string, p Provider) *Session {
 	if id == "" {
 		id = NewUUID()
 	}
-	ss := &Session{ID: id, state: s}
+	ss := &Session{ID: id, Provider: p, state: s}
 	shared := s.Include.SessionID
-	ss.Attributes = s.standard(id, true, shared)
+	ss.Attributes = s.standard(id, p, true, shared)
 	ss.EarlyAttributes = ss.Attributes
 	if s.Include.Repository && s.Static.Repository != nil {
-		ss.EarlyAttributes = s.standard(id, false, shared)
+		ss.EarlyAttributes = s.standard(id, p, false, shared)
 	}
 	ss.MetricAttributes = ss.Attributes
 	if on := s.Include.SessionIDOn(config.SignalMetrics); on != shared {
-		ss.MetricAttributes = s.standard(id, true, on)
+		ss.MetricAttributes = s.standard(id, p, true, on)
 	}
 	ss.EventAttributes, ss.EventEarlyAttributes = ss.Attributes, ss.EarlyAttributes
 	if on := s.Include.SessionIDOn(config.SignalLogs); on != shared {
-		ss.EventAttributes = s.standard(id, true, on)
+		ss.EventAttributes = s.standard(id, p, true, on)
 		ss.EventEarlyAttributes = ss.EventAttributes
 		if s.Include.Repository && s.Static.Repository != nil {
-			ss.EventEarlyAttributes = s.standard(id, false, on)
+			ss.EventEarlyAttributes = s.standard(id, p, false, on)
 		}
 	}
 	return ss
+}
+
+// Served returns the session as served by p: ss itself when p is its
+// provider, else the same session.id with p's attributes, for what one
+// response served by another provider records.
+func (ss *Session) Served(p Provider) *Session {
+	if p == ss.Provider {
+		return ss
+	}
+	ss.variantsMu.Lock()
+	defer ss.variantsMu.Unlock()
+	if v := ss.variants[p]; v != nil {
+		return v
+	}
+	v := ss.state.NewSessionFor(ss.ID, p)
+	if len(ss.variants) < maxVariants {
+		if ss.variants == nil {
+			ss.variants = make(map[Provider]*Session)
+		}
+		ss.variants[p] = v
+	}
+	return v
 }
 
 // MetricsCache returns the session's metric cache, made by create on first
@@ -89,7 +139,7 @@ func (ss *Session) NextInteraction() int64 {
 	return ss.prompts
 }
 
-func (s *State) standard(sessionID string, withRepo, withSession bool) []attribute.KeyValue {
+func (s *State) standard(sessionID string, p Provider, withRepo, withSession bool) []attribute.KeyValue {
 	st := s.Static
 	// Built on the stack and copied to a slice of the exact length: every
 	// live session keeps these slices.
@@ -124,8 +174,8 @@ func (s *State) standard(sessionID string, withRepo, withSession bool) []attribu
 		kv = append(kv, attribute.String("user.account_id", tagged))
 	}
 	kv = append(kv,
-		attribute.String("anthropic.provider", st.Provider),
-		attribute.Bool("anthropic.custom_base_url", st.CustomBaseURL))
+		attribute.String("anthropic.provider", p.Name),
+		attribute.Bool("anthropic.custom_base_url", p.CustomBaseURL))
 	if st.TerminalType != "" {
 		kv = append(kv, attribute.String("terminal.type", st.TerminalType))
 	}

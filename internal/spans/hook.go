@@ -53,7 +53,7 @@ func (t *Tracer) StartHook(ctx context.Context, h Hook) (context.Context, *HookS
 		return ctx, s
 	}
 	ss := t.st.Session(ctx)
-	kv := header(ss.Attributes, NameHook, 5)
+	kv := header(ss.Attributes, ss.Provider.Family, NameHook, 5)
 	kv = append(kv,
 		attribute.String("gen_ai.conversation.id", conversation(ctx, h.ConversationID, ss)),
 		attribute.String("hook_event", h.Event),

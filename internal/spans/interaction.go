@@ -83,7 +83,7 @@ func (t *Tracer) StartInteraction(ctx context.Context, in Interaction) (context.
 	if t.st.Content.UserPrompts {
 		prompt = t.content(in.Prompt)
 	}
-	kv := header(ss.EarlyAttributes, NameInteraction, 8)
+	kv := header(ss.EarlyAttributes, ss.Provider.Family, NameInteraction, 8)
 	kv = append(kv,
 		attribute.String("gen_ai.operation.name", "invoke_agent"),
 		attribute.String("gen_ai.conversation.id", conversation(ctx, in.ConversationID, ss)),

@@ -143,10 +143,10 @@ func (t *Tracer) StartLLMRequest(ctx context.Context, r LLMRequest) (context.Con
 	if safe == "" {
 		safe = strings.ReplaceAll(qs, ":", ".")
 	}
-	kv := header(ss.Attributes, NameLLMRequest, 16)
+	kv := header(ss.Attributes, ss.Provider.Family, NameLLMRequest, 16)
 	kv = append(kv,
 		attribute.String("model", r.Model),
-		attribute.String("gen_ai.system", providerName),
+		attribute.String("gen_ai.system", ss.Provider.Family),
 		attribute.String("gen_ai.request.model", r.Model),
 		attribute.String("gen_ai.operation.name", "chat"),
 		attribute.String("llm_request.context", lctx),

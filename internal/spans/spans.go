@@ -22,7 +22,6 @@ const (
 	NameHook           = "claude_code.hook"
 	EventAttempt       = "gen_ai.request.attempt"
 	EventToolOutput    = "tool.output"
-	providerName       = "anthropic"
 	defaultQuerySource = "sdk"
 )
 
@@ -130,12 +129,13 @@ func (t *Tracer) endTime(start time.Time, d time.Duration) time.Time {
 }
 
 // header returns the attributes every span starts with: the standard ones,
-// gen_ai.provider.name and span.type, with room for n more.
-func header(std []attribute.KeyValue, spanName string, n int) []attribute.KeyValue {
+// gen_ai.provider.name (the model family) and span.type, with room for n
+// more.
+func header(std []attribute.KeyValue, family, spanName string, n int) []attribute.KeyValue {
 	kv := make([]attribute.KeyValue, 0, len(std)+2+n)
 	kv = append(kv, std...)
 	return append(kv,
-		attribute.String("gen_ai.provider.name", providerName),
+		attribute.String("gen_ai.provider.name", family),
 		attribute.String("span.type", spanName[len("claude_code."):]))
 }
 

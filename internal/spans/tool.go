@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/redact"
 )
 
@@ -119,7 +120,7 @@ func (t *Tracer) StartTool(ctx context.Context, tl Tool) (context.Context, *Tool
 	if isMCP {
 		safe = "mcp_other"
 	}
-	kv := header(ss.Attributes, NameTool, 14)
+	kv := header(ss.Attributes, ss.Provider.Family, NameTool, 14)
 	kv = append(kv,
 		attribute.String("tool_name", tl.Name),
 		attribute.String("tool_name_safe", safe),
@@ -196,7 +197,7 @@ type BlockedSpan struct {
 	t     *Tracer
 	span  trace.Span
 	start time.Time
-	std   []attribute.KeyValue
+	ss    *core.Session
 	conv  string
 }
 
@@ -218,7 +219,7 @@ func (s *ToolSpan) StartBlockedOnUser(start time.Time) *BlockedSpan {
 	start = s.t.startTime(start)
 	_, span := s.t.start(s.ctx, NameBlockedOnUser, start)
 	return &BlockedSpan{t: s.t, span: span, start: start,
-		std: s.t.st.Session(s.ctx).Attributes, conv: s.conv}
+		ss: s.t.st.Session(s.ctx), conv: s.conv}
 }
 
 // End ends the wait with the decision. b.Start is ignored.
@@ -231,7 +232,7 @@ func (b *BlockedSpan) End(d Blocked) {
 		end = b.start.Add(d.Duration)
 	}
 	if b.span.IsRecording() {
-		kv := header(b.std, NameBlockedOnUser, 4)
+		kv := header(b.ss.Attributes, b.ss.Provider.Family, NameBlockedOnUser, 4)
 		kv = append(kv,
 			attribute.String("gen_ai.conversation.id", b.conv),
 			attribute.Int64("duration_ms", ms(end.Sub(b.start))),
@@ -247,7 +248,7 @@ type ExecutionSpan struct {
 	t     *Tracer
 	span  trace.Span
 	start time.Time
-	std   []attribute.KeyValue
+	ss    *core.Session
 	useID string
 	conv  string
 }
@@ -263,7 +264,7 @@ func (s *ToolSpan) StartExecution(ctx context.Context, start time.Time) (context
 	start = s.t.startTime(start)
 	ctx, span := s.t.start(trace.ContextWithSpan(ctx, s.span), NameToolExecution, start)
 	return ctx, &ExecutionSpan{t: s.t, span: span, start: start,
-		std: s.t.st.Session(ctx).Attributes, useID: s.useID, conv: s.conv}
+		ss: s.t.st.Session(ctx), useID: s.useID, conv: s.conv}
 }
 
 // End ends the tool body; a failure sets status ERROR. e.Start is ignored.
@@ -274,7 +275,7 @@ func (x *ExecutionSpan) End(e Execution) {
 	t := x.t
 	end := t.endTime(x.start, e.Duration)
 	if x.span.IsRecording() {
-		kv := header(x.std, NameToolExecution, 6)
+		kv := header(x.ss.Attributes, x.ss.Provider.Family, NameToolExecution, 6)
 		kv = append(kv,
 			attribute.String("gen_ai.conversation.id", x.conv),
 			attribute.String("tool_use_id", x.useID),
