@@ -145,6 +145,21 @@ func (t *Table) Cost(model string, u Usage) (float64, bool) {
 	return cost, true
 }
 
+// UnknownModelError says that a price table has no price for a model. The
+// telemetry package reports it to the error handler once per model, and
+// records that model's cost as 0.
+type UnknownModelError struct {
+	Model   string // as given
+	Version string // the table's version
+}
+
+func (e *UnknownModelError) Error() string {
+	if e == nil {
+		return "pricing: <nil UnknownModelError>"
+	}
+	return fmt.Sprintf("pricing: no price for model %q in price table %s", e.Model, e.Version)
+}
+
 // Micros is cost_usd_micros: the cost in millionths of a dollar, rounded.
 func Micros(usd float64) int64 { return int64(math.Round(usd * 1e6)) }
 

@@ -121,10 +121,13 @@ func WithRepositoryDir(dir string) Option {
 	return optionFunc(func(o *options) { o.repositoryDir = dir })
 }
 
-// WithErrorHandler receives every background problem: failed exports, a
-// failing headers helper, unknown model prices. Emit calls never return
-// errors. By default, problems are dropped, or written to stderr when
-// CLAUDE_CODE_OTEL_DIAG_STDERR is set.
+// WithErrorHandler receives every background problem. Emit calls never
+// return errors. Reports of lost telemetry (failed exports, full queues,
+// metric overflow) match ErrLost, and a failed OTLP export is an
+// *ExportError; a model without a price is a *pricing.UnknownModelError,
+// reported once per model; configuration warnings are config.Warning
+// values; a failing headers helper is reported too. By default, problems are
+// dropped, or written to stderr when CLAUDE_CODE_OTEL_DIAG_STDERR is set.
 func WithErrorHandler(handle func(error)) Option {
 	return optionFunc(func(o *options) { o.errorHandler = handle })
 }

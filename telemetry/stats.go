@@ -170,7 +170,7 @@ func (t *Telemetry) deliveryError(op string, cause error) error {
 		if d.Lost() > 0 || d.Queued > 0 && cause != nil {
 			lost = append(lost, d)
 			if c.Err != nil {
-				causes = append(causes, c.Err)
+				causes = append(causes, publicError(c.Err))
 			}
 		}
 	}

@@ -368,7 +368,7 @@ func (t *Telemetry) cost(model string, u pricing.Usage, given *float64) float64 
 	c, ok := t.prices.Cost(model, u)
 	if !ok {
 		if _, seen := t.unknownModels.LoadOrStore(model, struct{}{}); !seen {
-			t.state.Error(fmt.Errorf("ccotel: no price for model %q in price table %s: its cost is recorded as 0", model, t.prices.Version()))
+			t.state.Error(fmt.Errorf("ccotel: %w: its cost is recorded as 0", &pricing.UnknownModelError{Model: model, Version: t.prices.Version()}))
 		}
 	}
 	return c
@@ -403,8 +403,8 @@ func (o *options) version() string {
 }
 
 func (o *options) errorHandlerFor(cfg config.Config) func(error) {
-	if o.errorHandler != nil {
-		return o.errorHandler
+	if h := o.errorHandler; h != nil {
+		return func(err error) { h(publicError(err)) }
 	}
 	if cfg.DiagStderr {
 		return func(err error) { fmt.Fprintf(os.Stderr, "ccotel: %v\n", err) }

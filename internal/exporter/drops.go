@@ -3,7 +3,6 @@ package exporter
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -101,7 +100,7 @@ func (d *tally) reportLost(lost int64) {
 	}
 	n := lost - d.dropped
 	d.dropped = lost
-	d.report(fmt.Errorf("ccotel: %s: %d %s dropped because the queue of %d was full (%d in all); the endpoint is down or slower than the host emits",
+	d.report(lostf("ccotel: %s: %d %s dropped because the queue of %d was full (%d in all); the endpoint is down or slower than the host emits",
 		d.where, n, d.unit, d.queueCap, lost))
 }
 
@@ -121,7 +120,7 @@ func (d *tally) settle(n, overflow int, err error) {
 		d.mu.Lock()
 		d.lastErr = err
 		d.mu.Unlock()
-		d.report(fmt.Errorf("ccotel: %s: export failed: %w", d.where, err))
+		d.report(lostf("ccotel: %s: export failed: %w", d.where, err))
 	}
 	overflow = min(overflow, n-failed)
 	d.failed.Add(int64(failed))
@@ -141,7 +140,7 @@ func (d *tally) overflowed(instrument string, limit int) {
 		d.overflows = map[string]bool{}
 	}
 	d.overflows[instrument] = true
-	d.report(fmt.Errorf("ccotel: %s: %s has more than %d attribute sets in one collection; the rest are folded into its otel.metric.overflow=true series and lose their attributes (CCOTEL_METRICS_CARDINALITY_LIMIT)",
+	d.report(lostf("ccotel: %s: %s has more than %d attribute sets in one collection; the rest are folded into its otel.metric.overflow=true series and lose their attributes (CCOTEL_METRICS_CARDINALITY_LIMIT)",
 		d.where, instrument, limit))
 }
 

@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strconv"
 	"sync"
@@ -34,8 +35,16 @@ func (e *gatedLogExporter) ForceFlush(context.Context) error { return nil }
 func TestQueueDropsAreReported(t *testing.T) {
 	var mu sync.Mutex
 	var reports []string
+	notLost := 0
 	drops := newTally("logs", "otlp", "", "logs test", "events", defaultMaxQueueSize,
-		func(err error) { mu.Lock(); reports = append(reports, err.Error()); mu.Unlock() })
+		func(err error) {
+			mu.Lock()
+			reports = append(reports, err.Error())
+			if !errors.Is(err, ErrLost) {
+				notLost++
+			}
+			mu.Unlock()
+		})
 	inner := &gatedLogExporter{gate: make(chan struct{})}
 	p := &countingLogProcessor{tally: drops, Processor: sdklog.NewBatchProcessor(&logExporter{Exporter: inner, lifecycle: newPipelines().lifecycle(), tally: drops},
 		sdklog.WithExportInterval(10*time.Millisecond), sdklog.WithMaxQueueSize(defaultMaxQueueSize), sdklog.WithExportMaxBatchSize(defaultMaxBatchSize))}
@@ -62,6 +71,9 @@ func TestQueueDropsAreReported(t *testing.T) {
 	defer mu.Unlock()
 	if len(reports) == 0 {
 		t.Fatalf("%d records dropped and nothing reported", emitted-received)
+	}
+	if notLost > 0 {
+		t.Errorf("%d of %d drop reports do not match ErrLost", notLost, len(reports))
 	}
 	total := regexp.MustCompile(`\((\d+) in all\)`).FindStringSubmatch(reports[len(reports)-1])
 	if total == nil {

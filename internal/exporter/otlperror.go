@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -66,4 +67,31 @@ func maskEndpoint(s string) string {
 	u.RawQuery = ""
 	u.Fragment = ""
 	return u.String()
+}
+
+// ErrLost is matched (errors.Is) by every report of lost telemetry: an
+// export that failed or was partly rejected, records dropped by a full
+// queue, points folded into an overflow series. telemetry.ErrLost is it.
+var ErrLost = errors.New("ccotel: telemetry lost")
+
+// Is makes an ExportError match ErrLost: it is only made when items were
+// lost.
+func (e *ExportError) Is(target error) bool { return target == ErrLost }
+
+// lostError is a report of lost telemetry that is not an ExportError, or
+// wraps one: it matches ErrLost.
+type lostError struct {
+	msg string
+	err error
+}
+
+func (e *lostError) Error() string        { return e.msg }
+func (e *lostError) Unwrap() error        { return e.err }
+func (e *lostError) Is(target error) bool { return target == ErrLost }
+
+// lostf returns a report of lost telemetry with the message of
+// fmt.Errorf(format, args...), which wraps what it wraps.
+func lostf(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &lostError{msg: err.Error(), err: errors.Unwrap(err)}
 }
