@@ -19,6 +19,7 @@ import (
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/internal/exporter"
 	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/telemetry"
 )
@@ -214,7 +215,9 @@ func (r *rawUsage) add(ctx context.Context, usd float64, t metrics.TokenCounts) 
 //   - api_usage/sessions=N: the same, each call on the next of N live
 //     sessions, against a hand-written cache indexed by session (no lookup at
 //     all on the raw side);
-//   - commit: Session.Commit, the session's standard attributes only.
+//   - commit: Metrics().Commit, the session's standard attributes only;
+//   - start_time_hook: the SDK's Add with ccotel's start-time hook against
+//     without, no ccotel call at all.
 func BenchmarkMetric(b *testing.B) {
 	for _, n := range []int{1, 100, 10000} {
 		name := "api_usage"
@@ -266,13 +269,63 @@ func BenchmarkMetric(b *testing.B) {
 			func() { tel.Metrics().Tokens(ctx, 107, metrics.TokensInput, &u) })
 	})
 	b.Run("commit", func(b *testing.B) {
-		tel := startCcotel(b, enabledEnv, telemetry.WithMetricReader(unlimitedReader()))
+		reader := unlimitedReader()
+		tel := startCcotel(b, enabledEnv, telemetry.WithMetricReader(reader))
 		ctx, s := tel.StartSession(context.Background())
+		rec := tel.Metrics()
+		rec.Commit(ctx)
 		c, _ := rawMeter(b, unlimitedReader()).Float64Counter("claude_code.commit.count")
-		set := attribute.NewSet(sessionAttributes(s.ID())...)
-		opts := []metric.AddOption{metric.WithAttributeSet(set)}
-		interleave(b, func() { c.Add(ctx, 1, opts...) }, func() { s.Commit(ctx) })
+		opts := []metric.AddOption{metric.WithAttributeSet(pointSet(b, reader, "claude_code.commit.count", s.ID()))}
+		interleave(b, func() { c.Add(ctx, 1, opts...) }, func() { rec.Commit(ctx) })
 	})
+	// The SDK's Add alone, on a provider with ccotel's start-time hook
+	// (internal/exporter.FirstMeasurementOptions: a reservoir per series that
+	// notes its first measurement) against one without: what the hook costs
+	// every point.
+	b.Run("start_time_hook", func(b *testing.B) {
+		hooked := sdkmetric.NewMeterProvider(append(exporter.FirstMeasurementOptions(),
+			sdkmetric.WithReader(unlimitedReader()))...)
+		b.Cleanup(func() { _ = hooked.Shutdown(context.Background()) })
+		c, _ := hooked.Meter("com.anthropic.claude_code").Float64Counter("claude_code.token.usage")
+		raw := newRawUsage(b, rawMeter(b, unlimitedReader()), fullUsageSets(b))
+		opts := raw.opts[1]
+		ctx := context.Background()
+		interleave(b, func() { raw.tok.Add(ctx, 107, opts...) }, func() { c.Add(ctx, 107, opts...) })
+	})
+}
+
+// pointSet is the attribute set of the one point of metric name that session
+// sessionID has in reader.
+func pointSet(b testing.TB, reader *sdkmetric.ManualReader, name, sessionID string) attribute.Set {
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		b.Fatal(err)
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			sum, ok := m.Data.(metricdata.Sum[float64])
+			if !ok || m.Name != name {
+				continue
+			}
+			for _, p := range sum.DataPoints {
+				if v, _ := p.Attributes.Value("session.id"); v.AsString() == sessionID {
+					return p.Attributes
+				}
+			}
+		}
+	}
+	b.Fatalf("no %s point of session %s", name, sessionID)
+	return attribute.Set{}
+}
+
+// fullUsageSets are the five usage sets of a session with the full usage
+// attribution, as ccotel builds them.
+func fullUsageSets(b testing.TB) [5]attribute.Set {
+	reader := unlimitedReader()
+	tel := startCcotel(b, enabledEnv, telemetry.WithMetricReader(reader))
+	ctx, s := tel.StartSession(context.Background())
+	tel.Metrics().APIUsage(ctx, 0.01, tokens, &fullUsage)
+	return usageSets(b, reader, s.ID())
 }
 
 // sessionAttributes are the standard attributes of a session started by

@@ -147,15 +147,3 @@ func (q QuerySource) metricValue() string {
 		return queryMetricAuxiliary
 	}
 }
-
-// metricKey is the part of an Attribution that metrics send: fields that
-// only events carry (ids unique per call, among them) are cleared, so the
-// Recorder's cache holds one entry per series, not one per call.
-func (a Attribution) metricKey() Attribution {
-	a.Query = QuerySource(a.Query.metricValue())
-	if a.Speed != SpeedFast {
-		a.Speed = ""
-	}
-	a.AgentID, a.WorkflowRunID, a.Workflow, a.ClientRequestID = "", "", Name{}, ""
-	return a
-}

@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
@@ -153,3 +154,41 @@ func BenchmarkFirstEmit(b *testing.B) {
 		r.Cost(ctx, 1, &benchUsage)
 	}
 }
+
+// BenchmarkOverhead is ccotel's own cost per call, beyond the SDK's Add: the
+// Recorder on a no-op meter, with the full usage attribution.
+func BenchmarkOverhead(b *testing.B) {
+	st := core.NewState(config.Config{Include: config.Include{SessionID: true}}, defaultStatic)
+	r, err := New(noop.NewMeterProvider().Meter("x"), st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := core.ContextWithSession(context.Background(), st.NewSession("5f079e48-6b83-4af0-b045-acfb9086c281"))
+	u := fullBenchUsage
+	tc := TokenCounts{Input: 107, Output: 45, CacheRead: 2000, CacheCreation: 300}
+	b.Run("Tokens", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			r.Tokens(ctx, 107, TokensInput, &u)
+		}
+	})
+	b.Run("APIUsage", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			r.APIUsage(ctx, 0.01, tc, &u)
+		}
+	})
+	b.Run("Commit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			r.Commit(ctx)
+		}
+	})
+}
+
+var fullBenchUsage = UsageAttrs{Model: "claude-sonnet-4-5-20250929", Attribution: Attribution{
+	Query: QuerySubagent(Name{Value: "general-purpose", Origin: OriginOfficial}), Speed: SpeedFast,
+	Effort: EffortHigh, Agent: Name{Value: "general-purpose", Origin: OriginOfficial}, Skill: Name{Value: "pdf", Origin: OriginOfficial},
+	Plugin: Name{Value: "code-review", Origin: OriginOfficial}, Marketplace: Name{Value: "claude-plugins-official", Origin: OriginOfficial},
+	MCPServer: Name{Value: "github", Origin: OriginOfficial}, MCPTool: Name{Value: "create_issue", Origin: OriginOfficial},
+}}

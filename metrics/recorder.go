@@ -131,7 +131,8 @@ func (r *Recorder) Cost(ctx context.Context, usd float64, u *UsageAttrs) {
 	if r == nil {
 		return
 	}
-	r.recordUsage(ctx, u, 1, usd, TokenCounts{})
+	ctx, e := r.usage(ctx, u, 1)
+	r.add(ctx, MetricCost, usd, e.opts[0:1])
 }
 
 // Tokens adds n tokens of type t of one API call.
@@ -141,12 +142,12 @@ func (r *Recorder) Tokens(ctx context.Context, n float64, t TokenType, u *UsageA
 	}
 	i := tokenIndex(t)
 	if i < 0 {
-		r.recordUncached(ctx, MetricTokens, n, append(usageKey(u).fields(nil), field{value: string(t)}))
+		k := newUsageKey(u)
+		r.recordUncached(ctx, MetricTokens, n, append(k.fields(nil), field{value: string(t)}))
 		return
 	}
-	var tc TokenCounts
-	*tc.at(i) = n
-	r.recordUsage(ctx, u, 1<<(i+1), 0, tc)
+	ctx, e := r.usage(ctx, u, 1<<(i+1))
+	r.add(ctx, MetricTokens, n, e.opts[i+1:i+2])
 }
 
 // APIUsage records one API response as Claude Code does: the cost, then the
@@ -156,17 +157,44 @@ func (r *Recorder) APIUsage(ctx context.Context, usd float64, t TokenCounts, att
 	if r == nil {
 		return
 	}
-	r.recordUsage(ctx, attrs, allUsage, usd, t)
+	ctx, e := r.usage(ctx, attrs, allUsage)
+	r.add(ctx, MetricCost, usd, e.opts[0:1])
+	r.add(ctx, MetricTokens, t.Input, e.opts[1:2])
+	r.add(ctx, MetricTokens, t.Output, e.opts[2:3])
+	r.add(ctx, MetricTokens, t.CacheRead, e.opts[3:4])
+	r.add(ctx, MetricTokens, t.CacheCreation, e.opts[4:5])
 }
 
-// usageKey keeps what the cost and token points send, so calls that differ
-// only in what events carry (ids unique per call, among them) share one
-// cache entry.
-func usageKey(u *UsageAttrs) UsageAttrs {
+// usageKey is what the cost and token points send of a UsageAttrs, so
+// calls that differ only in what events carry (ids unique per call, among
+// them) share one cache entry. It holds no event-only field: a session keeps
+// one per attribution it used.
+type usageKey struct {
+	model, query, effort string // query is the metrics' query_source
+	fast                 bool
+	// names are Agent, Skill, Plugin, Marketplace, MCPServer and MCPTool.
+	names [6]Name
+}
+
+func newUsageKey(u *UsageAttrs) usageKey {
 	if u == nil {
-		return UsageAttrs{}
+		return usageKey{}
 	}
-	return UsageAttrs{Model: u.Model, Attribution: u.metricKey()}
+	return usageKey{model: u.Model, query: u.Query.metricValue(), effort: string(u.Effort), fast: u.Speed == SpeedFast,
+		names: [6]Name{u.Agent, u.Skill, u.Plugin, u.Marketplace, u.MCPServer, u.MCPTool}}
+}
+
+// sends reports whether u sends k, comparing in place: the hot path neither
+// copies u nor derives its key. The query source, the one derived field, is
+// compared last.
+func (k *usageKey) sends(u *UsageAttrs) bool {
+	if u == nil {
+		return *k == usageKey{}
+	}
+	return k.model == u.Model && k.effort == string(u.Effort) && k.fast == (u.Speed == SpeedFast) &&
+		k.names[0] == u.Agent && k.names[1] == u.Skill && k.names[2] == u.Plugin &&
+		k.names[3] == u.Marketplace && k.names[4] == u.MCPServer && k.names[5] == u.MCPTool &&
+		k.query == u.Query.metricValue()
 }
 
 // CodeEditDecision records one permission decision on a code-editing tool.
@@ -193,14 +221,16 @@ type field struct {
 	origin Origin
 }
 
-func (u UsageAttrs) fields(dst []field) []field {
-	// u is a usageKey: Query holds the metric value and Speed is empty
-	// unless fast.
-	name := func(n Name) field { return field{value: n.Value, origin: n.Origin} }
-	return append(dst,
-		field{value: u.Model}, field{value: string(u.Query)}, field{value: string(u.Speed)}, field{value: string(u.Effort)},
-		name(u.Agent), name(u.Skill), name(u.Plugin), name(u.Marketplace),
-		name(u.MCPServer), name(u.MCPTool))
+func (k *usageKey) fields(dst []field) []field {
+	speed := ""
+	if k.fast {
+		speed = string(SpeedFast)
+	}
+	dst = append(dst, field{value: k.model}, field{value: k.query}, field{value: speed}, field{value: k.effort})
+	for _, n := range k.names {
+		dst = append(dst, field{value: n.Value, origin: n.Origin})
+	}
+	return dst
 }
 
 // The token types in TokenCounts order, which is also the order of the
@@ -208,16 +238,17 @@ func (u UsageAttrs) fields(dst []field) []field {
 var tokenTypes = [4]TokenType{TokensInput, TokensOutput, TokensCacheRead, TokensCacheCreation}
 
 func tokenIndex(t TokenType) int {
-	for i, tt := range tokenTypes {
-		if t == tt {
-			return i
-		}
+	switch t {
+	case TokensInput:
+		return 0
+	case TokensOutput:
+		return 1
+	case TokensCacheRead:
+		return 2
+	case TokensCacheCreation:
+		return 3
 	}
 	return -1
-}
-
-func (t *TokenCounts) at(i int) *float64 {
-	return [...]*float64{&t.Input, &t.Output, &t.CacheRead, &t.CacheCreation}[i]
 }
 
 func linesIndex(t LinesType) int {
@@ -240,54 +271,55 @@ const allUsage = 0b11111
 // a call looks its combination up once whatever the number of points. Keys
 // are concrete comparable structs: the compiler's hash, no boxing. Each kind
 // keeps the entry it served last, so a session repeating its combination
-// (the common case) does not hash at all.
+// (the common case) neither hashes nor locks.
 type cache struct {
-	lastUsage atomic.Pointer[usageEntry]
-	lastLines atomic.Pointer[linesEntry]
-	lastOne   [numMetrics]atomic.Pointer[oneEntry]
-
-	mu    sync.RWMutex
-	usage entries[UsageAttrs, usageEntry]
+	mu    sync.Mutex // serialises changes; reads of last are lock-free
+	usage entries[usageKey, usageEntry]
 	lines entries[string, linesEntry]
 	one   [numMetrics]entries[smallKey, oneEntry]
 }
 
 // entries holds a session's entries of one kind. Most sessions use a single
 // combination of a kind, and a map with one entry costs a whole group of
-// eight slots of the key's size (2.7 KB for an attribution), so the first
-// entry is kept alone and the map made when a second combination comes.
+// eight slots of the key's size (1.7 KB for an attribution), so while there
+// is one entry it is kept in last alone; the map is made when a second
+// combination comes.
 type entries[K comparable, E any] struct {
-	only *E
-	more map[K]*E
+	last atomic.Pointer[E] // served last; the only entry while all is nil
+	all  map[K]*E
 }
 
+// get returns the entry of k, or nil. c.mu must be held.
 func (s *entries[K, E]) get(k K, key func(*E) K) *E {
-	if s.only != nil && key(s.only) == k {
-		return s.only
-	}
-	return s.more[k]
-}
-
-// put adds or replaces the entry of k.
-func (s *entries[K, E]) put(k K, e *E, key func(*E) K) {
-	switch {
-	case s.only == nil && s.more == nil, s.only != nil && key(s.only) == k:
-		s.only = e
-	default:
-		if s.more == nil {
-			s.more = map[K]*E{key(s.only): s.only}
-			s.only = nil
+	if s.all == nil {
+		if e := s.last.Load(); e != nil && key(e) == k {
+			return e
 		}
-		s.more[k] = e
+		return nil
 	}
+	return s.all[k]
 }
 
-func (e *usageEntry) keyOf() UsageAttrs { return e.key }
-func (e *linesEntry) keyOf() string     { return e.model }
-func (e *oneEntry) keyOf() smallKey     { return e.key }
+// put adds or replaces the entry of k and makes it the last served. c.mu
+// must be held.
+func (s *entries[K, E]) put(k K, e *E, key func(*E) K) {
+	if s.all == nil {
+		if l := s.last.Load(); l != nil && key(l) != k {
+			s.all = map[K]*E{key(l): l}
+		}
+	}
+	if s.all != nil {
+		s.all[k] = e
+	}
+	s.last.Store(e)
+}
+
+func (e *usageEntry) keyOf() usageKey { return e.key }
+func (e *linesEntry) keyOf() string   { return e.model }
+func (e *oneEntry) keyOf() smallKey   { return e.key }
 
 type usageEntry struct {
-	key   UsageAttrs
+	key   usageKey
 	built uint8               // the points of opts that are set, as in allUsage
 	opts  [5]metric.AddOption // the cost's, then one per tokenTypes
 }
@@ -302,6 +334,18 @@ type linesEntry struct {
 type smallKey struct {
 	m Metric
 	f [4]string
+}
+
+// sameValues reports whether the first n values of a and b, those of the
+// metric's attributes, are equal. The entries of a slot are of one metric, so
+// its key's m needs no comparison, and Commit's (no attribute) none at all.
+func sameValues(a, b *[4]string, n int) bool {
+	for i := range n {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 type oneEntry struct {
@@ -329,37 +373,31 @@ func (r *Recorder) add(ctx context.Context, m Metric, n float64, opt []metric.Ad
 	r.counters[m].Add(ctx, n, opt...)
 }
 
-// recordUsage records the points of mask (see allUsage) of one attribution:
-// the cost usd and the token counts t.
-func (r *Recorder) recordUsage(ctx context.Context, u *UsageAttrs, mask uint8, usd float64, t TokenCounts) {
+// usage returns the entry of u's attribution with at least the points of
+// mask (see allUsage) built.
+func (r *Recorder) usage(ctx context.Context, u *UsageAttrs, mask uint8) (context.Context, *usageEntry) {
 	ctx, ss, c := r.start(ctx)
-	k := usageKey(u)
-	e := c.lastUsage.Load()
-	if e == nil || e.key != k || e.built&mask != mask {
-		e = c.usageEntry(r, ss, &k, mask)
-		c.lastUsage.Store(e)
+	if e := c.usage.last.Load(); e != nil && e.built&mask == mask && e.key.sends(u) {
+		return ctx, e
 	}
-	if mask&1 != 0 {
-		r.add(ctx, MetricCost, usd, e.opts[0:1])
-	}
-	for i := range tokenTypes {
-		if mask&(1<<(i+1)) != 0 {
-			r.add(ctx, MetricTokens, *t.at(i), e.opts[i+1:i+2])
-		}
-	}
+	k := newUsageKey(u)
+	return ctx, c.usageEntry(r, ss, &k, mask)
 }
 
-// usageEntry returns the entry of k with at least the points of mask built.
-// Entries are immutable once shared: a missing point is added to a copy that
-// replaces the entry, so the hot path reads without a lock. Only the points a
-// session records are built (a host calling Cost alone gets no token sets).
-func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *UsageAttrs, mask uint8) *usageEntry {
-	c.mu.RLock()
+// usageEntry returns the entry of k with at least the points of mask built,
+// and makes it the last served. Entries are immutable once shared: a missing
+// point is added to a copy that replaces the entry, so the hot path reads
+// without a lock. Only the points a session records are built (a host
+// calling Cost alone gets no token sets).
+func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *usageKey, mask uint8) *usageEntry {
+	c.mu.Lock()
 	e := c.usage.get(*k, (*usageEntry).keyOf)
-	c.mu.RUnlock()
 	if e != nil && e.built&mask == mask {
+		c.usage.last.Store(e)
+		c.mu.Unlock()
 		return e
 	}
+	c.mu.Unlock()
 	// Built outside the lock: the host's redactor runs here.
 	var add usageEntry
 	fs := k.fields(make([]field, 0, len(table[MetricTokens].Attributes)))
@@ -391,10 +429,9 @@ func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *UsageAttrs, mask ui
 // when only is -1, else only the type of that index with value added.
 func (r *Recorder) recordLines(ctx context.Context, model string, only int, added, removed float64) {
 	ctx, ss, c := r.start(ctx)
-	e := c.lastLines.Load()
+	e := c.lines.last.Load()
 	if e == nil || e.model != model {
 		e = c.linesEntry(r, ss, model)
-		c.lastLines.Store(e)
 	}
 	switch only {
 	case -1:
@@ -406,9 +443,12 @@ func (r *Recorder) recordLines(ctx context.Context, model string, only int, adde
 }
 
 func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEntry {
-	c.mu.RLock()
+	c.mu.Lock()
 	e := c.lines.get(model, (*linesEntry).keyOf)
-	c.mu.RUnlock()
+	if e != nil {
+		c.lines.last.Store(e)
+	}
+	c.mu.Unlock()
 	if e != nil {
 		return e
 	}
@@ -418,7 +458,7 @@ func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEn
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.lines.get(model, (*linesEntry).keyOf); old != nil {
-		return old
+		e = old
 	}
 	c.lines.put(model, e, (*linesEntry).keyOf)
 	return e
@@ -427,19 +467,21 @@ func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEn
 // recordOne records a metric of one point per call.
 func (r *Recorder) recordOne(ctx context.Context, m Metric, n float64, k smallKey) {
 	ctx, ss, c := r.start(ctx)
-	last := &c.lastOne[m]
-	e := last.Load()
-	if e == nil || e.key != k {
+	e := c.one[m].last.Load()
+	if e == nil || !sameValues(&e.key.f, &k.f, len(table[m].Attributes)) {
 		e = c.oneEntry(r, ss, &k)
-		last.Store(e)
 	}
 	r.add(ctx, m, n, e.opt[:])
 }
 
 func (c *cache) oneEntry(r *Recorder, ss *core.Session, k *smallKey) *oneEntry {
-	c.mu.RLock()
-	e := c.one[k.m].get(*k, (*oneEntry).keyOf)
-	c.mu.RUnlock()
+	s := &c.one[k.m]
+	c.mu.Lock()
+	e := s.get(*k, (*oneEntry).keyOf)
+	if e != nil {
+		s.last.Store(e)
+	}
+	c.mu.Unlock()
 	if e != nil {
 		return e
 	}
@@ -451,10 +493,10 @@ func (c *cache) oneEntry(r *Recorder, ss *core.Session, k *smallKey) *oneEntry {
 	e.opt[0] = r.build(ss, k.m, fs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old := c.one[k.m].get(*k, (*oneEntry).keyOf); old != nil {
-		return old
+	if old := s.get(*k, (*oneEntry).keyOf); old != nil {
+		e = old
 	}
-	c.one[k.m].put(*k, e, (*oneEntry).keyOf)
+	s.put(*k, e, (*oneEntry).keyOf)
 	return e
 }
 

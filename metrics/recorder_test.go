@@ -661,12 +661,46 @@ func TestEntries(t *testing.T) {
 	key := (*linesEntry).keyOf
 	a, b, a2 := &linesEntry{model: "a"}, &linesEntry{model: "b"}, &linesEntry{model: "a"}
 	s.put("a", a, key)
-	if s.more != nil || s.get("a", key) != a || s.get("b", key) != nil {
+	if s.all != nil || s.get("a", key) != a || s.get("b", key) != nil {
 		t.Fatal("one entry: no map, found by its key only")
 	}
 	s.put("b", b, key)
 	s.put("a", a2, key)
-	if s.get("a", key) != a2 || s.get("b", key) != b || len(s.more) != 2 {
-		t.Errorf("two entries: a=%p (want %p) b=%p (want %p), map of %d", s.get("a", key), a2, s.get("b", key), b, len(s.more))
+	if s.get("a", key) != a2 || s.get("b", key) != b || len(s.all) != 2 || s.last.Load() != a2 {
+		t.Errorf("two entries: a=%p (want %p) b=%p (want %p), map of %d", s.get("a", key), a2, s.get("b", key), b, len(s.all))
+	}
+}
+
+// The hot path compares a call's attribution with the last entry's key in
+// place (usageKey.sends): every field metrics send must take part, or a call
+// would be recorded under the previous attribution's set.
+func TestEveryKeyFieldSplitsSeries(t *testing.T) {
+	off := func(v string) Name { return Name{Value: v, Origin: OriginOfficial} }
+	base := UsageAttrs{Model: "m", Attribution: Attribution{Query: QueryMain, Effort: EffortLow,
+		Agent: off("a"), Skill: off("s"), Plugin: off("p"), Marketplace: off("mk"), MCPServer: off("ms"), MCPTool: off("mt")}}
+	changes := []func(u *UsageAttrs){
+		func(u *UsageAttrs) { u.Model = "m2" },
+		func(u *UsageAttrs) { u.Query = QueryCompact },
+		func(u *UsageAttrs) { u.Speed = SpeedFast },
+		func(u *UsageAttrs) { u.Effort = EffortHigh },
+		func(u *UsageAttrs) { u.Agent = off("a2") },
+		func(u *UsageAttrs) { u.Skill = off("s2") },
+		func(u *UsageAttrs) { u.Plugin = off("p2") },
+		func(u *UsageAttrs) { u.Marketplace = off("mk2") },
+		func(u *UsageAttrs) { u.MCPServer = off("ms2") },
+		func(u *UsageAttrs) { u.MCPTool = off("mt2") },
+		func(u *UsageAttrs) { u.Agent.Origin = OriginPlugin }, // the same name, now replaced
+	}
+	g := defaultRig(t)
+	for _, change := range changes {
+		u := base
+		g.r.APIUsage(g.ctx, 1, TokenCounts{Input: 1}, &u) // the last entry is base's
+		change(&u)
+		g.r.Tokens(g.ctx, 1, TokensOutput, &u)
+		g.r.Cost(g.ctx, 1, &u)
+	}
+	_, cost := points(t, g.collect(t), "claude_code.cost.usage")
+	if len(cost) != 1+len(changes) {
+		t.Errorf("%d cost series, want %d: one per changed field and the base", len(cost), 1+len(changes))
 	}
 }

@@ -22,10 +22,11 @@ func SessionFromContext(ctx context.Context) *Session {
 }
 
 // withSession returns ctx carrying s and its core session; ctx itself when
-// it already does, so the helpers' own calls allocate nothing.
+// it already does, so the helpers' own calls allocate nothing. The core
+// session is the outer value: every emit looks it up, first.
 func (s *Session) withSession(ctx context.Context) context.Context {
-	if SessionFromContext(ctx) == s && s.t.state.Session(ctx) == s.core {
+	if s.t.state.Session(ctx) == s.core && SessionFromContext(ctx) == s {
 		return ctx
 	}
-	return context.WithValue(core.ContextWithSession(ctx, s.core), sessionKey{}, s)
+	return core.ContextWithSession(context.WithValue(ctx, sessionKey{}, s), s.core)
 }

@@ -21,7 +21,13 @@ func (s *Session) firstRecord(requestID string) bool {
 			return false
 		}
 	}
+	// Grown as calls come, so that a session with few calls (or none: a
+	// host recording through the Recorder) keeps few ids, not 1 KB.
+	if len(s.recorded) < recentRequestIDs {
+		s.recorded = append(s.recorded, requestID)
+		return true
+	}
 	s.recorded[s.nextRecorded] = requestID
-	s.nextRecorded = (s.nextRecorded + 1) % len(s.recorded)
+	s.nextRecorded = (s.nextRecorded + 1) % recentRequestIDs
 	return true
 }

@@ -28,7 +28,7 @@ type Session struct {
 
 	mu           sync.Mutex
 	totals       Totals
-	recorded     [recentRequestIDs]string // the last request ids recorded, for firstRecord
+	recorded     []string // the last recentRequestIDs request ids recorded, for firstRecord
 	nextRecorded int
 	lastModel    string // of the last API response: the model of the next edit
 }
