@@ -159,7 +159,7 @@ func BenchmarkFirstEmit(b *testing.B) {
 // Recorder on a no-op meter, with the full usage attribution.
 func BenchmarkOverhead(b *testing.B) {
 	st := core.NewState(config.Config{Include: config.Include{SessionID: true}}, defaultStatic)
-	r, err := New(noop.NewMeterProvider().Meter("x"), st)
+	r, err := newRecorder(noop.NewMeterProvider().Meter("x"), st)
 	if err != nil {
 		b.Fatal(err)
 	}
