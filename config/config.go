@@ -150,6 +150,11 @@ type LogsConfig struct {
 	// (5s): the batch delay.
 	Interval time.Duration
 	Batch    Batch
+	// AttributeValueLengthLimit is OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+	// else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: the SDK cuts longer event
+	// attribute values to it, as OTel JS does for Claude Code. 0 means no
+	// limit.
+	AttributeValueLengthLimit int
 }
 
 // TracesConfig is the beta traces pipeline.
@@ -168,6 +173,17 @@ type TracesConfig struct {
 	DetailedEndpoint string
 	// PropagateTraceparent is CLAUDE_CODE_PROPAGATE_TRACEPARENT.
 	PropagateTraceparent bool
+	// Sampler is OTEL_TRACES_SAMPLER; empty means
+	// SamplerParentBasedAlwaysOn, the default.
+	Sampler Sampler
+	// SamplerRatio is OTEL_TRACES_SAMPLER_ARG, in [0, 1] (1): the share of
+	// traces the traceidratio samplers keep. Other samplers ignore it.
+	SamplerRatio float64
+	// AttributeValueLengthLimit is OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+	// else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: the SDK cuts longer span
+	// attribute values to it, as OTel JS does for Claude Code. 0 means no
+	// limit.
+	AttributeValueLengthLimit int
 	// Traceparent and Tracestate are the inbound TRACEPARENT and TRACESTATE.
 	Traceparent string
 	Tracestate  string
@@ -293,6 +309,21 @@ type Identity struct {
 	TerminalType string
 }
 
+// Sampler is an OTEL_TRACES_SAMPLER value: the samplers the OpenTelemetry
+// specification names that OTel JS (Claude Code's SDK) and the Go SDK both
+// build from the environment.
+type Sampler string
+
+// The samplers.
+const (
+	SamplerAlwaysOn                Sampler = "always_on"
+	SamplerAlwaysOff               Sampler = "always_off"
+	SamplerTraceIDRatio            Sampler = "traceidratio"
+	SamplerParentBasedAlwaysOn     Sampler = "parentbased_always_on"
+	SamplerParentBasedAlwaysOff    Sampler = "parentbased_always_off"
+	SamplerParentBasedTraceIDRatio Sampler = "parentbased_traceidratio"
+)
+
 // Source tells where a variable's value came from.
 type Source string
 
@@ -304,4 +335,10 @@ const (
 	SourceEnvironment Source = "environment"
 	SourceSettings    Source = "settings file"
 	SourceDefault     Source = "default"
+	// SourceProcess marks a Problem with a value of the process environment
+	// that the OpenTelemetry Go SDK reads by itself (see the package
+	// documentation, "The process environment"), when ccotel's own source
+	// is another one (WithEnviron, WithGetenv) or ccotel accepts the value
+	// and the SDK does not.
+	SourceProcess Source = "process environment, read by the OpenTelemetry Go SDK"
 )

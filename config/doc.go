@@ -189,7 +189,26 @@
 // OTEL_BLRP_*, OTEL_PROPAGATORS, ... are not) and Claude Code's own
 // non-telemetry variables are never reported. This runs even with telemetry
 // off, since a mistaken CLAUDE_CODE_ENABLE_TELEMETRY is what leaves it off.
-// telemetry.Start hands every warning to the error handler.
+// telemetry.Start hands every warning to the error handler, which
+// CLAUDE_CODE_OTEL_DIAG_STDERR (read with telemetry off too) sends to
+// stderr.
+//
+// # The process environment
+//
+// ccotel passes every setting to the OpenTelemetry SDK explicitly (sampler,
+// span and log record limits, batch and reader settings, resource), but
+// the SDK's providers still read a few variables from the process
+// environment themselves when they are built, whatever ccotel's source
+// ([WithEnviron], [WithGetenv], settings files), and print an invalid value
+// on stderr through OpenTelemetry's global error handler. With telemetry
+// on, Load refuses those values, each as a [Problem] whose Source is
+// [SourceProcess], so that no provider is built with them:
+// OTEL_TRACES_SAMPLER (an unknown sampler) and OTEL_TRACES_SAMPLER_ARG (with
+// a ratio sampler, not a number from 0 to 1), OTEL_GO_X_CARDINALITY_LIMIT
+// (not a whole number) and OTEL_RESOURCE_ATTRIBUTES (a pair without '=',
+// an empty one after a trailing comma included, or a bad percent-encoding
+// in a value). Their values change nothing else: ccotel's configuration
+// decides the sampler, the limit and the resource.
 //
 // # Variables
 //
@@ -206,120 +225,122 @@
 //
 // BEGIN VARIABLES (generated from Variables by go test -run TestDocTable -update; do not edit)
 //
-//	Variable                                           Default      Files              Option        Secret  Meaning
-//	CLAUDE_CODE_ENABLE_TELEMETRY                       -            not project        WithVariable          Master switch (truthy: 1, true, yes, on). Off: Load returns Enabled=false and never an error.
-//	OTEL_METRICS_EXPORTER                              -            project: off only  WithVariable          Comma list of otlp, prometheus, console, none.
-//	OTEL_LOGS_EXPORTER                                 -            project: off only  WithVariable          Comma list of otlp, console, none (events).
-//	OTEL_TRACES_EXPORTER                               -            project: off only  WithVariable          Comma list of otlp, console, none; used only with the traces beta.
-//	OTEL_EXPORTER_OTLP_PROTOCOL                        -            not project        WithVariable          grpc, http/protobuf or http/json; no default: required for an otlp exporter.
-//	OTEL_EXPORTER_OTLP_METRICS_PROTOCOL                -            not project        WithVariable          Per-signal PROTOCOL for metrics; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
-//	OTEL_EXPORTER_OTLP_LOGS_PROTOCOL                   -            not project        WithVariable          Per-signal PROTOCOL for logs; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
-//	OTEL_EXPORTER_OTLP_TRACES_PROTOCOL                 -            not project        WithVariable          Per-signal PROTOCOL for traces; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
-//	OTEL_EXPORTER_OTLP_ENDPOINT                        -            not project        WithVariable          Collector URL; generic default http://localhost:4317 (grpc) or http://localhost:4318 (http, /v1/<signal> appended); per-signal used as is.
-//	OTEL_EXPORTER_OTLP_METRICS_ENDPOINT                -            not project        WithVariable          Per-signal ENDPOINT for metrics; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
-//	OTEL_EXPORTER_OTLP_LOGS_ENDPOINT                   -            not project        WithVariable          Per-signal ENDPOINT for logs; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
-//	OTEL_EXPORTER_OTLP_TRACES_ENDPOINT                 -            not project        WithVariable          Per-signal ENDPOINT for traces; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
-//	OTEL_EXPORTER_OTLP_HEADERS                         -            not project        WithVariable  yes     Static headers name=value,... (values percent-decoded); per-signal merged over generic.
-//	OTEL_EXPORTER_OTLP_METRICS_HEADERS                 -            not project        WithVariable  yes     Per-signal HEADERS for metrics; falls back to OTEL_EXPORTER_OTLP_HEADERS.
-//	OTEL_EXPORTER_OTLP_LOGS_HEADERS                    -            not project        WithVariable  yes     Per-signal HEADERS for logs; falls back to OTEL_EXPORTER_OTLP_HEADERS.
-//	OTEL_EXPORTER_OTLP_TRACES_HEADERS                  -            not project        WithVariable  yes     Per-signal HEADERS for traces; falls back to OTEL_EXPORTER_OTLP_HEADERS.
-//	OTEL_EXPORTER_OTLP_INSECURE                        false        not project        WithVariable          Truthy: no TLS (also implied by an http:// endpoint).
-//	OTEL_EXPORTER_OTLP_METRICS_INSECURE                -            not project        WithVariable          Per-signal INSECURE for metrics; falls back to OTEL_EXPORTER_OTLP_INSECURE.
-//	OTEL_EXPORTER_OTLP_LOGS_INSECURE                   -            not project        WithVariable          Per-signal INSECURE for logs; falls back to OTEL_EXPORTER_OTLP_INSECURE.
-//	OTEL_EXPORTER_OTLP_TRACES_INSECURE                 -            not project        WithVariable          Per-signal INSECURE for traces; falls back to OTEL_EXPORTER_OTLP_INSECURE.
-//	OTEL_EXPORTER_OTLP_COMPRESSION                     none         any                WithVariable          gzip or none.
-//	OTEL_EXPORTER_OTLP_METRICS_COMPRESSION             -            any                WithVariable          Per-signal COMPRESSION for metrics; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
-//	OTEL_EXPORTER_OTLP_LOGS_COMPRESSION                -            any                WithVariable          Per-signal COMPRESSION for logs; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
-//	OTEL_EXPORTER_OTLP_TRACES_COMPRESSION              -            any                WithVariable          Per-signal COMPRESSION for traces; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
-//	OTEL_EXPORTER_OTLP_TIMEOUT                         10000        any                WithVariable          Export timeout, milliseconds.
-//	OTEL_EXPORTER_OTLP_METRICS_TIMEOUT                 -            any                WithVariable          Per-signal TIMEOUT for metrics; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
-//	OTEL_EXPORTER_OTLP_LOGS_TIMEOUT                    -            any                WithVariable          Per-signal TIMEOUT for logs; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
-//	OTEL_EXPORTER_OTLP_TRACES_TIMEOUT                  -            any                WithVariable          Per-signal TIMEOUT for traces; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
-//	OTEL_EXPORTER_OTLP_CERTIFICATE                     -            not project        WithVariable          CA certificate file (grpc; http when NODE_EXTRA_CA_CERTS is unset).
-//	OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE             -            not project        WithVariable          Per-signal CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE                -            not project        WithVariable          Per-signal CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE              -            not project        WithVariable          Per-signal CERTIFICATE for traces; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE              -            not project        WithVariable          Client certificate file (grpc mTLS); needs CLIENT_KEY.
-//	OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE      -            not project        WithVariable          Per-signal CLIENT_CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE         -            not project        WithVariable          Per-signal CLIENT_CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE       -            not project        WithVariable          Per-signal CLIENT_CERTIFICATE for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_CLIENT_KEY                      -            not project        WithVariable  yes     Client key file (grpc mTLS); needs CLIENT_CERTIFICATE.
-//	OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY              -            not project        WithVariable  yes     Per-signal CLIENT_KEY for metrics; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
-//	OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY                 -            not project        WithVariable  yes     Per-signal CLIENT_KEY for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
-//	OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY               -            not project        WithVariable  yes     Per-signal CLIENT_KEY for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
-//	OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE  delta        any                WithVariable          delta or cumulative (case-insensitive); lowmemory is read as delta.
-//	OTEL_METRIC_EXPORT_INTERVAL                        60000        any                WithVariable          Metrics export interval, milliseconds.
-//	OTEL_LOGS_EXPORT_INTERVAL                          5000         any                WithVariable          Events batch delay, milliseconds.
-//	OTEL_TRACES_EXPORT_INTERVAL                        5000         any                WithVariable          Spans batch delay, milliseconds.
-//	OTEL_METRIC_EXPORT_TIMEOUT                         30000        any                WithVariable          Metrics export timeout, milliseconds.
-//	OTEL_BLRP_SCHEDULE_DELAY                           5000         any                WithVariable          Events batch delay, milliseconds, when OTEL_LOGS_EXPORT_INTERVAL is unset.
-//	OTEL_BLRP_MAX_QUEUE_SIZE                           2048         any                WithVariable          Events waiting for export (1 to 1000000); beyond it they are dropped and counted.
-//	OTEL_BLRP_MAX_EXPORT_BATCH_SIZE                    512          any                WithVariable          Events per export request (1 to OTEL_BLRP_MAX_QUEUE_SIZE).
-//	OTEL_BLRP_EXPORT_TIMEOUT                           30000        any                WithVariable          Events export timeout, milliseconds.
-//	OTEL_BSP_SCHEDULE_DELAY                            5000         any                WithVariable          Spans batch delay, milliseconds, when OTEL_TRACES_EXPORT_INTERVAL is unset.
-//	OTEL_BSP_MAX_QUEUE_SIZE                            2048         any                WithVariable          Spans waiting for export (1 to 1000000); beyond it they are dropped and counted.
-//	OTEL_BSP_MAX_EXPORT_BATCH_SIZE                     512          any                WithVariable          Spans per export request (1 to OTEL_BSP_MAX_QUEUE_SIZE).
-//	OTEL_BSP_EXPORT_TIMEOUT                            30000        any                WithVariable          Spans export timeout, milliseconds.
-//	OTEL_SERVICE_NAME                                  claude-code  any                WithVariable          service.name of the resource.
-//	OTEL_RESOURCE_ATTRIBUTES                           -            any                WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
-//	OTEL_EXPORTER_PROMETHEUS_HOST                      -            not project        WithVariable          Host the prometheus exporter listens on; empty: all interfaces.
-//	OTEL_EXPORTER_PROMETHEUS_PORT                      9464         not project        WithVariable          Port of the prometheus exporter (0 to 65535).
-//	CLAUDE_CODE_CLIENT_CERT                            -            not project        WithVariable          Client certificate file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_KEY.
-//	CLAUDE_CODE_CLIENT_KEY                             -            not project        WithVariable  yes     Client key file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_CERT.
-//	CLAUDE_CODE_CLIENT_KEY_PASSPHRASE                  -            not project        WithVariable  yes     Passphrase of CLAUDE_CODE_CLIENT_KEY.
-//	NODE_EXTRA_CA_CERTS                                -            not project        WithVariable          CA certificate file for http/protobuf and http/json.
-//	HTTPS_PROXY                                        -            not project        WithVariable  yes     Proxy for OTLP over HTTP (first set of HTTPS_PROXY, https_proxy, HTTP_PROXY, http_proxy).
-//	https_proxy                                        -            not project        WithVariable  yes     As HTTPS_PROXY.
-//	HTTP_PROXY                                         -            not project        WithVariable  yes     As HTTPS_PROXY, when neither HTTPS_PROXY nor https_proxy is set.
-//	http_proxy                                         -            not project        WithVariable  yes     As HTTP_PROXY.
-//	NO_PROXY                                           -            not project        WithVariable          Hosts that bypass the proxy (or no_proxy).
-//	no_proxy                                           -            not project        WithVariable          As NO_PROXY.
-//	OTEL_METRICS_INCLUDE_SESSION_ID                    true         any                WithVariable          session.id on every metric, event and span.
-//	OTEL_METRICS_INCLUDE_VERSION                       false        any                WithVariable          app.version on every metric, event and span.
-//	OTEL_METRICS_INCLUDE_ACCOUNT_UUID                  true         any                WithVariable          user.account_uuid and user.account_id.
-//	OTEL_METRICS_INCLUDE_ENTRYPOINT                    false        any                WithVariable          app.entrypoint.
-//	OTEL_METRICS_INCLUDE_RESOURCE_ATTRIBUTES           true         any                WithVariable          Copy OTEL_RESOURCE_ATTRIBUTES onto datapoints and events.
-//	OTEL_METRICS_INCLUDE_REPOSITORY                    false        any                WithVariable          Repository attributes.
-//	OTEL_RESOURCE_INCLUDE_HOST                         false        any                WithVariable          host.name on the resource.
-//	OTEL_LOG_USER_PROMPTS                              false        project: off only  WithVariable          Log prompt text instead of <REDACTED>.
-//	OTEL_LOG_ASSISTANT_RESPONSES                       -            not project        WithVariable          Log response text; unset: follows OTEL_LOG_USER_PROMPTS; falsy forces redaction.
-//	OTEL_LOG_TOOL_DETAILS                              false        project: off only  WithVariable          Log tool parameters, names of MCP servers, skills, plugins.
-//	OTEL_LOG_TOOL_CONTENT                              false        project: off only  WithVariable          tool.output span events with tool input and output.
-//	OTEL_LOG_RAW_API_BODIES                            -            not project        WithVariable          Truthy: api_request_body/api_response_body events inline; file:<dir>: bodies written to dir.
-//	CLAUDE_CODE_OTEL_CONTENT_MAX_LENGTH                61440        any                WithVariable          Content limit in UTF-16 code units, marker included.
-//	OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT                  -            any                WithVariable          Lowers the content limit when smaller.
-//	OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT        -            any                WithVariable          Lowers the content limit when smaller.
-//	OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT             -            any                WithVariable          Lowers the content limit when smaller.
-//	otelHeadersHelper                                  -            not project        WithVariable  yes     Settings key: command printing a JSON object of headers (http protocols only).
-//	CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS        1740000      any                WithVariable  yes     Headers helper refresh interval, milliseconds.
-//	CLAUDE_CODE_ENHANCED_TELEMETRY_BETA                -            not project        WithVariable          Traces beta switch; when set it decides, else ENABLE_ENHANCED_TELEMETRY_BETA.
-//	ENABLE_ENHANCED_TELEMETRY_BETA                     -            not project        WithVariable          Alias of CLAUDE_CODE_ENHANCED_TELEMETRY_BETA.
-//	ENABLE_BETA_TRACING_DETAILED                       -            not project        WithVariable          Detailed beta tracing; needs BETA_TRACING_ENDPOINT.
-//	BETA_TRACING_ENDPOINT                              -            not project        WithVariable          Base URL of the detailed beta tracing pipeline.
-//	CLAUDE_CODE_PROPAGATE_TRACEPARENT                  false        any                WithVariable          Send traceparent even through a custom ANTHROPIC_BASE_URL.
-//	TRACEPARENT                                        -            any                WithVariable          Inbound W3C traceparent; an invalid one is ignored with a warning.
-//	TRACESTATE                                         -            any                WithVariable          Inbound W3C tracestate; used only with a valid TRACEPARENT.
-//	CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS               2000         any                WithVariable          Exporter shutdown timeout, milliseconds.
-//	CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS                  5000         any                WithVariable          Flush timeout, milliseconds.
-//	CLAUDE_CODE_OTEL_DIAG_STDERR                       false        any                WithVariable          Write exporter errors to stderr.
-//	CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL        false        any                WithVariable          Route feedback surveys to OTel.
-//	CLAUDE_CODE_MAX_RETRIES                            10           any                WithVariable          API retries (at most 15); sets the attempt numbers.
-//	CLAUDE_CODE_ACCOUNT_UUID                           -            environment only   WithVariable          user.account_uuid.
-//	CLAUDE_CODE_USER_EMAIL                             -            any                WithVariable          user.email.
-//	CLAUDE_CODE_ORGANIZATION_UUID                      -            any                WithVariable          organization.id.
-//	CLAUDE_CODE_ACCOUNT_TAGGED_ID                      -            any                WithVariable          Overrides the computed user.account_id.
-//	CLAUDE_CODE_WORKSPACE_HOST_PATHS                   -            any                WithVariable          |-separated paths: workspace.host_paths.
-//	CLAUDE_CODE_ENTRYPOINT                             -            any                WithVariable          app.entrypoint (cli, sdk-go, ...).
-//	CLAUDE_CODE_USE_BEDROCK                            -            any                WithVariable          Truthy: anthropic.provider=bedrock.
-//	CLAUDE_CODE_USE_VERTEX                             -            any                WithVariable          Truthy: anthropic.provider=vertex (unless bedrock).
-//	CLAUDE_CODE_USE_FOUNDRY                            -            any                WithVariable          Truthy: anthropic.provider=foundry (unless bedrock or vertex); none: firstParty.
-//	ANTHROPIC_BASE_URL                                 -            any                WithVariable          A host other than api.anthropic.com: anthropic.custom_base_url=true.
-//	OTEL_SEMCONV_STABILITY_OPT_IN                      -            any                WithVariable          Comma list; gen_ai_latest_experimental adds the GenAI client histograms (ccotel extension).
-//	CCOTEL_DELTA_CONTIGUOUS                            false        any                WithVariable          ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times).
-//	CCOTEL_DELTA_CONTIGUOUS_TTL_MS                     1800000      any                WithVariable          ccotel extension: how long an idle series keeps getting zero points, milliseconds.
-//	CCOTEL_METRICS_ZERO_START                          false        any                WithVariable          ccotel extension: every counter series starts on the wire with a 0 point (its first value one export later), so increase() sees one-off series.
-//	CCOTEL_METRICS_CARDINALITY_LIMIT                   2000         any                WithVariable          ccotel extension: attribute sets kept per instrument and collection (1 to 1000000); the rest fold into otel.metric.overflow=true.
-//	CCOTEL_SERVICE_INSTANCE_ID                         false        any                WithVariable          ccotel extension: a per-process UUIDv4 service.instance.id on the resource.
-//	CCOTEL_METRICS_INCLUDE_SESSION_ID                  -            any                WithVariable          ccotel extension: session.id on metrics; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
-//	CCOTEL_EVENTS_INCLUDE_SESSION_ID                   -            any                WithVariable          ccotel extension: session.id on events; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
+//	Variable                                           Default                Files              Option        Secret  Meaning
+//	CLAUDE_CODE_ENABLE_TELEMETRY                       -                      not project        WithVariable          Master switch (truthy: 1, true, yes, on). Off: Load returns Enabled=false and never an error.
+//	OTEL_METRICS_EXPORTER                              -                      project: off only  WithVariable          Comma list of otlp, prometheus, console, none.
+//	OTEL_LOGS_EXPORTER                                 -                      project: off only  WithVariable          Comma list of otlp, console, none (events).
+//	OTEL_TRACES_EXPORTER                               -                      project: off only  WithVariable          Comma list of otlp, console, none; used only with the traces beta.
+//	OTEL_EXPORTER_OTLP_PROTOCOL                        -                      not project        WithVariable          grpc, http/protobuf or http/json; no default: required for an otlp exporter.
+//	OTEL_EXPORTER_OTLP_METRICS_PROTOCOL                -                      not project        WithVariable          Per-signal PROTOCOL for metrics; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
+//	OTEL_EXPORTER_OTLP_LOGS_PROTOCOL                   -                      not project        WithVariable          Per-signal PROTOCOL for logs; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
+//	OTEL_EXPORTER_OTLP_TRACES_PROTOCOL                 -                      not project        WithVariable          Per-signal PROTOCOL for traces; falls back to OTEL_EXPORTER_OTLP_PROTOCOL.
+//	OTEL_EXPORTER_OTLP_ENDPOINT                        -                      not project        WithVariable          Collector URL; generic default http://localhost:4317 (grpc) or http://localhost:4318 (http, /v1/<signal> appended); per-signal used as is.
+//	OTEL_EXPORTER_OTLP_METRICS_ENDPOINT                -                      not project        WithVariable          Per-signal ENDPOINT for metrics; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
+//	OTEL_EXPORTER_OTLP_LOGS_ENDPOINT                   -                      not project        WithVariable          Per-signal ENDPOINT for logs; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
+//	OTEL_EXPORTER_OTLP_TRACES_ENDPOINT                 -                      not project        WithVariable          Per-signal ENDPOINT for traces; falls back to OTEL_EXPORTER_OTLP_ENDPOINT.
+//	OTEL_EXPORTER_OTLP_HEADERS                         -                      not project        WithVariable  yes     Static headers name=value,... (values percent-decoded); per-signal merged over generic.
+//	OTEL_EXPORTER_OTLP_METRICS_HEADERS                 -                      not project        WithVariable  yes     Per-signal HEADERS for metrics; falls back to OTEL_EXPORTER_OTLP_HEADERS.
+//	OTEL_EXPORTER_OTLP_LOGS_HEADERS                    -                      not project        WithVariable  yes     Per-signal HEADERS for logs; falls back to OTEL_EXPORTER_OTLP_HEADERS.
+//	OTEL_EXPORTER_OTLP_TRACES_HEADERS                  -                      not project        WithVariable  yes     Per-signal HEADERS for traces; falls back to OTEL_EXPORTER_OTLP_HEADERS.
+//	OTEL_EXPORTER_OTLP_INSECURE                        false                  not project        WithVariable          Truthy: no TLS (also implied by an http:// endpoint).
+//	OTEL_EXPORTER_OTLP_METRICS_INSECURE                -                      not project        WithVariable          Per-signal INSECURE for metrics; falls back to OTEL_EXPORTER_OTLP_INSECURE.
+//	OTEL_EXPORTER_OTLP_LOGS_INSECURE                   -                      not project        WithVariable          Per-signal INSECURE for logs; falls back to OTEL_EXPORTER_OTLP_INSECURE.
+//	OTEL_EXPORTER_OTLP_TRACES_INSECURE                 -                      not project        WithVariable          Per-signal INSECURE for traces; falls back to OTEL_EXPORTER_OTLP_INSECURE.
+//	OTEL_EXPORTER_OTLP_COMPRESSION                     none                   any                WithVariable          gzip or none.
+//	OTEL_EXPORTER_OTLP_METRICS_COMPRESSION             -                      any                WithVariable          Per-signal COMPRESSION for metrics; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
+//	OTEL_EXPORTER_OTLP_LOGS_COMPRESSION                -                      any                WithVariable          Per-signal COMPRESSION for logs; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
+//	OTEL_EXPORTER_OTLP_TRACES_COMPRESSION              -                      any                WithVariable          Per-signal COMPRESSION for traces; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
+//	OTEL_EXPORTER_OTLP_TIMEOUT                         10000                  any                WithVariable          Export timeout, milliseconds.
+//	OTEL_EXPORTER_OTLP_METRICS_TIMEOUT                 -                      any                WithVariable          Per-signal TIMEOUT for metrics; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_LOGS_TIMEOUT                    -                      any                WithVariable          Per-signal TIMEOUT for logs; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_TRACES_TIMEOUT                  -                      any                WithVariable          Per-signal TIMEOUT for traces; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_CERTIFICATE                     -                      not project        WithVariable          CA certificate file (grpc; http when NODE_EXTRA_CA_CERTS is unset).
+//	OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE             -                      not project        WithVariable          Per-signal CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE                -                      not project        WithVariable          Per-signal CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE              -                      not project        WithVariable          Per-signal CERTIFICATE for traces; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE              -                      not project        WithVariable          Client certificate file (grpc mTLS); needs CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE      -                      not project        WithVariable          Per-signal CLIENT_CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE         -                      not project        WithVariable          Per-signal CLIENT_CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE       -                      not project        WithVariable          Per-signal CLIENT_CERTIFICATE for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_CLIENT_KEY                      -                      not project        WithVariable  yes     Client key file (grpc mTLS); needs CLIENT_CERTIFICATE.
+//	OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY              -                      not project        WithVariable  yes     Per-signal CLIENT_KEY for metrics; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY                 -                      not project        WithVariable  yes     Per-signal CLIENT_KEY for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY               -                      not project        WithVariable  yes     Per-signal CLIENT_KEY for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
+//	OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE  delta                  any                WithVariable          delta or cumulative (case-insensitive); lowmemory is read as delta.
+//	OTEL_METRIC_EXPORT_INTERVAL                        60000                  any                WithVariable          Metrics export interval, milliseconds.
+//	OTEL_LOGS_EXPORT_INTERVAL                          5000                   any                WithVariable          Events batch delay, milliseconds.
+//	OTEL_TRACES_EXPORT_INTERVAL                        5000                   any                WithVariable          Spans batch delay, milliseconds.
+//	OTEL_TRACES_SAMPLER                                parentbased_always_on  any                WithVariable          Sampler: always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio.
+//	OTEL_TRACES_SAMPLER_ARG                            1                      any                WithVariable          Ratio of the traceidratio samplers, 0 to 1.
+//	OTEL_METRIC_EXPORT_TIMEOUT                         30000                  any                WithVariable          Metrics export timeout, milliseconds.
+//	OTEL_BLRP_SCHEDULE_DELAY                           5000                   any                WithVariable          Events batch delay, milliseconds, when OTEL_LOGS_EXPORT_INTERVAL is unset.
+//	OTEL_BLRP_MAX_QUEUE_SIZE                           2048                   any                WithVariable          Events waiting for export (1 to 1000000); beyond it they are dropped and counted.
+//	OTEL_BLRP_MAX_EXPORT_BATCH_SIZE                    512                    any                WithVariable          Events per export request (1 to OTEL_BLRP_MAX_QUEUE_SIZE).
+//	OTEL_BLRP_EXPORT_TIMEOUT                           30000                  any                WithVariable          Events export timeout, milliseconds.
+//	OTEL_BSP_SCHEDULE_DELAY                            5000                   any                WithVariable          Spans batch delay, milliseconds, when OTEL_TRACES_EXPORT_INTERVAL is unset.
+//	OTEL_BSP_MAX_QUEUE_SIZE                            2048                   any                WithVariable          Spans waiting for export (1 to 1000000); beyond it they are dropped and counted.
+//	OTEL_BSP_MAX_EXPORT_BATCH_SIZE                     512                    any                WithVariable          Spans per export request (1 to OTEL_BSP_MAX_QUEUE_SIZE).
+//	OTEL_BSP_EXPORT_TIMEOUT                            30000                  any                WithVariable          Spans export timeout, milliseconds.
+//	OTEL_SERVICE_NAME                                  claude-code            any                WithVariable          service.name of the resource.
+//	OTEL_RESOURCE_ATTRIBUTES                           -                      any                WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
+//	OTEL_EXPORTER_PROMETHEUS_HOST                      -                      not project        WithVariable          Host the prometheus exporter listens on; empty: all interfaces.
+//	OTEL_EXPORTER_PROMETHEUS_PORT                      9464                   not project        WithVariable          Port of the prometheus exporter (0 to 65535).
+//	CLAUDE_CODE_CLIENT_CERT                            -                      not project        WithVariable          Client certificate file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_KEY.
+//	CLAUDE_CODE_CLIENT_KEY                             -                      not project        WithVariable  yes     Client key file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_CERT.
+//	CLAUDE_CODE_CLIENT_KEY_PASSPHRASE                  -                      not project        WithVariable  yes     Passphrase of CLAUDE_CODE_CLIENT_KEY.
+//	NODE_EXTRA_CA_CERTS                                -                      not project        WithVariable          CA certificate file for http/protobuf and http/json.
+//	HTTPS_PROXY                                        -                      not project        WithVariable  yes     Proxy for OTLP over HTTP (first set of HTTPS_PROXY, https_proxy, HTTP_PROXY, http_proxy).
+//	https_proxy                                        -                      not project        WithVariable  yes     As HTTPS_PROXY.
+//	HTTP_PROXY                                         -                      not project        WithVariable  yes     As HTTPS_PROXY, when neither HTTPS_PROXY nor https_proxy is set.
+//	http_proxy                                         -                      not project        WithVariable  yes     As HTTP_PROXY.
+//	NO_PROXY                                           -                      not project        WithVariable          Hosts that bypass the proxy (or no_proxy).
+//	no_proxy                                           -                      not project        WithVariable          As NO_PROXY.
+//	OTEL_METRICS_INCLUDE_SESSION_ID                    true                   any                WithVariable          session.id on every metric, event and span.
+//	OTEL_METRICS_INCLUDE_VERSION                       false                  any                WithVariable          app.version on every metric, event and span.
+//	OTEL_METRICS_INCLUDE_ACCOUNT_UUID                  true                   any                WithVariable          user.account_uuid and user.account_id.
+//	OTEL_METRICS_INCLUDE_ENTRYPOINT                    false                  any                WithVariable          app.entrypoint.
+//	OTEL_METRICS_INCLUDE_RESOURCE_ATTRIBUTES           true                   any                WithVariable          Copy OTEL_RESOURCE_ATTRIBUTES onto datapoints and events.
+//	OTEL_METRICS_INCLUDE_REPOSITORY                    false                  any                WithVariable          Repository attributes.
+//	OTEL_RESOURCE_INCLUDE_HOST                         false                  any                WithVariable          host.name on the resource.
+//	OTEL_LOG_USER_PROMPTS                              false                  project: off only  WithVariable          Log prompt text instead of <REDACTED>.
+//	OTEL_LOG_ASSISTANT_RESPONSES                       -                      not project        WithVariable          Log response text; unset: follows OTEL_LOG_USER_PROMPTS; falsy forces redaction.
+//	OTEL_LOG_TOOL_DETAILS                              false                  project: off only  WithVariable          Log tool parameters, names of MCP servers, skills, plugins.
+//	OTEL_LOG_TOOL_CONTENT                              false                  project: off only  WithVariable          tool.output span events with tool input and output.
+//	OTEL_LOG_RAW_API_BODIES                            -                      not project        WithVariable          Truthy: api_request_body/api_response_body events inline; file:<dir>: bodies written to dir.
+//	CLAUDE_CODE_OTEL_CONTENT_MAX_LENGTH                61440                  any                WithVariable          Content limit in UTF-16 code units, marker included.
+//	OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT                  -                      any                WithVariable          Lowers the content limit when smaller.
+//	OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT        -                      any                WithVariable          Lowers the content limit when smaller.
+//	OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT             -                      any                WithVariable          Lowers the content limit when smaller.
+//	otelHeadersHelper                                  -                      not project        WithVariable  yes     Settings key: command printing a JSON object of headers (http protocols only).
+//	CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS        1740000                any                WithVariable  yes     Headers helper refresh interval, milliseconds.
+//	CLAUDE_CODE_ENHANCED_TELEMETRY_BETA                -                      not project        WithVariable          Traces beta switch; when set it decides, else ENABLE_ENHANCED_TELEMETRY_BETA.
+//	ENABLE_ENHANCED_TELEMETRY_BETA                     -                      not project        WithVariable          Alias of CLAUDE_CODE_ENHANCED_TELEMETRY_BETA.
+//	ENABLE_BETA_TRACING_DETAILED                       -                      not project        WithVariable          Detailed beta tracing; needs BETA_TRACING_ENDPOINT.
+//	BETA_TRACING_ENDPOINT                              -                      not project        WithVariable          Base URL of the detailed beta tracing pipeline.
+//	CLAUDE_CODE_PROPAGATE_TRACEPARENT                  false                  any                WithVariable          Send traceparent even through a custom ANTHROPIC_BASE_URL.
+//	TRACEPARENT                                        -                      any                WithVariable          Inbound W3C traceparent; an invalid one is ignored with a warning.
+//	TRACESTATE                                         -                      any                WithVariable          Inbound W3C tracestate; used only with a valid TRACEPARENT.
+//	CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS               2000                   any                WithVariable          Exporter shutdown timeout, milliseconds.
+//	CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS                  5000                   any                WithVariable          Flush timeout, milliseconds.
+//	CLAUDE_CODE_OTEL_DIAG_STDERR                       false                  any                WithVariable          Write exporter errors to stderr.
+//	CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL        false                  any                WithVariable          Route feedback surveys to OTel.
+//	CLAUDE_CODE_MAX_RETRIES                            10                     any                WithVariable          API retries (at most 15); sets the attempt numbers.
+//	CLAUDE_CODE_ACCOUNT_UUID                           -                      environment only   WithVariable          user.account_uuid.
+//	CLAUDE_CODE_USER_EMAIL                             -                      any                WithVariable          user.email.
+//	CLAUDE_CODE_ORGANIZATION_UUID                      -                      any                WithVariable          organization.id.
+//	CLAUDE_CODE_ACCOUNT_TAGGED_ID                      -                      any                WithVariable          Overrides the computed user.account_id.
+//	CLAUDE_CODE_WORKSPACE_HOST_PATHS                   -                      any                WithVariable          |-separated paths: workspace.host_paths.
+//	CLAUDE_CODE_ENTRYPOINT                             -                      any                WithVariable          app.entrypoint (cli, sdk-go, ...).
+//	CLAUDE_CODE_USE_BEDROCK                            -                      any                WithVariable          Truthy: anthropic.provider=bedrock.
+//	CLAUDE_CODE_USE_VERTEX                             -                      any                WithVariable          Truthy: anthropic.provider=vertex (unless bedrock).
+//	CLAUDE_CODE_USE_FOUNDRY                            -                      any                WithVariable          Truthy: anthropic.provider=foundry (unless bedrock or vertex); none: firstParty.
+//	ANTHROPIC_BASE_URL                                 -                      any                WithVariable          A host other than api.anthropic.com: anthropic.custom_base_url=true.
+//	OTEL_SEMCONV_STABILITY_OPT_IN                      -                      any                WithVariable          Comma list; gen_ai_latest_experimental adds the GenAI client histograms (ccotel extension).
+//	CCOTEL_DELTA_CONTIGUOUS                            false                  any                WithVariable          ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times).
+//	CCOTEL_DELTA_CONTIGUOUS_TTL_MS                     1800000                any                WithVariable          ccotel extension: how long an idle series keeps getting zero points, milliseconds.
+//	CCOTEL_METRICS_ZERO_START                          false                  any                WithVariable          ccotel extension: every counter series starts on the wire with a 0 point (its first value one export later), so increase() sees one-off series.
+//	CCOTEL_METRICS_CARDINALITY_LIMIT                   2000                   any                WithVariable          ccotel extension: attribute sets kept per instrument and collection (1 to 1000000); the rest fold into otel.metric.overflow=true.
+//	CCOTEL_SERVICE_INSTANCE_ID                         false                  any                WithVariable          ccotel extension: a per-process UUIDv4 service.instance.id on the resource.
+//	CCOTEL_METRICS_INCLUDE_SESSION_ID                  -                      any                WithVariable          ccotel extension: session.id on metrics; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
+//	CCOTEL_EVENTS_INCLUDE_SESSION_ID                   -                      any                WithVariable          ccotel extension: session.id on events; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
 package config

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net"
@@ -51,6 +52,9 @@ func Load(opts ...LoadOption) (Config, error) {
 	}
 	p := &parser{vals: l.vals, cfg: &cfg, ps: &ps}
 	cfg.Enabled = p.flag("CLAUDE_CODE_ENABLE_TELEMETRY")
+	// Read with telemetry off too: it is how a host asks to see the
+	// warnings (a mistyped variable) that explain why telemetry is off.
+	cfg.DiagStderr = p.flag("CLAUDE_CODE_OTEL_DIAG_STDERR")
 	if lc.names != nil {
 		cfg.Warnings = append(mistakes(lc.names()), cfg.Warnings...)
 	}
@@ -63,6 +67,21 @@ func Load(opts ...LoadOption) (Config, error) {
 		return cfg, nil
 	}
 	p.parse()
+	for _, pr := range sdkProcessProblems(func(name string) bool {
+		// The same value, read by ccotel from the process environment and
+		// refused already.
+		if !lc.process {
+			return false
+		}
+		for _, q := range ps.list {
+			if q.Variable == name && q.Source == SourceEnvironment {
+				return true
+			}
+		}
+		return false
+	}) {
+		ps.add(pr)
+	}
 	return cfg, ps.err()
 }
 
@@ -231,6 +250,7 @@ func (p *parser) parse() {
 	c.Metrics.CardinalityLimit = int(p.integer("CCOTEL_METRICS_CARDINALITY_LIMIT", defaultOf("CCOTEL_METRICS_CARDINALITY_LIMIT"), 1, maxQueue))
 	c.Logs.Interval, c.Logs.Batch = p.batch("OTEL_LOGS_EXPORT_INTERVAL", "OTEL_BLRP_")
 	c.Traces.Interval, c.Traces.Batch = p.batch("OTEL_TRACES_EXPORT_INTERVAL", "OTEL_BSP_")
+	c.Traces.Sampler, c.Traces.SamplerRatio = p.sampler()
 	c.Metrics.Temporality = TemporalityDelta
 	if hasExporter(c.Metrics.Exporters, ExporterOTLP) {
 		c.Metrics.Temporality = p.temporality()
@@ -262,7 +282,6 @@ func (p *parser) parse() {
 	c.HeadersHelperDebounce = p.millis("CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS", defaultOf("CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS"))
 	c.ShutdownTimeout = p.millis("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", defaultOf("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS"))
 	c.FlushTimeout = p.millis("CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS", defaultOf("CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS"))
-	c.DiagStderr = p.flag("CLAUDE_CODE_OTEL_DIAG_STDERR")
 	c.FeedbackSurveyForOTel = p.flag("CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL")
 	c.MaxRetries = int(min(p.integer("CLAUDE_CODE_MAX_RETRIES", defaultOf("CLAUDE_CODE_MAX_RETRIES"), 0, math.MaxInt32), maxRetriesCap))
 
@@ -574,12 +593,54 @@ func (p *parser) content() Content {
 		}
 	}
 	c.MaxLength = int(p.integer("CLAUDE_CODE_OTEL_CONTENT_MAX_LENGTH", defaultOf("CLAUDE_CODE_OTEL_CONTENT_MAX_LENGTH"), 1, math.MaxInt32))
+	limits := map[string]int{}
 	for _, limit := range []string{"OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"} {
-		if n := int(p.integer(limit, math.MaxInt32, 1, math.MaxInt32)); n < c.MaxLength {
+		n := int(p.integer(limit, 0, 1, math.MaxInt32))
+		if n > 0 && n < c.MaxLength {
 			c.MaxLength = n
 		}
+		limits[limit] = n
 	}
+	// The SDKs' own limits, per signal before generic, as OTel JS reads
+	// them; ccotel passes them to the providers, which then never read
+	// these variables from the process environment themselves.
+	p.cfg.Logs.AttributeValueLengthLimit = cmp.Or(limits["OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT"], limits["OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"])
+	p.cfg.Traces.AttributeValueLengthLimit = cmp.Or(limits["OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT"], limits["OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT"])
 	return c
+}
+
+// samplerAllowed lists the accepted OTEL_TRACES_SAMPLER values.
+const samplerAllowed = "always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio"
+
+// sampler reads OTEL_TRACES_SAMPLER and, for the ratio samplers,
+// OTEL_TRACES_SAMPLER_ARG. OTel JS logs an unknown sampler or a bad ratio
+// through its diagnostic logger and samples everything; ccotel refuses
+// them, naming the variable, so that no SDK ever builds a provider with a
+// value it would print about.
+func (p *parser) sampler() (Sampler, float64) {
+	v, ok := p.get("OTEL_TRACES_SAMPLER")
+	if !ok {
+		return SamplerParentBasedAlwaysOn, 1
+	}
+	s := Sampler(strings.ToLower(v))
+	switch s {
+	case SamplerAlwaysOn, SamplerAlwaysOff, SamplerParentBasedAlwaysOn, SamplerParentBasedAlwaysOff:
+		return s, 1
+	case SamplerTraceIDRatio, SamplerParentBasedTraceIDRatio:
+	default:
+		p.problem("OTEL_TRACES_SAMPLER", "unknown sampler", samplerAllowed)
+		return SamplerParentBasedAlwaysOn, 1
+	}
+	arg, ok := p.get("OTEL_TRACES_SAMPLER_ARG")
+	if !ok {
+		return s, 1
+	}
+	r, err := strconv.ParseFloat(arg, 64)
+	if err != nil || !(r >= 0 && r <= 1) { // NaN too
+		p.problem("OTEL_TRACES_SAMPLER_ARG", "not a ratio from 0 to 1", "a number from 0 to 1, such as 0.25")
+		return s, 1
+	}
+	return s, r
 }
 
 // identity reads what the host knows of its user.

@@ -117,7 +117,7 @@ func TestDefaults(t *testing.T) {
 		Metrics: MetricsConfig{Interval: time.Minute, Temporality: TemporalityDelta, Prometheus: Prometheus{Port: 9464},
 			ExportTimeout: 30 * time.Second, CardinalityLimit: 2000},
 		Logs:     LogsConfig{Interval: 5 * time.Second, Batch: batch},
-		Traces:   TracesConfig{Interval: 5 * time.Second, Batch: batch},
+		Traces:   TracesConfig{Interval: 5 * time.Second, Batch: batch, Sampler: SamplerParentBasedAlwaysOn, SamplerRatio: 1},
 		Include:  Include{SessionID: true, AccountUUID: true, ResourceAttributes: true},
 		Content:  Content{MaxLength: 61440},
 		Identity: Identity{Provider: "firstParty", TerminalType: "non-interactive"},

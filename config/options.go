@@ -14,7 +14,9 @@ type loadConfig struct {
 	getenv func(string) (string, bool)
 	// names lists the names of the environment, for the mistakes check;
 	// nil when the environment cannot be listed (WithGetenv).
-	names          func() []string
+	names func() []string
+	// process is true when getenv reads the process environment.
+	process        bool
 	userFiles      []string
 	projectFiles   []string
 	managedPath    string
@@ -25,14 +27,14 @@ type loadConfig struct {
 }
 
 func newLoadConfig(opts []LoadOption) loadConfig {
-	c := loadConfig{getenv: os.LookupEnv, names: processEnvironNames}
+	c := loadConfig{getenv: os.LookupEnv, names: processEnvironNames, process: true}
 	for _, o := range opts {
 		if o != nil {
 			c = o.apply(c)
 		}
 	}
 	if c.getenv == nil {
-		c.getenv, c.names = os.LookupEnv, processEnvironNames
+		c.getenv, c.names, c.process = os.LookupEnv, processEnvironNames, true
 	}
 	return c
 }
@@ -51,7 +53,7 @@ func (f optionFunc) apply(c loadConfig) loadConfig { return f(c) }
 // By default, Load uses os.LookupEnv.
 func WithGetenv(getenv func(name string) (string, bool)) LoadOption {
 	return optionFunc(func(c loadConfig) loadConfig {
-		c.getenv, c.names = getenv, nil
+		c.getenv, c.names, c.process = getenv, nil, false
 		return c
 	})
 }
@@ -78,6 +80,7 @@ func WithEnviron(environ []string) LoadOption {
 			return v, ok
 		}
 		c.names = func() []string { return append([]string(nil), names...) }
+		c.process = false
 		return c
 	})
 }

@@ -117,6 +117,8 @@ func buildVariables() []Variable {
 		{Name: "OTEL_METRIC_EXPORT_INTERVAL", Default: "60000", Doc: "Metrics export interval, milliseconds."},
 		{Name: "OTEL_LOGS_EXPORT_INTERVAL", Default: "5000", Doc: "Events batch delay, milliseconds."},
 		{Name: "OTEL_TRACES_EXPORT_INTERVAL", Default: "5000", Doc: "Spans batch delay, milliseconds."},
+		{Name: "OTEL_TRACES_SAMPLER", Default: "parentbased_always_on", Doc: "Sampler: always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio."},
+		{Name: "OTEL_TRACES_SAMPLER_ARG", Default: "1", Doc: "Ratio of the traceidratio samplers, 0 to 1."},
 		{Name: "OTEL_METRIC_EXPORT_TIMEOUT", Default: "30000", Doc: "Metrics export timeout, milliseconds."},
 		{Name: "OTEL_BLRP_SCHEDULE_DELAY", Default: "5000", Doc: "Events batch delay, milliseconds, when OTEL_LOGS_EXPORT_INTERVAL is unset."},
 		{Name: "OTEL_BLRP_MAX_QUEUE_SIZE", Default: "2048", Doc: "Events waiting for export (1 to 1000000); beyond it they are dropped and counted."},

@@ -146,14 +146,15 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	}
 	t.meterProvider = sdkmetric.NewMeterProvider(mopts...)
 
-	lopts := []sdklog.LoggerProviderOption{sdklog.WithResource(res)}
+	lopts := append([]sdklog.LoggerProviderOption{sdklog.WithResource(res)}, logLimits(cfg.Logs)...)
 	for _, p := range append(t.pipelines.LogProcessors, o.logProcessors...) {
 		lopts = append(lopts, sdklog.WithProcessor(p))
 	}
 	t.loggerProvider = sdklog.NewLoggerProvider(lopts...)
 
 	if spans := append(t.pipelines.SpanProcessors, o.spanProcessors...); len(spans) > 0 {
-		topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+		topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res),
+			sdktrace.WithSampler(sampler(cfg.Traces)), sdktrace.WithRawSpanLimits(spanLimits(cfg.Traces))}
 		for _, p := range spans {
 			topts = append(topts, sdktrace.WithSpanProcessor(p))
 		}

@@ -33,3 +33,45 @@ func TestKitIgnoresShellIdentity(t *testing.T) {
 		t.Fatalf("events %v", kit.EventNames())
 	}
 }
+
+// TestKitIgnoresShellSDKVariables: the developer's shell sets the
+// variables the OpenTelemetry SDK's providers read by themselves (sampler,
+// span and log record limits); the kit records what ccotel's own
+// configuration says, and its own OTEL_TRACES_SAMPLER decides.
+func TestKitIgnoresShellSDKVariables(t *testing.T) {
+	for name, value := range map[string]string{
+		"OTEL_TRACES_SAMPLER": "always_off", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT": "2", "OTEL_ATTRIBUTE_COUNT_LIMIT": "1",
+		"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT": "2", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT": "1",
+		"OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT": "2", "OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT": "1",
+	} {
+		t.Setenv(name, value)
+	}
+	emit := func(kit *telemetrytest.Kit) {
+		ctx, s := kit.Telemetry.StartSession(context.Background())
+		pctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "hi"})
+		p.End(pctx)
+	}
+	kit := telemetrytest.New(t)
+	emit(kit)
+	spans := kit.Spans("claude_code.interaction")
+	if len(spans) != 1 {
+		t.Fatalf("%d interaction spans, want 1: the shell's sampler decided", len(spans))
+	}
+	if len(spans[0].Attributes) < 2 || spans[0].DroppedAttributes != 0 {
+		t.Errorf("span attributes %v, %d dropped: the shell's span limits applied", spans[0].Attributes, spans[0].DroppedAttributes)
+	}
+	if id := kit.Events("user_prompt")[0].Attr("session.id").Str(); len(id) != 36 {
+		t.Errorf("user_prompt session.id %q: the shell's log record limits applied", id)
+	}
+	for _, kv := range spans[0].Attributes {
+		if kv.Key == "session.id" && len(kv.Value.AsString()) != 36 {
+			t.Errorf("span session.id %q: the shell's span limits applied", kv.Value.AsString())
+		}
+	}
+
+	off := telemetrytest.New(t, telemetrytest.WithVariable("OTEL_TRACES_SAMPLER", "always_off"))
+	emit(off)
+	if n := len(off.Spans()); n != 0 {
+		t.Errorf("OTEL_TRACES_SAMPLER=always_off in ccotel's configuration: %d spans", n)
+	}
+}

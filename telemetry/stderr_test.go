@@ -1,0 +1,130 @@
+package telemetry_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/telemetry"
+)
+
+const stderrChildEnv = "CCOTEL_TELEMETRY_STDERR_CHILD"
+
+// TestStderrChild is the child of TestSDKNeverPrints; run by itself it does
+// nothing.
+func TestStderrChild(t *testing.T) {
+	mode := os.Getenv(stderrChildEnv)
+	switch mode {
+	case "":
+		t.Skip("run by TestSDKNeverPrints as a child process")
+	case "accepted":
+		// ccotel's configuration is its own (as the test kit's is): every
+		// signal on the console, traces on.
+		tel, err := telemetry.Start(context.Background(), telemetry.WithConsoleWriter(io.Discard),
+			telemetry.WithLoadOptions(config.WithoutManagedSettings(), config.WithEnviron([]string{
+				"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1",
+				"OTEL_METRICS_EXPORTER=console", "OTEL_LOGS_EXPORTER=console", "OTEL_TRACES_EXPORTER=console"})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, s := tel.StartSession(context.Background())
+		pctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "hi"})
+		s.APIResponse(pctx, telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929"})
+		p.End(pctx)
+		if err := tel.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	case "refused":
+		_, err := telemetry.Start(context.Background(), telemetry.WithLoadOptions(config.WithoutManagedSettings(),
+			config.WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1",
+				"OTEL_METRICS_EXPORTER=console", "OTEL_TRACES_EXPORTER=console"})))
+		var ce *config.Error
+		if !errors.As(err, &ce) {
+			t.Fatalf("Start: %v, want a *config.Error", err)
+		}
+		for _, name := range []string{"OTEL_TRACES_SAMPLER", "OTEL_GO_X_CARDINALITY_LIMIT", "OTEL_RESOURCE_ATTRIBUTES"} {
+			if !strings.Contains(err.Error(), name) {
+				t.Errorf("the error does not name %s: %v", name, err)
+			}
+		}
+	case "process":
+		// The host's own configuration is the process environment.
+		tel, err := telemetry.Start(context.Background(), telemetry.WithLoadOptions(config.WithoutManagedSettings()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = tel.Shutdown(context.Background())
+	}
+}
+
+// TestSDKNeverPrints: the OpenTelemetry SDK's providers read variables of
+// the process environment themselves and print invalid values on stderr.
+// With every one of them hostile, a host's stderr gets 0 bytes: values the
+// SDK would read are passed explicitly from ccotel's configuration
+// (sampler, span and log record limits, batch settings), and the few it
+// reads whatever it is passed are refused by config.Load. A mistyped
+// variable with telemetry off is printed only when
+// CLAUDE_CODE_OTEL_DIAG_STDERR asks for it.
+func TestSDKNeverPrints(t *testing.T) {
+	hostileLimits := []string{
+		"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT=abc", "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT=abc",
+		// Not "abc": go.opentelemetry.io/auto/sdk, which every program
+		// importing go.opentelemetry.io/otel links, parses these when its
+		// package is initialised, before main, and prints an invalid value
+		// with slog (docs/RELIABILITY.md). Valid but hostile values would
+		// drop or cut every span attribute if the SDK applied them.
+		"OTEL_ATTRIBUTE_COUNT_LIMIT=0", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=1",
+		"OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=0", "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT=1",
+		"OTEL_SPAN_EVENT_COUNT_LIMIT=0", "OTEL_SPAN_LINK_COUNT_LIMIT=0",
+		"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT=0", "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT=0",
+		"OTEL_BLRP_SCHEDULE_DELAY=abc", "OTEL_BLRP_EXPORT_TIMEOUT=abc", "OTEL_BLRP_MAX_QUEUE_SIZE=abc", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=abc",
+		"OTEL_BSP_SCHEDULE_DELAY=abc", "OTEL_BSP_EXPORT_TIMEOUT=abc", "OTEL_BSP_MAX_QUEUE_SIZE=abc", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=abc",
+		"OTEL_METRIC_EXPORT_INTERVAL=abc", "OTEL_METRIC_EXPORT_TIMEOUT=abc", "OTEL_METRICS_EXEMPLAR_FILTER=bogus",
+		"OTEL_TRACES_SAMPLER_ARG=x", "OTEL_SERVICE_NAME=shell", "OTEL_RESOURCE_ATTRIBUTES=team=shell",
+		"OTEL_GO_X_OBSERVABILITY=true", "OTEL_GO_X_RESOURCE=true",
+	}
+	for _, tc := range []struct {
+		name, mode string
+		env        []string
+		stderr     []string // what stderr must hold; none: 0 bytes
+	}{
+		{name: "limits and batch variables", mode: "accepted", env: hostileLimits},
+		{name: "values the SDK reads whatever it is passed", mode: "refused", env: []string{
+			"OTEL_TRACES_SAMPLER=bogus", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=team=a,"}},
+		{name: "the sampler's ratio", mode: "refused", env: []string{
+			"OTEL_TRACES_SAMPLER=traceidratio", "OTEL_TRACES_SAMPLER_ARG=2", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=x"}},
+		{name: "typo, telemetry off", mode: "process", env: []string{"OTEL_METRICS_EXPORTERS=otlp"}},
+		{name: "typo, telemetry off, diag stderr", mode: "process",
+			env:    []string{"OTEL_METRICS_EXPORTERS=otlp", "CLAUDE_CODE_OTEL_DIAG_STDERR=1"},
+			stderr: []string{"OTEL_METRICS_EXPORTERS", "did you mean OTEL_METRICS_EXPORTER?"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestStderrChild$", "-test.count=1")
+			cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), stderrChildEnv + "=" + tc.mode}, tc.env...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("child: %v\nstdout:\n%s\nstderr:\n%s", err, &stdout, &stderr)
+			}
+			if strings.TrimSpace(stdout.String()) != "PASS" {
+				t.Errorf("child stdout is not just PASS:\n%s", &stdout)
+			}
+			if len(tc.stderr) == 0 && stderr.Len() != 0 {
+				t.Errorf("stderr has %d bytes:\n%s", stderr.Len(), &stderr)
+			}
+			for _, want := range tc.stderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, &stderr)
+				}
+			}
+		})
+	}
+}
