@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 
@@ -1373,9 +1374,9 @@ func (e *Emitter) hookPluginMetrics(ctx context.Context, ev *HookPluginMetrics) 
 	if !ok {
 		return
 	}
-	b.add(attribute.String("plugin_id", ev.PluginID))
+	b.add(attribute.String("plugin_id", strings.Clone(ev.PluginID)))
 	if ev.HookEvent != "" {
-		b.add(attribute.String("hook_event", ev.HookEvent))
+		b.add(attribute.String("hook_event", strings.Clone(ev.HookEvent)))
 	}
 	if len(ev.Metrics) > 0 {
 		b.pluginMetrics(ev.Metrics)

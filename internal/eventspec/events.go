@@ -380,8 +380,12 @@ var Events = []Event{
 		Name: "hook_plugin_metrics", Type: "HookPluginMetrics", Since: "2026-05-19",
 		Doc: "Metrics a plugin hook reported.",
 		Attrs: []Attr{
-			reqStr("plugin_id", "PluginID", "<name>@<marketplace>"),
-			str("hook_event", "HookEvent", ""),
+			// The strings are copied (strings.Clone) so that only they reach
+			// the record: Go's escape analysis does not tell the fields of
+			// ev apart, and a string stored as it is would put the host's
+			// Metrics slice literal on the heap even with telemetry off.
+			reqStr("plugin_id", "PluginID", "<name>@<marketplace>").value("strings.Clone(ev.PluginID)"),
+			str("hook_event", "HookEvent", "").value("strings.Clone(ev.HookEvent)"),
 			{Key: "*", Field: "Metrics", Go: GoKeyValues, Wire: Dynamic, Presence: NonZero,
 				Doc: "up to 20 keys matching ^[a-z][a-z0-9_]{0,39}$ with bool or number values; others are dropped"},
 		},

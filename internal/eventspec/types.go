@@ -154,6 +154,9 @@ func (a Attr) opt() Attr             { a.Presence = NonZero; return a }
 func (a Attr) ptr() Attr             { a.Presence = Pointer; return a }
 func (a Attr) when(cond string) Attr { a.Presence, a.Cond = Cond, cond; return a }
 func (a Attr) since(v string) Attr   { a.Since = v; return a }
+
+// value sends expr, a Go expression over ev, instead of the field as it is.
+func (a Attr) value(expr string) Attr { a.Value = expr; return a }
 func (a Attr) rule(r redact.Rule) Attr {
 	a.Rule = r
 	return a
