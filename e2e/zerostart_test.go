@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,30 +59,7 @@ func TestZeroStartPanels(t *testing.T) {
 				cfg = cfg.with("CCOTEL_METRICS_ZERO_START", "1")
 			}
 			var errs errorLog
-			ctx := context.Background()
-			handles := make([]*telemetry.Telemetry, 3)
-			for u := range handles {
-				handles[u] = start(t, cfg, telemetry.WithUserID(UserIDOf(u)), telemetry.WithErrorHandler(errs.handle))
-				sctx, s := handles[u].StartSession(ctx)
-				pctx, _ := s.StartPrompt(sctx, events.UserPrompt{Prompt: "one of each"})
-				k := int64(u + 1)
-				cost := 0.5 * float64(k)
-				s.APIResponse(pctx, telemetry.APIResponse{Model: "claude-sonnet-5-5", CostUSD: &cost,
-					Usage: pricing.Usage{InputTokens: 100 * k, OutputTokens: 10 * k}, RequestID: fmt.Sprint("req_", u)})
-				s.EditDecision(pctx, telemetry.Edit{ToolName: "Edit", FilePath: "main.go", OldText: "a", NewText: "b\nc\nd"})
-				s.EditDecision(pctx, telemetry.Edit{ToolName: "Edit", FilePath: "main.go", Decision: metrics.DecisionReject})
-				s.Commit(pctx)
-				if u == 0 {
-					s.PullRequest(pctx)
-				}
-			}
-			flushAll := func() {
-				for _, h := range handles {
-					if err := h.ForceFlush(ctx); err != nil {
-						t.Errorf("ForceFlush: %v", err)
-					}
-				}
-			}
+			flushAll := oneOffWorkload(t, cfg, &errs)
 			flushAll()
 			if on {
 				// Every series is on the wire as a 0: wait until Prometheus has scraped them, then send the values.
@@ -115,5 +94,98 @@ func TestZeroStartPanels(t *testing.T) {
 	}
 }
 
+// oneOffWorkload runs TestZeroStartPanels' workload (oneOffTruth) on three handles started with cfg and returns
+// the function that flushes them all.
+func oneOffWorkload(t *testing.T, cfg env, errs *errorLog) (flushAll func()) {
+	t.Helper()
+	ctx := context.Background()
+	handles := make([]*telemetry.Telemetry, 3)
+	for u := range handles {
+		handles[u] = start(t, cfg, telemetry.WithUserID(UserIDOf(u)), telemetry.WithErrorHandler(errs.handle))
+		sctx, s := handles[u].StartSession(ctx)
+		pctx, _ := s.StartPrompt(sctx, events.UserPrompt{Prompt: "one of each"})
+		k := int64(u + 1)
+		cost := 0.5 * float64(k)
+		s.APIResponse(pctx, telemetry.APIResponse{Model: "claude-sonnet-5-5", CostUSD: &cost,
+			Usage: pricing.Usage{InputTokens: 100 * k, OutputTokens: 10 * k}, RequestID: fmt.Sprint("req_", u)})
+		s.EditDecision(pctx, telemetry.Edit{ToolName: "Edit", FilePath: "main.go", OldText: "a", NewText: "b\nc\nd"})
+		s.EditDecision(pctx, telemetry.Edit{ToolName: "Edit", FilePath: "main.go", Decision: metrics.DecisionReject})
+		s.Commit(pctx)
+		if u == 0 {
+			s.PullRequest(pctx)
+		}
+	}
+	return func() {
+		for _, h := range handles {
+			if err := h.ForceFlush(ctx); err != nil {
+				t.Errorf("ForceFlush: %v", err)
+			}
+		}
+	}
+}
+
 // UserIDOf is a fixed user.id per index.
 func UserIDOf(u int) string { return fmt.Sprintf("%064x", 0x2e50+u) }
+
+// TestRecordingRulesLive loads docs/prometheus/claude-code-rules.yml into Prometheus scraping the guide's Collector
+// and sends TestZeroStartPanels' one-off workload as Claude Code sends it (no opt-in): every series a single
+// increment, invisible to increase(). The recipes of docs/DASHBOARDS.md over the recorded series read the truth
+// exactly, and still do after further evaluations (nothing counted twice). The rules' one-minute interval and
+// their offsets are scaled by 1/30 (2 s, offsets 4 s and 6 s, for a 1 s scrape) so that the test runs in seconds;
+// nothing else in the file changes.
+func TestRecordingRulesLive(t *testing.T) {
+	rules, err := os.ReadFile(filepath.Join("..", "docs", "prometheus", "claude-code-rules.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("interval: 1m", "interval: 2s", "offset 2m", "offset 4s", "offset 3m", "offset 6s").Replace(string(rules))
+	if n := strings.Count(text, "- record:"); n != 8 || strings.Count(text, "offset 4s") < 2*n || strings.Count(text, "offset 6s") != n || !strings.Contains(text, "interval: 2s") {
+		t.Fatalf("the rules file no longer has the expected interval and offsets:\n%s", rules)
+	}
+	c := otelcoltest.Start(t, otelcoltest.WithPrometheus(otelcoltest.GuideProcessors))
+	p := promtest.Start(t, []string{c.PrometheusAddr()}, promtest.WithJobName("otel-collector"), promtest.WithRules(text))
+	// Prometheus' first scrape comes seconds after its start (target discovery): send once it scrapes.
+	p.WaitForQuery(t, `up{job="otel-collector"}`, scalar(1), waitTimeout)
+	var errs errorLog
+	oneOffWorkload(t, otlpEnv("grpc", c.GRPCEndpoint(), "cumulative").with("OTEL_LOGS_EXPORTER", "none"), &errs)()
+
+	recipes := []struct {
+		query string
+		want  float64
+	}{
+		{`sum(sum_over_time(claude_code:cost_usage_USD:added1m[1h]))`, oneOffTruth["guide/Total Cost"]},
+		{`sum(sum_over_time(claude_code:cost_usage_USD:added1m{model="claude-sonnet-5-5"}[1h]))`, oneOffTruth["guide/Total Cost"]},
+		{`sum(sum_over_time(claude_code:cost_usage_USD:added1m{user_id="` + UserIDOf(2) + `"}[1h]))`, 1.5},
+		{`sum(sum_over_time(claude_code:token_usage_tokens:added1m[1h]))`, oneOffTruth["guide/Total Tokens"]},
+		{`sum(sum_over_time(claude_code:token_usage_tokens:added1m{type="output"}[1h]))`, 10 * (1 + 2 + 3)},
+		{`sum(sum_over_time(claude_code:session_count:added1m[1h]))`, oneOffTruth["ColeMurray/Active Sessions (1h)"]},
+		{`sum(sum_over_time(claude_code:commit_count:added1m[1h]))`, oneOffTruth["rockdarko/Commits"]},
+		{`sum(sum_over_time(claude_code:pull_request_count:added1m[1h]))`, oneOffTruth["rockdarko/Pull Requests"]},
+		{`sum(sum_over_time(claude_code:lines_of_code_count:added1m{type="added"}[1h]))`, oneOffTruth["rockdarko/Lines Added"]},
+		{`sum(sum_over_time(claude_code:lines_of_code_count:added1m[1h]))`, oneOffTruth["guide/Lines of Code"]},
+		{`sum(sum_over_time(claude_code:code_edit_tool_decision:added1m{decision="reject"}[1h]))`, 3},
+		{`sum(sum_over_time(claude_code:code_edit_tool_decision:added1m[1h]))`, oneOffTruth["rockdarko/Tool Decisions"]},
+		{`count(sum by (user_id) (sum_over_time(claude_code:cost_usage_USD:added1m[1h])) > 0)`, 3},
+	}
+	// Counts only grow: wait until each recipe reads its truth (an over-count never does), then let the rules run
+	// five more times and read them again.
+	for _, r := range recipes {
+		p.WaitForQuery(t, r.query, scalar(r.want), 2*time.Minute)
+	}
+	newest := func() float64 { return p.Query(t, `max(timestamp(claude_code:cost_usage_USD:added1m))`).Sum() }
+	after := newest() + 10
+	p.WaitForQuery(t, `max(timestamp(claude_code:cost_usage_USD:added1m))`, func(v promtest.Vector) bool { return v.Sum() >= after }, 2*time.Minute)
+	for _, r := range recipes {
+		if got := p.Query(t, r.query).Sum(); got != r.want {
+			t.Errorf("%s = %v, truth %v", r.query, got, r.want)
+		}
+	}
+	for _, panel := range dashboards.Panels {
+		if panel.Title == "Total Cost" && panel.Dashboard == dashboards.Guide {
+			t.Logf("for comparison, the guide's %s: %v", panel.Expand("1h", "1h"), p.Query(t, panel.Expand("1h", "1h")).Sum())
+		}
+	}
+	if strings.TrimSpace(errs.String()) != "" {
+		t.Errorf("errors reported:\n%s", &errs)
+	}
+}

@@ -295,9 +295,21 @@ func (s *Server) Query(t testing.TB, promql string) Vector {
 // with the last result. Query errors fail the test at once.
 func (s *Server) WaitForQuery(t testing.TB, promql string, pred func(Vector) bool, timeout time.Duration) Vector {
 	t.Helper()
+	return s.WaitForQueryAt(t, promql, time.Time{}, pred, timeout)
+}
+
+// WaitForQueryAt is [Server.WaitForQuery] evaluated at a fixed time (for data in the past, such as blocks that
+// Prometheus loads on its next compaction cycle); the zero time means now.
+func (s *Server) WaitForQueryAt(t testing.TB, promql string, at time.Time, pred func(Vector) bool, timeout time.Duration) Vector {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		v := s.Query(t, promql)
+		var v Vector
+		if at.IsZero() {
+			v = s.Query(t, promql)
+		} else {
+			v = s.QueryAt(t, promql, at)
+		}
 		if pred(v) {
 			return v
 		}
