@@ -14,12 +14,26 @@
 //     and of the *.json drop-ins of managed-settings.d next to it, merged
 //     after the file in alphabetical order (a later drop-in wins; names
 //     starting with "." are skipped). Managed values cannot be overridden.
-//  2. Options: [WithVariable] (the counterpart of Claude Code's --settings).
+//  2. Options set in code: [WithVariable] (the counterpart of Claude Code's
+//     --settings) and the telemetry package's options that stand for
+//     variables (telemetry.WithServiceName for OTEL_SERVICE_NAME,
+//     WithProvider for CLAUDE_CODE_USE_*, WithHeadersFunc for
+//     otelHeadersHelper and the OTLP headers, ...), which Start applies to
+//     the loaded Config through [Config.Override] and which win over
+//     WithVariable for the same variable. An option is ignored, with a
+//     [WarningLocked] naming it, when managed settings set one of its
+//     variables.
 //  3. Project settings files ([WithProjectSettingsFiles]), a later file
 //     winning, restricted as below.
 //  4. User settings files ([WithSettingsFiles]), a later file winning.
 //  5. The process environment ([WithGetenv], [WithEnviron]).
 //  6. The defaults of the table below.
+//
+// No option beats a managed setting. The one way for a host to decide
+// everything is to pass its configuration whole (telemetry.WithConfig): then
+// nothing is loaded, managed settings included, and the telemetry options
+// apply to that Config except where its Provenance says managed settings
+// set the variable.
 //
 // A settings file's env value wins over the process environment: Claude
 // Code's environment variable reference says "When the same variable is set

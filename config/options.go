@@ -1,9 +1,32 @@
 package config
 
-import "os"
+import (
+	"fmt"
+	"os"
+)
 
 // SourceOption marks a value set in code with [WithVariable].
 const SourceOption Source = "option"
+
+// Override applies edit, the effect of an option set in code that stands
+// for variables (a telemetry.With... option), unless managed settings set
+// one of those variables: then c is left as it is and a [Warning] of kind
+// [WarningLocked] naming option is added to c.Warnings. It is how the
+// package's precedence (see the package documentation) holds for options
+// applied to a loaded Config: they win over settings files and the
+// environment, never over managed settings. It reports whether edit was
+// applied. A Config built by hand has no managed values.
+func (c *Config) Override(option string, edit func(*Config), variables ...string) bool {
+	for _, v := range variables {
+		if c.Provenance[v] == SourceManaged {
+			c.Warnings = append(c.Warnings, Warning{Kind: WarningLocked, Variable: v, Source: SourceOption, Because: v,
+				Message: fmt.Sprintf("managed settings set %s: %s ignored", v, option)})
+			return false
+		}
+	}
+	edit(c)
+	return true
+}
 
 // LoadOption configures Load.
 type LoadOption interface {

@@ -30,7 +30,8 @@
 // The environment is read by config.Load only, identity detection included
 // (config.Identity: anthropic.provider, anthropic.custom_base_url,
 // terminal.type); this package never calls os.Getenv, so a Start given
-// config.WithEnviron ignores the shell. Options always win over it.
+// config.WithEnviron ignores the shell. Options win over the environment and
+// settings files, never over managed settings (see Option).
 //
 // # What ccotel does differently
 //

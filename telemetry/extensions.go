@@ -8,12 +8,6 @@ import (
 	"github.com/ccotel/ccotel/internal/core"
 )
 
-// withConfigEdit changes the loaded (or given) configuration before anything
-// is built: options win over the environment and settings files.
-func withConfigEdit(f func(*config.Config)) Option {
-	return optionFunc(func(o *options) { o.configEdits = append(o.configEdits, f) })
-}
-
 // WithDeltaContiguous keeps delta metric series contiguous (a ccotel
 // extension): a series that had data within ttl but none in an export
 // interval is exported as a zero point, and every point starts where the
@@ -24,7 +18,8 @@ func withConfigEdit(f func(*config.Config)) Option {
 // CCOTEL_DELTA_CONTIGUOUS and CCOTEL_DELTA_CONTIGUOUS_TTL_MS (30 minutes),
 // and is off, as in Claude Code.
 func WithDeltaContiguous(ttl time.Duration) Option {
-	return withConfigEdit(func(c *config.Config) { c.Extensions.DeltaContiguous = max(ttl, 0) })
+	return withVariables("WithDeltaContiguous", func(c *config.Config, _ *options) { c.Extensions.DeltaContiguous = max(ttl, 0) },
+		"CCOTEL_DELTA_CONTIGUOUS", "CCOTEL_DELTA_CONTIGUOUS_TTL_MS")
 }
 
 // WithServiceInstanceID adds service.instance.id to the resource: a UUIDv4
@@ -33,7 +28,8 @@ func WithDeltaContiguous(ttl time.Duration) Option {
 // service.instance.id in OTEL_RESOURCE_ATTRIBUTES wins. By default it
 // follows CCOTEL_SERVICE_INSTANCE_ID and is off: Claude Code sends none.
 func WithServiceInstanceID() Option {
-	return withConfigEdit(func(c *config.Config) { c.Extensions.ServiceInstanceID = true })
+	return withVariables("WithServiceInstanceID", func(c *config.Config, _ *options) { c.Extensions.ServiceInstanceID = true },
+		"CCOTEL_SERVICE_INSTANCE_ID")
 }
 
 // WithSessionIDOn sets whether session.id is sent on metrics
@@ -42,16 +38,22 @@ func WithServiceInstanceID() Option {
 // always follow the shared toggle. By default each follows
 // CCOTEL_METRICS_INCLUDE_SESSION_ID or CCOTEL_EVENTS_INCLUDE_SESSION_ID when
 // set, else the shared toggle. Precedence: this option, then the per-signal
-// variable, then OTEL_METRICS_INCLUDE_SESSION_ID, then its default (true).
+// variable, then OTEL_METRICS_INCLUDE_SESSION_ID, then its default (true);
+// the option is ignored when managed settings set the per-signal variable
+// or OTEL_METRICS_INCLUDE_SESSION_ID.
 func WithSessionIDOn(signal config.Signal, on bool) Option {
-	return withConfigEdit(func(c *config.Config) {
+	variable := "CCOTEL_METRICS_INCLUDE_SESSION_ID"
+	if signal == config.SignalLogs {
+		variable = "CCOTEL_EVENTS_INCLUDE_SESSION_ID"
+	}
+	return withVariables("WithSessionIDOn", func(c *config.Config, _ *options) {
 		switch signal {
 		case config.SignalMetrics:
 			c.Include.MetricsSessionID = &on
 		case config.SignalLogs:
 			c.Include.EventsSessionID = &on
 		}
-	})
+	}, variable, "OTEL_METRICS_INCLUDE_SESSION_ID")
 }
 
 // instanceID is this process's service.instance.id.

@@ -42,7 +42,8 @@ var (
 // OTEL_SEMCONV_STABILITY_OPT_IN contains gen_ai_latest_experimental; Claude
 // Code records neither.
 func WithGenAISemconv() Option {
-	return withConfigEdit(func(c *config.Config) { c.Extensions.GenAISemconv = true })
+	return withVariables("WithGenAISemconv", func(c *config.Config, _ *options) { c.Extensions.GenAISemconv = true },
+		"OTEL_SEMCONV_STABILITY_OPT_IN")
 }
 
 // genAI records the two histograms. A nil *genAI records nothing: that is the

@@ -14,13 +14,40 @@ import (
 	"github.com/ccotel/ccotel/pricing"
 )
 
-// Option configures Start. Options win over the environment, which wins over
-// the defaults.
+// Option configures Start. An option that stands for configuration
+// variables (its doc names them) wins over the environment and settings
+// files and never over managed settings: when managed settings set one of
+// its variables, it is ignored and the error handler gets a config.Warning
+// of kind config.WarningLocked. The config package documentation has the
+// whole ladder.
 type Option interface{ apply(*options) }
 
 type optionFunc func(*options)
 
 func (f optionFunc) apply(o *options) { f(o) }
+
+// variableEdit is an option that stands for configuration variables.
+type variableEdit struct {
+	option    string // its name, for the warning when managed settings win
+	variables []string
+	apply     func(*config.Config, *options)
+}
+
+// withVariables returns an option standing for variables. Start applies it
+// to the loaded (or given) configuration through config.Config.Override,
+// which enforces the precedence.
+func withVariables(option string, apply func(*config.Config, *options), variables ...string) Option {
+	return optionFunc(func(o *options) {
+		o.edits = append(o.edits, variableEdit{option: "telemetry." + option, variables: variables, apply: apply})
+	})
+}
+
+// applyEdits applies the options standing for variables to cfg.
+func (o *options) applyEdits(cfg *config.Config) {
+	for _, e := range o.edits {
+		cfg.Override(e.option, func(c *config.Config) { e.apply(c, o) }, e.variables...)
+	}
+}
 
 // Redactor is the host's last word on an event, span or metric attribute,
 // called after ccotel's own privacy rules and before any exporter. name is the
@@ -31,13 +58,8 @@ type Redactor func(name, key string, v attribute.Value) (out attribute.Value, ke
 type options struct {
 	config         *config.Config
 	loadOptions    []config.LoadOption
-	serviceName    string
 	serviceVersion string
 	userID         string
-	entrypoint     string
-	provider       string
-	customBaseURL  *bool
-	terminalType   string
 	repositoryDir  string
 	errorHandler   func(error)
 	redactor       Redactor
@@ -49,13 +71,17 @@ type options struct {
 	logProcessors  []sdklog.Processor
 	spanProcessors []sdktrace.SpanProcessor
 	prices         *pricing.Table
-	configEdits    []func(*config.Config) // extensions.go
-	buffer         *Buffer                // buffer.go
-	tools          toolKinds              // tool.go
+	edits          []variableEdit // options standing for variables
+	buffer         *Buffer        // buffer.go
+	tools          toolKinds      // tool.go
 }
 
-// WithConfig uses cfg as the configuration instead of loading it.
-// By default, Start calls config.Load with the options of WithLoadOptions.
+// WithConfig uses cfg as the configuration instead of loading it: the host
+// passes its configuration whole, and Start reads no environment variable
+// and no settings file, managed settings included. The options standing for
+// variables still apply to cfg, except where cfg.Provenance says managed
+// settings set the variable (a hand-built Config has none). By default,
+// Start calls config.Load with the options of WithLoadOptions.
 func WithConfig(cfg config.Config) Option {
 	return optionFunc(func(o *options) { o.config = &cfg })
 }
@@ -67,11 +93,12 @@ func WithLoadOptions(opts ...config.LoadOption) Option {
 	return optionFunc(func(o *options) { o.loadOptions = append(o.loadOptions, opts...) })
 }
 
-// WithServiceName sets service.name. By default, it is OTEL_SERVICE_NAME, else
-// the service.name pair of OTEL_RESOURCE_ATTRIBUTES, else "claude-code", so
-// that dashboards filtering on Claude Code's service name keep working.
+// WithServiceName sets service.name, standing for OTEL_SERVICE_NAME. By
+// default, it is OTEL_SERVICE_NAME, else the service.name pair of
+// OTEL_RESOURCE_ATTRIBUTES, else "claude-code", so that dashboards filtering
+// on Claude Code's service name keep working.
 func WithServiceName(name string) Option {
-	return optionFunc(func(o *options) { o.serviceName = name })
+	return withVariables("WithServiceName", func(c *config.Config, _ *options) { c.ServiceName = name }, "OTEL_SERVICE_NAME")
 }
 
 // WithServiceVersion sets the host program's version: service.version, the
@@ -89,29 +116,36 @@ func WithUserID(id string) Option {
 }
 
 // WithEntrypoint sets app.entrypoint (sent only with
-// OTEL_METRICS_INCLUDE_ENTRYPOINT). By default, it is CLAUDE_CODE_ENTRYPOINT,
-// else "cli".
+// OTEL_METRICS_INCLUDE_ENTRYPOINT), standing for CLAUDE_CODE_ENTRYPOINT. By
+// default, it is CLAUDE_CODE_ENTRYPOINT, else "cli".
 func WithEntrypoint(entrypoint string) Option {
-	return optionFunc(func(o *options) { o.entrypoint = entrypoint })
+	return withVariables("WithEntrypoint", func(c *config.Config, _ *options) { c.Identity.Entrypoint = entrypoint },
+		"CLAUDE_CODE_ENTRYPOINT")
 }
 
 // WithProvider sets anthropic.provider ("firstParty", "bedrock", "vertex",
-// "foundry"). By default, it follows CLAUDE_CODE_USE_BEDROCK,
-// CLAUDE_CODE_USE_VERTEX and CLAUDE_CODE_USE_FOUNDRY, else "firstParty".
+// "foundry"), standing for CLAUDE_CODE_USE_BEDROCK, CLAUDE_CODE_USE_VERTEX
+// and CLAUDE_CODE_USE_FOUNDRY. By default, it follows those variables, else
+// it is "firstParty".
 func WithProvider(provider string) Option {
-	return optionFunc(func(o *options) { o.provider = provider })
+	return withVariables("WithProvider", func(c *config.Config, _ *options) { c.Identity.Provider = provider },
+		"CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY")
 }
 
-// WithCustomBaseURL sets anthropic.custom_base_url. By default, it is true when
-// ANTHROPIC_BASE_URL names a host other than api.anthropic.com.
+// WithCustomBaseURL sets anthropic.custom_base_url, standing for
+// ANTHROPIC_BASE_URL. By default, it is true when ANTHROPIC_BASE_URL names a
+// host other than api.anthropic.com.
 func WithCustomBaseURL(custom bool) Option {
-	return optionFunc(func(o *options) { o.customBaseURL = &custom })
+	return withVariables("WithCustomBaseURL", func(c *config.Config, _ *options) { c.Identity.CustomBaseURL = custom },
+		"ANTHROPIC_BASE_URL")
 }
 
 // WithTerminalType sets terminal.type. By default, it is detected from the
-// environment as Claude Code does (TERM_PROGRAM, multiplexers, TERM).
+// environment as Claude Code does (TERM_PROGRAM, multiplexers, TERM); those
+// variables describe the process, so no settings file sets them and this
+// option always applies.
 func WithTerminalType(terminal string) Option {
-	return optionFunc(func(o *options) { o.terminalType = terminal })
+	return withVariables("WithTerminalType", func(c *config.Config, _ *options) { c.Identity.TerminalType = terminal })
 }
 
 // WithRepositoryDir names the working directory whose git origin becomes the
@@ -140,9 +174,14 @@ func WithRedactor(r Redactor) Option {
 
 // WithHeadersFunc supplies OTLP headers from Go code, refreshed like the
 // otelHeadersHelper setting and overriding static headers, for gRPC and HTTP
-// alike. By default, the otelHeadersHelper command is used when configured.
+// alike. It stands for otelHeadersHelper and the OTLP headers variables:
+// when managed settings set any of them, the managed headers are sent and f
+// is never called. By default, the otelHeadersHelper command is used when
+// configured.
 func WithHeadersFunc(f func(context.Context) (map[string]string, error)) Option {
-	return optionFunc(func(o *options) { o.headersFunc = f })
+	return withVariables("WithHeadersFunc", func(_ *config.Config, o *options) { o.headersFunc = f },
+		"otelHeadersHelper", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_METRICS_HEADERS",
+		"OTEL_EXPORTER_OTLP_LOGS_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS")
 }
 
 // WithConsoleWriter sets where the console exporters write. By default, they

@@ -17,7 +17,7 @@ import (
 // with OTEL_RESOURCE_INCLUDE_HOST, then the OTEL_RESOURCE_ATTRIBUTES pairs,
 // which win. It has no schema URL (so it never conflicts when merged) and no
 // telemetry.sdk.* or process.* keys, which Claude Code does not send.
-func newResource(cfg config.Config, serviceName, version string) *resource.Resource {
+func newResource(cfg config.Config, version string) *resource.Resource {
 	name := "claude-code"
 	for _, a := range cfg.ResourceAttributes {
 		switch a.Key {
@@ -29,9 +29,6 @@ func newResource(cfg config.Config, serviceName, version string) *resource.Resou
 	}
 	if cfg.ServiceName != "" {
 		name = cfg.ServiceName
-	}
-	if serviceName != "" {
-		name = serviceName
 	}
 	attrs := []attribute.KeyValue{
 		attribute.String("host.arch", runtime.GOARCH),

@@ -191,11 +191,11 @@ func (t *Telemetry) deliveryError(op string, cause error) error {
 // By default, CCOTEL_METRICS_CARDINALITY_LIMIT, or 2000; the SDK's own
 // OTEL_GO_X_CARDINALITY_LIMIT is never read.
 func WithCardinalityLimit(n int) Option {
-	return optionFunc(func(o *options) {
+	return withVariables("WithCardinalityLimit", func(c *config.Config, _ *options) {
 		if n > 0 {
-			o.configEdits = append(o.configEdits, func(c *config.Config) { c.Metrics.CardinalityLimit = n })
+			c.Metrics.CardinalityLimit = n
 		}
-	})
+	}, "CCOTEL_METRICS_CARDINALITY_LIMIT")
 }
 
 // WithQueueSize sets how many events and how many spans may wait for export;
@@ -203,14 +203,12 @@ func WithCardinalityLimit(n int) Option {
 // at most n. n <= 0 is ignored. By default, OTEL_BLRP_MAX_QUEUE_SIZE and
 // OTEL_BSP_MAX_QUEUE_SIZE, or 2048.
 func WithQueueSize(n int) Option {
-	return optionFunc(func(o *options) {
+	return withVariables("WithQueueSize", func(c *config.Config, _ *options) {
 		if n > 0 {
-			o.configEdits = append(o.configEdits, func(c *config.Config) {
-				for _, b := range []*config.Batch{&c.Logs.Batch, &c.Traces.Batch} {
-					b.MaxQueueSize = n
-					b.MaxExportBatchSize = min(b.MaxExportBatchSize, n)
-				}
-			})
+			for _, b := range []*config.Batch{&c.Logs.Batch, &c.Traces.Batch} {
+				b.MaxQueueSize = n
+				b.MaxExportBatchSize = min(b.MaxExportBatchSize, n)
+			}
 		}
-	})
+	}, "OTEL_BLRP_MAX_QUEUE_SIZE", "OTEL_BSP_MAX_QUEUE_SIZE", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE")
 }

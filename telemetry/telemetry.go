@@ -92,9 +92,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, edit := range o.configEdits {
-		edit(&cfg)
-	}
+	o.applyEdits(&cfg)
 	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices, tools: o.tools}
 	if t.prices == nil {
 		t.prices = pricing.Default()
@@ -135,7 +133,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		t.pipelines = &exporter.Pipelines{}
 	}
 
-	res := newResource(cfg, o.serviceName, t.version)
+	res := newResource(cfg, t.version)
 	// Points start at their series' first measurement, as Claude Code's.
 	mopts := append([]sdkmetric.Option{sdkmetric.WithResource(res),
 		// Explicit, so OTEL_GO_X_CARDINALITY_LIMIT, which the SDK reads
@@ -415,27 +413,16 @@ func (o *options) errorHandlerFor(cfg config.Config) func(error) {
 
 func (o *options) static(cfg config.Config, version string) core.Static {
 	st := core.Static{
-		UserID:       o.userID,
-		AppVersion:   version,
-		Entrypoint:   o.entrypoint,
-		Provider:     o.provider,
-		TerminalType: o.terminalType,
+		UserID:        o.userID,
+		AppVersion:    version,
+		Entrypoint:    cmp.Or(cfg.Identity.Entrypoint, "cli"),
+		Provider:      cmp.Or(cfg.Identity.Provider, "firstParty"),
+		CustomBaseURL: cfg.Identity.CustomBaseURL,
+		TerminalType:  cmp.Or(cfg.Identity.TerminalType, "non-interactive"),
 	}
 	if st.UserID == "" {
 		st.UserID = core.DefaultUserID()
 	}
-	if st.Entrypoint == "" {
-		st.Entrypoint = cfg.Identity.Entrypoint
-	}
-	if st.Entrypoint == "" {
-		st.Entrypoint = "cli"
-	}
-	st.Provider = cmp.Or(st.Provider, cfg.Identity.Provider, "firstParty")
-	st.CustomBaseURL = cfg.Identity.CustomBaseURL
-	if o.customBaseURL != nil {
-		st.CustomBaseURL = *o.customBaseURL
-	}
-	st.TerminalType = cmp.Or(st.TerminalType, cfg.Identity.TerminalType, "non-interactive")
 	if cfg.Include.Repository {
 		dir := o.repositoryDir
 		if dir == "" {
