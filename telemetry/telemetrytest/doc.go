@@ -5,7 +5,7 @@
 //
 //	func TestWriteToolReportsLines(t *testing.T) {
 //		kit := telemetrytest.New(t, telemetrytest.WithVariable("OTEL_LOG_TOOL_DETAILS", "1"))
-//		runMyAgentStep(kit.Telemetry) // the code under test
+//		runMyAgentStep(t.Context(), kit.Telemetry) // the code under test
 //		if err := kit.CheckEventNames("user_prompt", "api_request", "tool_decision", "tool_result"); err != nil {
 //			t.Error(err)
 //		}
@@ -13,6 +13,12 @@
 //			t.Errorf("added lines = %v, want 4", got)
 //		}
 //	}
+//
+// CheckEventNames needs no managed_settings_resolved, the event the first
+// session of a Telemetry emits by itself; CheckEventOrder checks a
+// subsequence. When the test ends, New fails it if a prompt, tool run or
+// hook was left open (CheckOpen): a forgotten End or Done loses active time
+// and tool results in production.
 //
 // # Test your code, not ccotel
 //

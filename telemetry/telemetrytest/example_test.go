@@ -3,6 +3,7 @@ package telemetrytest_test
 import (
 	"context"
 	"fmt"
+	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -73,4 +74,52 @@ func ExampleEvent_Attr() {
 	// run the tests 13
 	// 120 claude-sonnet-4-5-20250929 false
 	// true 12
+}
+
+// CheckEventOrder checks the order of the events a test cares about, and
+// CheckOpen what was left open (New runs it when the test ends).
+func ExampleKit_CheckOpen() {
+	kit, err := telemetrytest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer kit.Telemetry.Shutdown(context.Background())
+
+	ctx, session := kit.Telemetry.StartSession(context.Background())
+	ctx, prompt := session.StartPrompt(ctx, events.UserPrompt{Prompt: "list the files"})
+	_, run := session.StartTool(ctx, telemetry.ToolCall{Name: "bash", UseID: "toolu_1", Command: "ls"})
+	fmt.Println(kit.CheckOpen())
+	run.Done(ctx, telemetry.ToolOutcome{Success: true})
+	prompt.End(ctx)
+	fmt.Println(kit.CheckOpen())
+	fmt.Println(kit.CheckEventOrder("user_prompt", "tool_result"))
+	// Output:
+	// left open: prompt 1 (StartPrompt without End); tool run bash toolu_1 (StartTool without Done or a rejecting Decide)
+	// <nil>
+	// <nil>
+}
+
+// runMyAgentStep is the code under test of the package documentation's
+// example: a prompt whose model asks to write a four-line file.
+func runMyAgentStep(ctx context.Context, tel *telemetry.Telemetry) {
+	ctx, session := tel.StartSession(ctx)
+	ctx, prompt := session.StartPrompt(ctx, events.UserPrompt{Prompt: "write notes.txt"})
+	defer prompt.End(ctx)
+	session.APIResponse(ctx, telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929", Usage: pricing.Usage{InputTokens: 10}})
+	tctx, run := session.StartTool(ctx, telemetry.ToolCall{Name: "Write", UseID: "toolu_1", FilePath: "notes.txt"})
+	run.Decide(tctx, metrics.DecisionAccept, metrics.SourceConfig)
+	run.Edit(tctx, telemetry.Edit{NewText: "one\ntwo\nthree\nfour"})
+	run.Done(tctx, telemetry.ToolOutcome{Success: true})
+}
+
+// The package documentation's example, verbatim.
+func TestWriteToolReportsLines(t *testing.T) {
+	kit := telemetrytest.New(t, telemetrytest.WithVariable("OTEL_LOG_TOOL_DETAILS", "1"))
+	runMyAgentStep(t.Context(), kit.Telemetry) // the code under test
+	if err := kit.CheckEventNames("user_prompt", "api_request", "tool_decision", "tool_result"); err != nil {
+		t.Error(err)
+	}
+	if got := kit.Metric("claude_code.lines_of_code.count").Sum(attribute.String("type", "added")); got != 4 {
+		t.Errorf("added lines = %v, want 4", got)
+	}
 }

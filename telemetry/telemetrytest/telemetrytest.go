@@ -32,6 +32,7 @@ type Kit struct {
 	reader *reader
 	logs   *logExporter
 	spans  *spanExporter
+	open   *openSpans
 
 	mu   sync.Mutex
 	errs []error
@@ -81,8 +82,9 @@ func WithTelemetryOptions(opts ...telemetry.Option) Option {
 	return optionFunc(func(s *settings) { s.options = append(s.options, opts...) })
 }
 
-// New starts a Kit for the test and shuts it down when the test ends. A
-// configuration error fails the test at once.
+// New starts a Kit for the test and shuts it down when the test ends, after
+// failing the test when a prompt, tool run or hook is left open (CheckOpen).
+// A configuration error fails the test at once.
 func New(t testing.TB, opts ...Option) *Kit {
 	t.Helper()
 	k, err := Start(opts...)
@@ -90,6 +92,9 @@ func New(t testing.TB, opts ...Option) *Kit {
 		t.Fatalf("telemetrytest: %v", err)
 	}
 	t.Cleanup(func() {
+		if err := k.CheckOpen(); err != nil {
+			t.Errorf("telemetrytest: %v", err)
+		}
 		if err := k.Telemetry.Shutdown(context.Background()); err != nil {
 			t.Errorf("telemetrytest: shutdown: %v", err)
 		}
@@ -110,11 +115,13 @@ func Start(opts ...Option) (*Kit, error) {
 		reader: &reader{ManualReader: sdkmetric.NewManualReader()},
 		logs:   &logExporter{},
 		spans:  &spanExporter{},
+		open:   &openSpans{},
 	}
 	topts := []telemetry.Option{
 		telemetry.WithMetricReader(k.reader),
 		telemetry.WithLogProcessor(sdklog.NewSimpleProcessor(k.logs)),
 		telemetry.WithSpanProcessor(sdktrace.NewSimpleSpanProcessor(k.spans)),
+		telemetry.WithSpanProcessor(k.open),
 		telemetry.WithErrorHandler(k.addError),
 	}
 	if s.cfg != nil {
@@ -423,14 +430,41 @@ func (k *Kit) Spans(names ...string) tracetest.SpanStubs {
 // error describing the difference, and the test decides how to fail.
 
 // CheckEventNames compares the names of the emitted events with want, in
-// order. Give ignore-free, complete sequences; use EventNames(filter...) and
-// compare yourself to check a subset.
+// order. The startup event managed_settings_resolved, which the first
+// session of a Telemetry emits by itself, is compared only when want lists
+// it. Use CheckEventOrder to check a subsequence.
 func (k *Kit) CheckEventNames(want ...string) error {
 	got := k.EventNames()
+	if !slices.Contains(want, startupEvent) {
+		got = slices.DeleteFunc(got, func(name string) bool { return name == startupEvent })
+	}
 	if slices.Equal(got, want) {
 		return nil
 	}
 	return fmt.Errorf("events differ:\n got: %s\nwant: %s", strings.Join(got, " "), strings.Join(want, " "))
+}
+
+// startupEvent is emitted by the first session of a Telemetry, whatever the
+// code under test does.
+const startupEvent = "managed_settings_resolved"
+
+// CheckEventOrder succeeds when the events named in want were emitted in
+// that order, whatever other events came before, between or after them:
+// CheckEventOrder("api_request", "tool_decision", "tool_result") holds for a
+// turn that also emitted hook or MCP events.
+func (k *Kit) CheckEventOrder(want ...string) error {
+	got := k.EventNames()
+	i := 0
+	for _, name := range got {
+		if i < len(want) && name == want[i] {
+			i++
+		}
+	}
+	if i == len(want) {
+		return nil
+	}
+	return fmt.Errorf("events are not in order: no %s after [%s]\n got: %s",
+		want[i], strings.Join(want[:i], " "), strings.Join(got, " "))
 }
 
 // CheckEvent succeeds when at least one event named name carries every
