@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -151,6 +153,27 @@ func roundRobin(t *testing.T, backends []string) string {
 	return "http://" + ln.Addr().String()
 }
 
+// counting is a reverse proxy to target that counts the requests it forwards.
+func counting(t *testing.T, target string, n *atomic.Int64) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		proxy.ServeHTTP(w, r)
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
 func readConfig(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "docs", "collector", name))
@@ -224,6 +247,19 @@ func TestFleetLayout(t *testing.T) {
 		t.Helper()
 		return p.Query(t, `sum(claude_code_cost_usage_USD_total)`).Sum()
 	}
+	checkTotals := func(t *testing.T, p *promtest.Server) {
+		t.Helper()
+		if got := guide(t, p); !near(got, truth.cost) {
+			t.Errorf("sum(claude_code_cost_usage_USD_total) = %v, the events say %v", got, truth.cost)
+		}
+		checkVector(t, p.Query(t, `sum(claude_code_cost_usage_USD_total) by (model)`), "model", truth.costByModel)
+		checkVector(t, p.Query(t, `sum(claude_code_token_usage_tokens_total) by (type)`), "type", truth.tokensByType)
+		checkVector(t, p.Query(t, `count(count by (user_id)(claude_code_cost_usage_USD_total))`), "",
+			map[string]float64{"": float64(fleetProcesses * fleetUsersPerProcess)})
+		checkVector(t, p.Query(t, `sum(claude_code_session_count_total)`), "", map[string]float64{"": float64(truth.sessions)})
+		series := p.Query(t, `count({__name__=~"claude_code_.*"})`).Sum()
+		t.Logf("%v claude_code series written by %d gateways", series, fleetGateways)
+	}
 
 	t.Run("agent-tier", func(t *testing.T) {
 		p := promtest.Start(t, nil, promtest.WithRemoteWriteReceiver(), promtest.WithOutOfOrderWindow(10*time.Minute))
@@ -248,16 +284,40 @@ func TestFleetLayout(t *testing.T) {
 				sessions/fleetGateways/g.CPUTime().Seconds())
 			g.Stop(t)
 		}
-		if got := guide(t, p); !near(got, truth.cost) {
-			t.Errorf("sum(claude_code_cost_usage_USD_total) = %v, the events say %v", got, truth.cost)
+		checkTotals(t, p)
+	})
+
+	t.Run("loadbalancing", func(t *testing.T) {
+		p := promtest.Start(t, nil, promtest.WithRemoteWriteReceiver(), promtest.WithOutOfOrderWindow(10*time.Minute))
+		gwCfg := readConfig(t, "fleet-lb-gateway.yaml")
+		var gateways []*otelcoltest.Collector
+		var writes []*atomic.Int64 // remote writes per gateway: the routing spreads the streams over both
+		env := []string{}
+		for i := range fleetGateways {
+			n := new(atomic.Int64)
+			writes = append(writes, n)
+			g := otelcoltest.Start(t, otelcoltest.WithFleetConfig(gwCfg, "REMOTE_WRITE_URL="+counting(t, p.URL(), n)+"/api/v1/write"))
+			gateways = append(gateways, g)
+			env = append(env, fmt.Sprintf("GATEWAY_%d=%s", i+1, g.GRPCAddr()))
 		}
-		checkVector(t, p.Query(t, `sum(claude_code_cost_usage_USD_total) by (model)`), "model", truth.costByModel)
-		checkVector(t, p.Query(t, `sum(claude_code_token_usage_tokens_total) by (type)`), "type", truth.tokensByType)
-		checkVector(t, p.Query(t, `count(count by (user_id)(claude_code_cost_usage_USD_total))`), "",
-			map[string]float64{"": float64(fleetProcesses * fleetUsersPerProcess)})
-		checkVector(t, p.Query(t, `sum(claude_code_session_count_total)`), "", map[string]float64{"": float64(truth.sessions)})
-		series := p.Query(t, `count({__name__=~"claude_code_.*"})`).Sum()
-		t.Logf("%v claude_code series written by %d gateways", series, fleetGateways)
+		agentCfg := readConfig(t, "fleet-lb-agent.yaml")
+		var agents []*otelcoltest.Collector
+		for range fleetHosts {
+			agents = append(agents, otelcoltest.Start(t, otelcoltest.WithFleetConfig(agentCfg, env...)))
+		}
+		runFleet(t, func(process int) string { return agents[process%fleetHosts].HTTPEndpoint() })
+		for _, a := range agents {
+			a.Stop(t)
+		}
+		for i, g := range gateways {
+			rss := g.PeakRSS()
+			g.Stop(t)
+			t.Logf("gateway %d: %d remote writes, peak RSS %d MiB", i, writes[i].Load(), rss>>20)
+			if writes[i].Load() == 0 {
+				t.Errorf("gateway %d wrote nothing: the agents did not spread the streams", i)
+			}
+		}
+		checkTotals(t, p)
 	})
 
 	t.Run("naive", func(t *testing.T) {
@@ -272,5 +332,107 @@ func TestFleetLayout(t *testing.T) {
 			t.Fatalf("naive layout: sum(claude_code_cost_usage_USD_total) = %v, the events say %v: the wrong layout adds up; revisit docs/COLLECTORS.md", got, truth.cost)
 		}
 		t.Logf("naive layout: total cost %v of the events' %v (%.0f%%)", got, truth.cost, 100*got/truth.cost)
+	})
+}
+
+// sink is an HTTP endpoint that accepts and discards OTLP/HTTP exports (200, an empty response message) and remote
+// writes (204), counting them: the next tier, at no cost to the tier measured.
+type sink struct {
+	requests, bytes atomic.Int64
+	last            atomic.Int64 // unix nanoseconds of the last request
+	url             string
+}
+
+func startSink(t *testing.T) *sink {
+	t.Helper()
+	s := &sink{}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		s.requests.Add(1)
+		s.bytes.Add(n)
+		s.last.Store(time.Now().UnixNano())
+		if r.URL.Path == "/api/v1/write" {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
+	t.Cleanup(func() { _ = srv.Close() })
+	s.url = "http://" + ln.Addr().String()
+	return s
+}
+
+// quiet waits until the sink has received something and then nothing for 5 s (the tiers' batches time out after
+// 1 s): the measured Collector has sent what it received. It only ends a measurement; no result depends on it.
+func (s *sink) quiet(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if s.requests.Load() > 0 && time.Since(time.Unix(0, s.last.Load())) > 5*time.Second {
+			return
+		}
+	}
+	t.Fatalf("the sink received %d requests and never went quiet", s.requests.Load())
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// TestFleetScale measures docs/PERFORMANCE.md's scale figures, one tier at a time, with the fleet's sessions
+// (fleetSessions sessions of fleetTurns turns per user, one API response and one flush per turn, delta): the CPU
+// time of the tier measured, with the next tier replaced by a sink that discards. Sessions per CPU-second is what
+// one fully used core handles; the machine's load (logged) slows wall time, not CPU time. Opt-in, as it runs for
+// minutes and only logs:
+//
+//	CCOTEL_FLEET_SCALE=1 CCOTEL_FLEET_USERS_PER_PROCESS=150 go test -count=1 -run '^TestFleetScale$' -v ./e2e/
+func TestFleetScale(t *testing.T) {
+	if os.Getenv("CCOTEL_FLEET_SCALE") != "1" {
+		t.Skip("set CCOTEL_FLEET_SCALE=1 to measure (docs/PERFORMANCE.md)")
+	}
+	sessions := float64(fleetTruth().sessions)
+	report := func(t *testing.T, what string, cpu time.Duration, share float64, s *sink, load string) {
+		t.Helper()
+		if s.requests.Load() == 0 {
+			t.Fatalf("%s: nothing reached the sink", what)
+		}
+		t.Logf("%s: %.0f sessions in %v CPU: %.0f sessions per CPU-second (sink: %d requests, %d KiB; load average %s, then %s)",
+			what, sessions*share, cpu.Round(time.Millisecond), sessions*share/cpu.Seconds(), s.requests.Load(), s.bytes.Load()>>10, load, loadAvg())
+	}
+
+	t.Run("process", func(t *testing.T) {
+		s := startSink(t)
+		load := loadAvg()
+		cpu := runFleet(t, func(int) string { return s.url })
+		report(t, fmt.Sprintf("ccotel process (%d processes, CPU per process)", fleetProcesses), cpu/fleetProcesses, 1.0/fleetProcesses, s, load)
+	})
+
+	t.Run("agent", func(t *testing.T) {
+		s := startSink(t)
+		agent := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-agent.yaml"), "GATEWAY_ENDPOINT="+s.url))
+		load, cpu0 := loadAvg(), agent.CPUTime()
+		runFleet(t, func(int) string { return agent.HTTPEndpoint() })
+		s.quiet(t)
+		report(t, "agent-tier Collector (fleet-agent.yaml, every process)", agent.CPUTime()-cpu0, 1, s, load)
+		t.Logf("agent peak RSS %d MiB", agent.PeakRSS()>>20)
+	})
+
+	t.Run("gateway", func(t *testing.T) {
+		s := startSink(t)
+		gw := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-gateway.yaml"), "REMOTE_WRITE_URL="+s.url+"/api/v1/write"))
+		agent := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-agent.yaml"), "GATEWAY_ENDPOINT="+gw.HTTPEndpoint()))
+		load, cpu0 := loadAvg(), gw.CPUTime()
+		runFleet(t, func(int) string { return agent.HTTPEndpoint() })
+		s.quiet(t)
+		report(t, "gateway replica (fleet-gateway.yaml, all the agent's data)", gw.CPUTime()-cpu0, 1, s, load)
+		t.Logf("gateway peak RSS %d MiB", gw.PeakRSS()>>20)
 	})
 }

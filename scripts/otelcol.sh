@@ -4,9 +4,11 @@
 #   otelcol-test  from internal/otelcoltest/testdata/builder-config.yaml       (OTLP receiver -> file/debug exporters)
 #   otelcol-prom  from internal/otelcoltest/testdata/builder-config-prom.yaml  (adds the prometheus exporter,
 #                                                                               memory_limiter, deltatocumulative)
-#   otelcol-fleet from internal/otelcoltest/testdata/builder-config-fleet.yaml (the two tiers of the fleet layout:
-#                                                                               deltatocumulative, otlp/otlphttp and
-#                                                                               prometheusremotewrite exporters)
+#   otelcol-fleet from internal/otelcoltest/testdata/builder-config-fleet.yaml (the two tiers of the fleet layouts:
+#                                                                               deltatocumulative, otlp/otlphttp,
+#                                                                               prometheusremotewrite and loadbalancing
+#                                                                               exporters; the config's replaces pin a
+#                                                                               dependency the proxy serves)
 #
 # Cache layout: $CCOTEL_OTELCOL_CACHE/<sha256 of the builder config>/<dist name>, where CCOTEL_OTELCOL_CACHE defaults
 # to ${XDG_CACHE_HOME:-$HOME/.cache}/ccotel/otelcol (internal/otelcoltest looks in the same place as a fallback).

@@ -18,7 +18,6 @@ import (
 var validated = map[string]bool{
 	"prometheus-exporter-d2c.yaml":        true,
 	"prometheus-exporter-contiguous.yaml": true,
-	"gateway-tier.yaml":                   true,
 }
 
 // fleet are the configurations of the fleet layout, validated by the otelcol-fleet build (and run by
@@ -27,6 +26,8 @@ var fleet = map[string]bool{
 	"fleet-agent.yaml":         true,
 	"fleet-gateway.yaml":       true,
 	"fleet-naive-gateway.yaml": true,
+	"fleet-lb-agent.yaml":      true,
+	"fleet-lb-gateway.yaml":    true,
 }
 
 func collector(t *testing.T, path func() (string, error)) string {
