@@ -77,8 +77,11 @@ func TestGenAIReachesCollector(t *testing.T) {
 		bounds []float64
 		sum    float64
 	}{
-		"gen_ai.client.token.usage":        {"{token}", telemetry.GenAITokenBuckets, 507 + 90},
-		"gen_ai.client.operation.duration": {"s", telemetry.GenAIDurationBuckets, 3},
+		// The GenAI semantic conventions' bucket boundaries.
+		"gen_ai.client.token.usage": {"{token}", []float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+			4194304, 16777216, 67108864}, 507 + 90},
+		"gen_ai.client.operation.duration": {"s", []float64{0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
+			10.24, 20.48, 40.96, 81.92}, 3},
 	} {
 		ms := byService(reqs, "genai-on", name)
 		if len(ms) == 0 {

@@ -29,10 +29,10 @@ const (
 )
 
 var (
-	// GenAITokenBuckets are the conventions' boundaries of gen_ai.client.token.usage.
-	GenAITokenBuckets = []float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864}
-	// GenAIDurationBuckets are the conventions' boundaries of gen_ai.client.operation.duration.
-	GenAIDurationBuckets = []float64{0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92}
+	// genAITokenBuckets are the conventions' boundaries of gen_ai.client.token.usage.
+	genAITokenBuckets = []float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864}
+	// genAIDurationBuckets are the conventions' boundaries of gen_ai.client.operation.duration.
+	genAIDurationBuckets = []float64{0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92}
 )
 
 // WithGenAISemconv records the GenAI semantic-convention histograms
@@ -73,12 +73,12 @@ func newGenAI(mp metric.MeterProvider, cfg config.Config, version string) (*genA
 	var err error
 	if g.tokens, err = m.Float64Histogram(GenAITokenUsage, metric.WithUnit("{token}"),
 		metric.WithDescription("Number of input and output tokens used."),
-		metric.WithExplicitBucketBoundaries(GenAITokenBuckets...)); err != nil {
+		metric.WithExplicitBucketBoundaries(genAITokenBuckets...)); err != nil {
 		return nil, fmt.Errorf("%s: %w", GenAITokenUsage, err)
 	}
 	if g.duration, err = m.Float64Histogram(GenAIOperationDuration, metric.WithUnit("s"),
 		metric.WithDescription("GenAI operation duration."),
-		metric.WithExplicitBucketBoundaries(GenAIDurationBuckets...)); err != nil {
+		metric.WithExplicitBucketBoundaries(genAIDurationBuckets...)); err != nil {
 		return nil, fmt.Errorf("%s: %w", GenAIOperationDuration, err)
 	}
 	return g, nil
