@@ -18,6 +18,7 @@ import (
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
@@ -52,6 +53,7 @@ type Telemetry struct {
 	loggerProvider *sdklog.LoggerProvider
 	tracerProvider *sdktrace.TracerProvider
 	pipelines      *exporter.Pipelines
+	resource       *resource.Resource
 
 	metrics *metrics.Recorder
 	events  *events.Emitter
@@ -117,8 +119,14 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		t.state.Now = o.now
 	}
 
+	// The providers merge the process environment's OTEL_RESOURCE_ATTRIBUTES
+	// and OTEL_SERVICE_NAME into this resource; the exporters and Resource
+	// send it as it is, so only ccotel's configuration decides.
+	res := newResource(cfg, t.version)
+	t.resource = res
 	if cfg.Enabled {
 		t.pipelines, err = exporter.Build(ctx, cfg, exporter.Settings{
+			Resource:     res,
 			ErrorHandler: handle,
 			Stdout:       o.stdout,
 			HeadersFunc:  o.headersFunc,
@@ -133,7 +141,6 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		t.pipelines = &exporter.Pipelines{}
 	}
 
-	res := newResource(cfg, t.version)
 	// Points start at their series' first measurement, as Claude Code's.
 	mopts := append([]sdkmetric.Option{sdkmetric.WithResource(res),
 		// Explicit, so OTEL_GO_X_CARDINALITY_LIMIT, which the SDK reads
@@ -195,6 +202,20 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	}
 	o.buffer.flushTo(t)
 	return t, nil
+}
+
+// Resource is the resource ccotel sends with every signal, from its
+// configuration only (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, ...,
+// settings files included). The providers' own resource also holds the
+// process environment's OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME,
+// which the SDK merges in by itself: a host's own reader or processor
+// (WithMetricReader, ...) sees those and can use this one instead. It is
+// empty when nothing is recorded.
+func (t *Telemetry) Resource() *resource.Resource {
+	if !t.Enabled() {
+		return resource.Empty()
+	}
+	return t.resource
 }
 
 // Enabled reports whether anything is recorded.

@@ -17,10 +17,14 @@ import (
 // syntax is not, and nothing should parse either.
 
 func (b *builder) consoleMetrics() (sdkmetric.Exporter, error) {
-	return stdoutmetric.New(
+	exp, err := stdoutmetric.New(
 		stdoutmetric.WithWriter(b.s.Stdout),
 		stdoutmetric.WithPrettyPrint(),
 		stdoutmetric.WithTemporalitySelector(temporality(b.cfg.Metrics.Temporality)))
+	if err != nil || b.s.Resource == nil {
+		return exp, err
+	}
+	return resourceMetricExporter{Exporter: exp, res: b.s.Resource}, nil
 }
 
 func (b *builder) consoleLogs() (sdklog.Exporter, error) {
@@ -28,7 +32,11 @@ func (b *builder) consoleLogs() (sdklog.Exporter, error) {
 }
 
 func (b *builder) consoleTraces() (sdktrace.SpanExporter, error) {
-	return stdouttrace.New(stdouttrace.WithWriter(b.s.Stdout), stdouttrace.WithPrettyPrint())
+	exp, err := stdouttrace.New(stdouttrace.WithWriter(b.s.Stdout), stdouttrace.WithPrettyPrint())
+	if err != nil || b.s.Resource == nil {
+		return exp, err
+	}
+	return resourceSpanExporter{SpanExporter: exp, res: b.s.Resource}, nil
 }
 
 // lockedWriter serialises the console exporters' writes.

@@ -16,6 +16,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -73,6 +74,12 @@ type Settings struct {
 	// export; 0 keeps the SDK default (1 minute), a negative value disables
 	// retries.
 	RetryMaxElapsed time.Duration
+	// Resource is what every exporter sends as the resource: ccotel's own,
+	// from its configuration. The SDK's providers merge the process
+	// environment's OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME into
+	// theirs (resource.Environment()), which must not reach the wire when
+	// ccotel's configuration comes from elsewhere. nil keeps the providers'.
+	Resource *resource.Resource
 	// PrometheusUnits maps Prometheus family names to units. When prometheus
 	// is not the only metrics exporter, /metrics carries a "# UNIT" line
 	// for each, as Claude Code's does; when it is the only one, none.

@@ -136,7 +136,7 @@ func (b *builder) otlpMetrics(context.Context) (sdkmetric.Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &otlpMetricExporter{c: c, temporality: temporality(b.cfg.Metrics.Temporality)}, nil
+	return &otlpMetricExporter{c: c, temporality: temporality(b.cfg.Metrics.Temporality), res: b.s.Resource}, nil
 }
 
 func (b *builder) otlpLogs(context.Context) (sdklog.Exporter, error) {
@@ -149,7 +149,7 @@ func (b *builder) otlpLogs(context.Context) (sdklog.Exporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &otlpLogExporter{c: c}, nil
+	return &otlpLogExporter{c: c, res: b.s.Resource}, nil
 }
 
 func (b *builder) otlpTraces(context.Context) (sdktrace.SpanExporter, error) {
@@ -162,7 +162,7 @@ func (b *builder) otlpTraces(context.Context) (sdktrace.SpanExporter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &otlpSpanExporter{c: c}, nil
+	return &otlpSpanExporter{c: c, res: b.s.Resource}, nil
 }
 
 // ---- gRPC ----

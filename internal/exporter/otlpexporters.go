@@ -9,6 +9,7 @@ import (
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	colmetricpb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
@@ -19,6 +20,7 @@ import (
 type otlpMetricExporter struct {
 	c           *otlpClient
 	temporality sdkmetric.TemporalitySelector
+	res         *resource.Resource // Settings.Resource
 }
 
 func (e *otlpMetricExporter) Temporality(k sdkmetric.InstrumentKind) metricdata.Temporality {
@@ -36,7 +38,7 @@ func (e *otlpMetricExporter) Export(ctx context.Context, rm *metricdata.Resource
 	if rm == nil {
 		return nil
 	}
-	req, points, bad, terr := metricsRequest(rm)
+	req, points, bad, terr := metricsRequest(withResource(rm, e.res))
 	err := e.c.export(ctx, req, &colmetricpb.ExportMetricsServiceResponse{}, points-bad)
 	if bad == 0 {
 		return err
@@ -57,10 +59,13 @@ func (e *otlpMetricExporter) ForceFlush(ctx context.Context) error { return ctx.
 func (e *otlpMetricExporter) Shutdown(context.Context) error { e.c.close(); return nil }
 
 // otlpLogExporter is the OTLP sdklog.Exporter on an otlpClient.
-type otlpLogExporter struct{ c *otlpClient }
+type otlpLogExporter struct {
+	c   *otlpClient
+	res *resource.Resource // Settings.Resource
+}
 
 func (e *otlpLogExporter) Export(ctx context.Context, records []sdklog.Record) error {
-	return e.c.export(ctx, logsRequest(records), &collogspb.ExportLogsServiceResponse{}, len(records))
+	return e.c.export(ctx, logsRequest(records, e.res), &collogspb.ExportLogsServiceResponse{}, len(records))
 }
 
 func (e *otlpLogExporter) ForceFlush(ctx context.Context) error { return ctx.Err() }
@@ -70,10 +75,13 @@ func (e *otlpLogExporter) ForceFlush(ctx context.Context) error { return ctx.Err
 func (e *otlpLogExporter) Shutdown(context.Context) error { e.c.close(); return nil }
 
 // otlpSpanExporter is the OTLP sdktrace.SpanExporter on an otlpClient.
-type otlpSpanExporter struct{ c *otlpClient }
+type otlpSpanExporter struct {
+	c   *otlpClient
+	res *resource.Resource // Settings.Resource
+}
 
 func (e *otlpSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	req, n := tracesRequest(spans)
+	req, n := tracesRequest(spans, e.res)
 	return e.c.export(ctx, req, &coltracepb.ExportTraceServiceResponse{}, n)
 }
 

@@ -9,6 +9,7 @@ package exporter
 // what the SDK exporters sent.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -20,6 +21,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/instrumentation"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
@@ -278,7 +280,9 @@ func summary(s metricdata.Summary) *mpb.Metric_Summary {
 
 // ---- logs ----
 
-func logsRequest(records []sdklog.Record) *collogspb.ExportLogsServiceRequest {
+// logsRequest returns the request for records; a non-nil res replaces
+// their resource.
+func logsRequest(records []sdklog.Record, res *resource.Resource) *collogspb.ExportLogsServiceRequest {
 	if len(records) == 0 {
 		return &collogspb.ExportLogsServiceRequest{}
 	}
@@ -290,7 +294,7 @@ func logsRequest(records []sdklog.Record) *collogspb.ExportLogsServiceRequest {
 	scopeMap := make(map[key]*lpb.ScopeLogs)
 	var order []*lpb.ResourceLogs
 	for _, r := range records {
-		res := r.Resource()
+		res := cmp.Or(res, r.Resource())
 		rKey := res.Equivalent()
 		scope := r.InstrumentationScope()
 		k := key{r: rKey, is: scope}
@@ -363,7 +367,9 @@ func severityNumber(s api.Severity) lpb.SeverityNumber {
 
 // ---- traces ----
 
-func tracesRequest(sdl []sdktrace.ReadOnlySpan) (*coltracepb.ExportTraceServiceRequest, int) {
+// tracesRequest returns the request for sdl and its number of spans; a
+// non-nil res replaces their resource.
+func tracesRequest(sdl []sdktrace.ReadOnlySpan, res *resource.Resource) (*coltracepb.ExportTraceServiceRequest, int) {
 	type key struct {
 		r  attribute.Distinct
 		is instrumentation.Scope
@@ -377,7 +383,8 @@ func tracesRequest(sdl []sdktrace.ReadOnlySpan) (*coltracepb.ExportTraceServiceR
 			continue
 		}
 		n++
-		rKey := sd.Resource().Equivalent()
+		sr := cmp.Or(res, sd.Resource())
+		rKey := sr.Equivalent()
 		scope := sd.InstrumentationScope()
 		k := key{r: rKey, is: scope}
 		ss, iOk := ssm[k]
@@ -388,11 +395,11 @@ func tracesRequest(sdl []sdktrace.ReadOnlySpan) (*coltracepb.ExportTraceServiceR
 		ss.Spans = append(ss.Spans, span(sd))
 		rs, rOk := rsm[rKey]
 		if !rOk {
-			var res *rpb.Resource
-			if r := sd.Resource(); r != nil {
-				res = &rpb.Resource{Attributes: attrIter(r.Iter())}
+			var rpbr *rpb.Resource
+			if sr != nil {
+				rpbr = &rpb.Resource{Attributes: attrIter(sr.Iter())}
 			}
-			rs = &tpb.ResourceSpans{Resource: res, ScopeSpans: []*tpb.ScopeSpans{ss}, SchemaUrl: sd.Resource().SchemaURL()}
+			rs = &tpb.ResourceSpans{Resource: rpbr, ScopeSpans: []*tpb.ScopeSpans{ss}, SchemaUrl: sr.SchemaURL()}
 			rsm[rKey] = rs
 			order = append(order, rs)
 			continue

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ccotel/ccotel/config"
@@ -14,6 +16,7 @@ import (
 	"github.com/prometheus/otlptranslator"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
 )
 
 // prometheus builds the pull exporter on its own registry and starts the
@@ -26,12 +29,24 @@ import (
 // Go exporter cannot, so unitHandler adds them from Settings.PrometheusUnits.
 func (b *builder) prometheus() (sdkmetric.Reader, error) {
 	reg := prometheus.NewRegistry()
-	exp, err := otelprom.New(
+	opts := []otelprom.Option{
 		otelprom.WithRegisterer(reg),
 		otelprom.WithTranslationStrategy(otlptranslator.UnderscoreEscapingWithSuffixes),
 		//lint:ignore SA1019 no translation strategy keeps _total while dropping the unit suffix, as Claude Code's exporter does; upstream keeps this option for exactly that
 		otelprom.WithoutUnits(),
-	)
+	}
+	if b.s.Resource != nil {
+		// target_info from ccotel's resource, not the provider's.
+		ti, err := newTargetInfo(b.s.Resource)
+		if err != nil {
+			return nil, fmt.Errorf("OTEL_RESOURCE_ATTRIBUTES: target_info: %w", err)
+		}
+		if err := reg.Register(ti); err != nil {
+			return nil, fmt.Errorf("OTEL_METRICS_EXPORTER=prometheus: %w", err)
+		}
+		opts = append(opts, otelprom.WithoutTargetInfo())
+	}
+	exp, err := otelprom.New(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("OTEL_METRICS_EXPORTER=prometheus: %w", err)
 	}
@@ -75,3 +90,38 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 	})
 	return exp, nil
 }
+
+// targetInfo is the target_info family of a resource, built as the
+// exporter builds it (label names translated, the values of names that
+// translate alike sorted and joined with ";").
+type targetInfo struct{ m prometheus.Metric }
+
+func newTargetInfo(res *resource.Resource) (targetInfo, error) {
+	namer := otlptranslator.LabelNamer{UTF8Allowed: !otlptranslator.UnderscoreEscapingWithSuffixes.ShouldEscape()}
+	values := map[string][]string{}
+	var keys []string
+	for it := res.Iter(); it.Next(); {
+		kv := it.Attribute()
+		key, err := namer.Build(string(kv.Key))
+		if err != nil {
+			return targetInfo{}, err
+		}
+		if _, ok := values[key]; !ok {
+			keys = append(keys, key)
+		}
+		values[key] = append(values[key], kv.Value.String())
+	}
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		slices.Sort(values[k])
+		vals[i] = strings.Join(values[k], ";")
+	}
+	desc := prometheus.NewDesc(otlptranslator.TargetInfoMetricName, "Target metadata", keys, nil)
+	m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, 1, vals...)
+	return targetInfo{m: m}, err
+}
+
+// Describe describes nothing: the collector is unchecked.
+func (targetInfo) Describe(chan<- *prometheus.Desc) {}
+
+func (t targetInfo) Collect(ch chan<- prometheus.Metric) { ch <- t.m }

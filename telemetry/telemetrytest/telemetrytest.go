@@ -340,7 +340,11 @@ func (m Metric) Sum(filters ...attribute.KeyValue) float64 {
 // Collect returns the raw metric data recorded so far. After the Telemetry
 // was shut down it returns what was recorded until then.
 func (k *Kit) Collect() (metricdata.ResourceMetrics, error) {
-	return k.reader.collect(context.Background())
+	rm, err := k.reader.collect(context.Background())
+	// ccotel's resource, as its exporters send it; the provider's also
+	// holds the shell's OTEL_RESOURCE_ATTRIBUTES.
+	rm.Resource = k.Telemetry.Resource()
+	return rm, err
 }
 
 // Metrics returns every metric recorded so far, sorted by name. A collection
@@ -414,6 +418,9 @@ func toMetric(m metricdata.Metrics) Metric {
 // only those ("claude_code.tool", ...).
 func (k *Kit) Spans(names ...string) tracetest.SpanStubs {
 	all := k.spans.get()
+	for i := range all {
+		all[i].Resource = k.Telemetry.Resource() // as Collect's
+	}
 	if len(names) == 0 {
 		return all
 	}
