@@ -270,8 +270,8 @@ func TestFleetLayout(t *testing.T) {
 			agents = append(agents, otelcoltest.Start(t, otelcoltest.WithFleetConfig(agentCfg, "GATEWAY_ENDPOINT="+lb)))
 		}
 		procCPU := runFleet(t, func(process int) string { return agents[process%fleetHosts].HTTPEndpoint() })
-		// Scale figures (docs/PERFORMANCE.md): sessions per CPU-second of each component, which a loaded shared
-		// machine does not distort as it does wall time.
+		// Sessions per CPU-second of each component of this combined run, for comparison; docs/PERFORMANCE.md's
+		// figures come from TestFleetScale, which measures each tier alone.
 		sessions := float64(truth.sessions)
 		t.Logf("ccotel processes: %d sessions in %v CPU: %.0f sessions per CPU-second", truth.sessions, procCPU, sessions/procCPU.Seconds())
 		for i, a := range agents {
