@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,44 +30,60 @@ import (
 // both sides alike, large enough that the timer calls do not dominate.
 const chunk = 64
 
-// interleave runs raw and ours b.N times each, in chunks of chunk
-// iterations, the side that goes first alternating from chunk to chunk. The
-// benchmark's own figures (ns/op, B/op, allocs/op) are ours alone; x-raw is
-// ours' total time over raw's, raw-ns/op raw's time per iteration. Both run
-// once before timing, so first-use costs (building a cached set) are out.
+// interleave runs raw and ours in chunks of chunk calls each, the side that
+// goes first alternating from chunk to chunk, for as long as the benchmark
+// runs. One b.Loop iteration is one chunk of each side, so the setup before
+// interleave runs once per -count, however long it is (10k sessions). The
+// reported ns/op, B/op and allocs/op are ours alone, per call (allocations
+// counted over 100 calls before timing); x-raw is ours' total time over
+// raw's, raw-ns/op raw's time per call. Both run once before timing, so
+// first-use costs (building a cached set) are out.
 func interleave(b *testing.B, raw, ours func()) {
 	b.Helper()
 	raw()
 	ours()
-	b.ReportAllocs()
-	b.StopTimer()
-	b.ResetTimer()
+	allocs, bytes := allocsOf(ours)
+	b.ReportAllocs() // printed from the figures reported below
 	var rawDur, ourDur time.Duration
-	for done, k := 0, 0; done < b.N; k++ {
-		n := min(chunk, b.N-done)
+	calls := 0
+	for k := 0; b.Loop(); k++ {
 		for side := range 2 {
+			t := time.Now()
 			if (k+side)%2 == 0 {
-				t := time.Now()
-				for range n {
+				for range chunk {
 					raw()
 				}
 				rawDur += time.Since(t)
-				continue
+			} else {
+				for range chunk {
+					ours()
+				}
+				ourDur += time.Since(t)
 			}
-			b.StartTimer()
-			t := time.Now()
-			for range n {
-				ours()
-			}
-			ourDur += time.Since(t)
-			b.StopTimer()
 		}
-		done += n
+		calls += chunk
 	}
+	b.ReportMetric(float64(ourDur.Nanoseconds())/float64(calls), "ns/op")
+	b.ReportMetric(bytes, "B/op")
+	b.ReportMetric(allocs, "allocs/op")
 	if rawDur > 0 {
 		b.ReportMetric(float64(ourDur)/float64(rawDur), "x-raw")
 	}
-	b.ReportMetric(float64(rawDur.Nanoseconds())/float64(b.N), "raw-ns/op")
+	b.ReportMetric(float64(rawDur.Nanoseconds())/float64(calls), "raw-ns/op")
+}
+
+// allocsOf is the mean number and size of heap allocations of f over 100
+// calls.
+func allocsOf(f func()) (allocs, bytes float64) {
+	const runs = 100
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / runs, float64(after.TotalAlloc-before.TotalAlloc) / runs
 }
 
 // discard is a log processor that drops every record: an event's cost

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"flag"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -313,17 +314,52 @@ func TestOffPathAllocs(t *testing.T) {
 	}
 }
 
+// offEach runs BenchmarkOff per method (one sub-benchmark each), which
+// takes a second per method and run; by default it is one benchmark over all.
+var offEach = flag.Bool("off.each", false, "BenchmarkOff: one sub-benchmark per public call")
+
 // BenchmarkOff is the cost of every public call with telemetry off, as a
 // host calls it (a realistic argument literal); the goal is under 5 ns and
-// no allocation. The calls go through a func value, which adds an indirect
-// call of about a nanosecond.
+// no allocation. One op calls every method once in chunks of 64 per method:
+// ns/call is the mean over the calls, max-ns/call the slowest method's (named
+// in the log). With -off.each each method is a sub-benchmark of its own. The
+// calls go through a func value, which adds an indirect call of about a
+// nanosecond.
 func BenchmarkOff(b *testing.B) {
-	for _, c := range offCalls(b) {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+	calls := offCalls(b)
+	if *offEach {
+		for _, c := range calls {
+			b.Run(c.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					c.call()
+				}
+			})
+		}
+		return
+	}
+	per := make([]time.Duration, len(calls))
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for i, c := range calls {
+			t := time.Now()
+			for range 64 {
 				c.call()
 			}
-		})
+			per[i] += time.Since(t)
+		}
+		n += 64
 	}
+	var total time.Duration
+	slowest := 0
+	for i, d := range per {
+		total += d
+		if d > per[slowest] {
+			slowest = i
+		}
+	}
+	b.ReportMetric(float64(total.Nanoseconds())/float64(n*len(calls)), "ns/call")
+	b.ReportMetric(float64(per[slowest].Nanoseconds())/float64(n), "max-ns/call")
+	b.Logf("slowest: %s", calls[slowest].name)
 }

@@ -6,10 +6,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -159,6 +161,10 @@ func run() error {
 		kept = append(kept, context.WithValue(ctx, sessionKey{}, std))
 	}
 
+	// The resident set with the sessions alive, garbage returned to the
+	// system: what BenchmarkProgram compares.
+	debug.FreeOSMemory()
+	fmt.Printf("rss_kib=%d\n", rssKiB())
 	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	for _, err := range []error{mp.Shutdown(sctx), lp.Shutdown(sctx), tp.Shutdown(sctx)} {
@@ -171,3 +177,15 @@ func run() error {
 }
 
 type sessionKey struct{}
+
+// rssKiB is VmRSS from /proc/self/status, 0 where there is none.
+func rssKiB() int {
+	status, _ := os.ReadFile("/proc/self/status")
+	for line := range bytes.Lines(status) {
+		if v, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
+			n, _ := strconv.Atoi(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(v), []byte("kB")))))
+			return n
+		}
+	}
+	return 0
+}
