@@ -3,6 +3,10 @@ package telemetry_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -25,6 +29,12 @@ func TestTypedErrors(t *testing.T) {
 	var cerr *config.Error
 	if !errors.As(err, &cerr) || len(cerr.Problems) != 1 || cerr.Problems[0].Variable != "OTEL_EXPORTER_OTLP_PROTOCOL" {
 		t.Errorf("Start with a bad protocol: %v, want a *config.Error naming OTEL_EXPORTER_OTLP_PROTOCOL", err)
+	}
+
+	_, err = telemetry.Start(ctx, env("CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_LOGS_EXPORTER=otlp", "OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_ENDPOINT=https://localhost:4317",
+		"OTEL_EXPORTER_OTLP_CERTIFICATE="+filepath.Join(t.TempDir(), "missing.pem")))
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(fmt.Sprint(err), "OTEL_EXPORTER_OTLP_CERTIFICATE") {
+		t.Errorf("Start with a missing CA file: %v, want an error naming the variable and matching fs.ErrNotExist", err)
 	}
 
 	// The receiver refuses every request (HTTP 401), which is not retried.

@@ -80,9 +80,13 @@ type Telemetry struct {
 
 // Start builds the meter, logger and (with the traces beta) tracer providers
 // from the configuration: by default the environment and settings files, as
-// Claude Code reads them. A configuration problem is returned as one error
-// naming every variable at fault; nothing has been started then. With
-// telemetry disabled, Start returns a working no-op Telemetry and no error.
+// Claude Code reads them. Configuration problems are returned as one
+// *config.Error naming every variable at fault; a problem found while
+// building (a certificate file that cannot be read, a Prometheus port in
+// use) names its variable and wraps the os or net error, so errors.Is with
+// fs.ErrNotExist or errors.As with *net.OpError tell them apart. Nothing has
+// been started then. With telemetry disabled, Start returns a working no-op
+// Telemetry and no error.
 func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	var o options
 	for _, opt := range opts {
