@@ -42,11 +42,19 @@ func hostileEnv() []string {
 		"OTEL_METRICS_EXEMPLAR_FILTER=bogus", "OTEL_METRIC_EXPORT_INTERVAL=abc", "OTEL_METRIC_EXPORT_TIMEOUT=abc",
 		"OTEL_BLRP_SCHEDULE_DELAY=abc", "OTEL_BLRP_EXPORT_TIMEOUT=abc", "OTEL_BLRP_MAX_QUEUE_SIZE=abc", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=abc",
 		"OTEL_BSP_SCHEDULE_DELAY=abc", "OTEL_BSP_EXPORT_TIMEOUT=abc", "OTEL_BSP_MAX_QUEUE_SIZE=abc", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=abc",
-		"OTEL_RESOURCE_ATTRIBUTES=%zz=,=x,service.name=hostile", "OTEL_SERVICE_NAME=hostile",
-		"OTEL_TRACES_SAMPLER_ARG=x",
-		// Left out: the SDK's providers read OTEL_TRACES_SAMPLER, OTEL_GO_X_CARDINALITY_LIMIT and the
-		// OTEL_SPAN_*, OTEL_ATTRIBUTE_*, OTEL_EVENT_*, OTEL_LINK_* and OTEL_LOGRECORD_* limits when they are
-		// constructed and print invalid values through OpenTelemetry's global logger (docs/RELIABILITY.md).
+		"OTEL_RESOURCE_ATTRIBUTES=%zz=,=x,service.name=hostile,shell.only=leaked", "OTEL_SERVICE_NAME=hostile",
+		// The providers' own variables: ccotel passes sampler, limits and resource explicitly, so these
+		// decide nothing. The three the SDK reads whatever it is passed are valid here but would drop every
+		// span and fold every series: an invalid one is refused at Load (config TestSDKProcessValuesRefused).
+		"OTEL_TRACES_SAMPLER=always_off", "OTEL_TRACES_SAMPLER_ARG=x", "OTEL_GO_X_CARDINALITY_LIMIT=1",
+		"OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT=abc", "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT=abc",
+		// Valid values: go.opentelemetry.io/auto/sdk prints invalid ones when it is initialised, before
+		// main (docs/RELIABILITY.md).
+		"OTEL_ATTRIBUTE_COUNT_LIMIT=0", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT=1", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=0",
+		"OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT=1", "OTEL_SPAN_EVENT_COUNT_LIMIT=0", "OTEL_SPAN_LINK_COUNT_LIMIT=0",
+		"OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT=0", "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT=0",
+		// gRPC's own logger at its default severity (errors only), with every verbosity.
+		"GRPC_GO_LOG_SEVERITY_LEVEL=ERROR", "GRPC_GO_LOG_VERBOSITY_LEVEL=99", "GRPC_GO_LOG_FORMATTER=json",
 	}
 	for _, sig := range []string{"METRICS", "LOGS", "TRACES"} {
 		p := "OTEL_EXPORTER_OTLP_" + sig + "_"
@@ -116,8 +124,8 @@ func TestHostileEnvironment(t *testing.T) {
 			c.WaitForMetrics(t, func(r []*collectormetrics.ExportMetricsServiceRequest) bool { return len(r) > 0 }, waitTimeout)
 			c.WaitForTraces(t, func(r []*collectortrace.ExportTraceServiceRequest) bool { return len(r) > 0 }, waitTimeout)
 			for _, kv := range logs[0].ResourceLogs[0].GetResource().GetAttributes() {
-				if kv.Key == "service.name" && kv.Value.GetStringValue() != "claude-code" {
-					t.Errorf("service.name %q: the process environment leaked into the resource", kv.Value.GetStringValue())
+				if kv.Key == "service.name" && kv.Value.GetStringValue() != "claude-code" || kv.Key == "shell.only" {
+					t.Errorf("%s=%q: the process environment leaked into the resource", kv.Key, kv.Value.GetStringValue())
 				}
 			}
 		})
