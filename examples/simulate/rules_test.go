@@ -16,6 +16,17 @@ import (
 // rulesFile is the recording rules docs/DASHBOARDS.md ships.
 var rulesFile = filepath.Join("..", "..", "docs", "prometheus", "claude-code-rules.yml")
 
+// TestRecordingRulesUnit runs docs/prometheus/claude-code-rules.test.yml with `promtool test rules`: what the rules
+// record when a series appears, grows, resets, and for two sessions of one user.
+func TestRecordingRulesUnit(t *testing.T) {
+	promtool := promtest.FindPromtool(t)
+	cmd := exec.Command(promtool, "test", "rules", "claude-code-rules.test.yml")
+	cmd.Dir = filepath.Dir(rulesFile)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("promtool test rules: %v\n%s", err, out)
+	}
+}
+
 // TestRecordingRules follows docs/DASHBOARDS.md's recording-rules path on a day of history: promtool checks the
 // rules file, the history is loaded as the README says, `promtool tsdb create-blocks-from rules` evaluates the rules
 // over the day against that Prometheus and writes the blocks into its data directory, which Prometheus picks up.
