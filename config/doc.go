@@ -184,7 +184,10 @@
 // *PASSWORD*, *PASSPHRASE* name, and the proxy URLs, which may hold
 // credentials) are printed as "****" in errors, warnings and
 // [Config.Describe], never in part; so are the credentials of a URL
-// (user:password@ or token@, see [MaskURL]). In a Config, secrets have the
+// (user:password@ or token@) and, in a URL with a scheme, its query values
+// (?api_key=****) and fragment ([MaskURL], the one masking of endpoints that
+// the doctor, export errors and telemetry.DeliveryError use too). In a
+// Config, secrets have the
 // type [Secret], which every fmt verb, json.Marshal and slog print as
 // "****"; the endpoints' credentials are masked the same way; Config.Values
 // is masked and Config.Secrets holds the raw secret values, as Secrets.

@@ -56,23 +56,66 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.masked()), nil }
 // LogValue returns Masked, as slog's LogValuer example for tokens does.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.masked()) }
 
-// MaskURL returns s with the user information of a URL (user:password@,
-// or a bare token@) replaced by Masked. It works on text that does not
-// parse as a URL too, and on a gRPC host:port without a scheme.
+// MaskURL returns s as it may be printed: the user information of a URL
+// (user:password@, or a bare token@) and, in a URL with a scheme, every
+// query value (?api_key=, ?token=: where some vendors put keys) and the
+// fragment are replaced by Masked; the scheme, host, port, path and query
+// keys stay, so the endpoint can still be recognised. It works on text that
+// does not parse as a URL too, and on a gRPC host:port without a scheme.
+// It is the one masking of endpoints: config errors, Config printing, the
+// doctor, export errors and telemetry.DeliveryError all use it.
 func MaskURL(s string) string {
 	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
-		start = i + 3
+	scheme := strings.Index(s, "://")
+	if scheme >= 0 {
+		start = scheme + 3
 	}
 	end := len(s)
 	if i := strings.IndexAny(s[start:], "/?#"); i >= 0 {
 		end = start + i
 	}
-	at := strings.LastIndex(s[start:end], "@")
-	if at < 0 {
+	if at := strings.LastIndex(s[start:end], "@"); at >= 0 {
+		s = s[:start] + Masked + s[start+at:]
+		end = start + len(Masked) + (end - start - at)
+	}
+	if scheme < 0 {
 		return s
 	}
-	return s[:start] + Masked + s[start+at:]
+	rest := s[end:]
+	q := strings.IndexAny(rest, "?#")
+	if q < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:end+q])
+	rest = rest[q:]
+	if query, ok := strings.CutPrefix(rest, "?"); ok {
+		query, frag, hasFrag := strings.Cut(query, "#")
+		b.WriteByte('?')
+		for i, kv := range strings.Split(query, "&") {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			k, v, hasValue := strings.Cut(kv, "=")
+			switch {
+			case hasValue && v != "":
+				b.WriteString(k + "=" + Masked)
+			case hasValue:
+				b.WriteString(k + "=")
+			case k != "":
+				b.WriteString(Masked) // a bare ?token
+			}
+		}
+		if !hasFrag {
+			return b.String()
+		}
+		rest = "#" + frag
+	}
+	b.WriteByte('#')
+	if len(rest) > 1 {
+		b.WriteString(Masked)
+	}
+	return b.String()
 }
 
 // plainOTLP and plainTraces have the fields of OTLP and TracesConfig and

@@ -76,7 +76,7 @@ func TestConfigPrintsNoSecret(t *testing.T) {
 
 func TestMaskURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://user:pw@host:4318/v1/logs?x=1": "https://****@host:4318/v1/logs?x=1",
+		"https://user:pw@host:4318/v1/logs?x=1": "https://****@host:4318/v1/logs?x=****",
 		"https://token@host":                    "https://****@host",
 		"user:pw@host:4317":                     "****@host:4317",
 		"https://host/path@x":                   "https://host/path@x",
@@ -84,6 +84,14 @@ func TestMaskURL(t *testing.T) {
 		"not a url":                             "not a url",
 		"":                                      "",
 		"ht tp://u:p@h":                         "ht tp://****@h",
+		"https://host/v1/logs?api_key=SECRET":   "https://host/v1/logs?api_key=****",
+		"https://host/v1/logs?token=a&region=eu&empty=": "https://host/v1/logs?token=****&region=****&empty=",
+		"https://host?SECRET":                           "https://host?****",
+		"https://host/p#SECRET":                         "https://host/p#****",
+		"https://u:p@host/p?k=SECRET#SECRET":            "https://****@host/p?k=****#****",
+		"https://host/p?":                               "https://host/p?",
+		"https://host/p#":                               "https://host/p#",
+		"https://host/p?a=b=c":                          "https://host/p?a=****",
 	} {
 		if got := MaskURL(in); got != want {
 			t.Errorf("MaskURL(%q) = %q, want %q", in, got, want)

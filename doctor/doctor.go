@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -344,7 +343,7 @@ func exporters(cfg config.Config) []Exporter {
 			e := Exporter{Signal: sig, Kind: k}
 			switch k {
 			case config.ExporterOTLP:
-				e.Protocol, e.Endpoint, e.TLS = string(o.Protocol), redactURL(o.Endpoint), describeTLS(o)
+				e.Protocol, e.Endpoint, e.TLS = string(o.Protocol), config.MaskURL(o.Endpoint), describeTLS(o)
 				for _, h := range o.Headers {
 					e.Headers = append(e.Headers, h.Name)
 				}
@@ -381,18 +380,9 @@ func describeTLS(o config.OTLP) string {
 		parts = append(parts, "client certificate "+o.TLS.CertFile)
 	}
 	if o.TLS.ProxyURL != "" {
-		parts = append(parts, "proxy "+redactURL(o.TLS.ProxyURL.Reveal()))
+		parts = append(parts, "proxy "+config.MaskURL(o.TLS.ProxyURL.Reveal()))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return s
-	}
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String()
 }
 
 func runHelper(ctx context.Context, command string, timeout time.Duration) (Result, map[string]string) {

@@ -50,15 +50,26 @@ func newScrubber(cfg config.Config) *scrubber {
 	return s
 }
 
-// addURL adds the credentials of a URL: the whole user information and the
-// password on its own.
+// addURL adds the credentials of a URL: the whole user information, the
+// password on its own and the query values (config.MaskURL masks the same),
+// in case an exporter or receiver echoes them.
 func (s *scrubber) addURL(v string) {
-	if u, err := url.Parse(v); err == nil && u.User != nil {
+	u, err := url.Parse(v)
+	if err != nil {
+		return
+	}
+	if u.User != nil {
 		s.add(u.User.String())
 		s.add(u.User.Username())
 		p, _ := u.User.Password()
 		s.add(p)
 	}
+	for _, vals := range u.Query() {
+		for _, q := range vals {
+			s.add(q)
+		}
+	}
+	s.add(u.Fragment)
 }
 
 func (s *scrubber) add(v string) {

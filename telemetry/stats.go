@@ -113,14 +113,22 @@ type DeliveryError struct {
 	// Err joins the causes: each exporter's last export error and, when the
 	// budget ran out, the context's error. It may be nil.
 	Err error
+
+	// causes[i] is Exporters[i]'s last export error and opErr the
+	// operation's own, for Error to name each cause once, where it belongs.
+	causes []error
+	opErr  error
 }
 
+// Error reads, once each: the operation, then per exporter its signal,
+// exporter, masked endpoint, counts and last cause, then the operation's own
+// cause (a budget that ran out).
 func (e *DeliveryError) Error() string {
 	if e == nil {
 		return "ccotel: <nil DeliveryError>"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "ccotel: %s: telemetry lost", e.Op)
+	fmt.Fprintf(&b, "ccotel: %s: telemetry lost:", e.Op)
 	for i, x := range e.Exporters {
 		if i > 0 {
 			b.WriteString(";")
@@ -133,11 +141,55 @@ func (e *DeliveryError) Error() string {
 		if x.Queued > 0 {
 			fmt.Fprintf(&b, ", %d still queued", x.Queued)
 		}
+		if i < len(e.causes) && e.causes[i] != nil {
+			fmt.Fprintf(&b, ": %v", cause(e.causes[i]))
+		}
 	}
-	if e.Err != nil {
-		fmt.Fprintf(&b, " (%v)", e.Err)
+	op := e.opErr
+	if len(e.causes) == 0 { // built by hand
+		op = e.Err
+	}
+	if msgs := opCauses(op); len(msgs) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(msgs, "; "))
 	}
 	return b.String()
+}
+
+// opCauses lists the distinct messages of err's joined errors, leaving out
+// export errors, which the exporters' entries name already (a provider's
+// Shutdown returns its reader's last export error too).
+func opCauses(err error) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(error)
+	walk = func(err error) {
+		var (
+			ee  *exporter.ExportError
+			pee *ExportError
+		)
+		switch j, ok := err.(interface{ Unwrap() []error }); {
+		case ok:
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+		case err == nil, errors.As(err, &ee), errors.As(err, &pee):
+		case !seen[err.Error()]:
+			seen[err.Error()] = true
+			out = append(out, err.Error())
+		}
+	}
+	walk(err)
+	return out
+}
+
+// cause is err without what the DeliveryError already says: of an
+// *ExportError, its exporter, endpoint and counts.
+func cause(err error) string {
+	var ee *ExportError
+	if errors.As(err, &ee) && ee.Err != nil {
+		return ee.Err.Error()
+	}
+	return err.Error()
 }
 
 func (e *DeliveryError) Unwrap() error {
@@ -149,15 +201,17 @@ func (e *DeliveryError) Unwrap() error {
 
 // deliveryError compares the counts now with those at the previous flush
 // or shutdown and returns a *DeliveryError when anything was lost (or, for
-// a flush that did not finish, is still queued), else nil. cause is the
+// a flush that did not finish, is still queued), else nil. opErr is the
 // flush's or shutdown's own error: once every record is accounted for, a
 // deadline that ran out while nothing was lost is no error.
-func (t *Telemetry) deliveryError(op string, cause error) error {
+func (t *Telemetry) deliveryError(op string, opErr error) error {
 	t.deliveryMu.Lock()
 	defer t.deliveryMu.Unlock()
 	now := t.pipelines.Counts()
-	var lost []ExporterStats
-	causes := []error{cause}
+	var (
+		lost   []ExporterStats
+		causes []error
+	)
 	for i, c := range now {
 		var prev exporter.Count
 		if i < len(t.delivered) {
@@ -167,21 +221,19 @@ func (t *Telemetry) deliveryError(op string, cause error) error {
 		d.Exported -= prev.Exported
 		d.Dropped -= prev.Dropped
 		d.Failed -= prev.Failed
-		if d.Lost() > 0 || d.Queued > 0 && cause != nil {
+		if d.Lost() > 0 || d.Queued > 0 && opErr != nil {
 			lost = append(lost, d)
-			if c.Err != nil {
-				causes = append(causes, publicError(c.Err))
-			}
+			causes = append(causes, publicError(c.Err)) // nil too: causes[i] is lost[i]'s
 		}
 	}
 	t.delivered = now
 	if len(lost) == 0 {
 		if t.hostPipelines {
-			return cause // from the host's own readers or processors, perhaps
+			return opErr // from the host's own readers or processors, perhaps
 		}
 		return nil
 	}
-	return &DeliveryError{Op: op, Exporters: lost, Err: errors.Join(causes...)}
+	return &DeliveryError{Op: op, Exporters: lost, Err: errors.Join(append([]error{opErr}, causes...)...), causes: causes, opErr: opErr}
 }
 
 // WithCardinalityLimit sets how many attribute sets each instrument keeps

@@ -114,13 +114,18 @@ func (d *tally) settle(n, overflow int, err error) {
 	if err != nil {
 		failed = n
 		var ee *ExportError
-		if errors.As(err, &ee) && ee.Rejected >= 0 && ee.Rejected < n {
+		isExport := errors.As(err, &ee)
+		if isExport && ee.Rejected >= 0 && ee.Rejected < n {
 			failed = ee.Rejected
 		}
 		d.mu.Lock()
 		d.lastErr = err
 		d.mu.Unlock()
-		d.report(lostf("ccotel: %s: export failed: %w", d.where, err))
+		if !isExport {
+			// An *ExportError names the exporter and endpoint itself.
+			err = lostf("ccotel: %s: export failed: %w", d.where, err)
+		}
+		d.report(err)
 	}
 	overflow = min(overflow, n-failed)
 	d.failed.Add(int64(failed))

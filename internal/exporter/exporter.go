@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -359,7 +358,7 @@ func (b *builder) build(ctx context.Context) error {
 func (b *builder) tally(sig config.Signal, e config.Exporter, o config.OTLP, unit string, queueCap int) *tally {
 	endpoint := ""
 	if e == config.ExporterOTLP {
-		endpoint = maskEndpoint(o.Endpoint)
+		endpoint = config.MaskURL(o.Endpoint)
 	}
 	t := newTally(sig, e, endpoint, where(sig, e, o), unit, queueCap, b.report)
 	b.p.counts = append(b.p.counts, t)
@@ -403,22 +402,12 @@ func temporality(t config.Temporality) sdkmetric.TemporalitySelector {
 }
 
 // where describes an exporter for error messages: signal, exporter,
-// protocol and endpoint with any userinfo redacted.
+// protocol and endpoint masked.
 func where(sig config.Signal, e config.Exporter, o config.OTLP) string {
 	if e != config.ExporterOTLP {
 		return fmt.Sprintf("%s %s exporter", sig, e)
 	}
-	return fmt.Sprintf("%s otlp exporter (%s %s)", sig, o.Protocol, redactURL(o.Endpoint))
-}
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return s
-	}
-	u.RawQuery = ""
-	u.Fragment = ""
-	return u.Redacted()
+	return fmt.Sprintf("%s otlp exporter (%s %s)", sig, o.Protocol, config.MaskURL(o.Endpoint))
 }
 
 // signalPrefix is "METRICS_" for config.SignalMetrics.

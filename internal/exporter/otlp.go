@@ -61,7 +61,7 @@ func (b *builder) endpointVar(sig config.Signal) string {
 func (b *builder) httpClient(sig config.Signal, o config.OTLP) (*http.Client, error) {
 	u, err := url.Parse(o.Endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%s: %q is not an http:// or https:// URL", b.endpointVar(sig), redactURL(o.Endpoint))
+		return nil, fmt.Errorf("%s: %q is not an http:// or https:// URL", b.endpointVar(sig), config.MaskURL(o.Endpoint))
 	}
 	tr := &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -193,7 +193,7 @@ func (b *builder) grpcOptions(sig config.Signal, o config.OTLP) (grpcDial, error
 	if i := strings.Index(o.Endpoint, "://"); i >= 0 {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || u.Host == "" {
-			return d, fmt.Errorf("%s: %q is not a valid URL", b.endpointVar(sig), redactURL(o.Endpoint))
+			return d, fmt.Errorf("%s: %q is not a valid URL", b.endpointVar(sig), config.MaskURL(o.Endpoint))
 		}
 		switch u.Scheme {
 		case "http":

@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/internal/otlpjson"
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	colmetricpb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
@@ -54,7 +56,7 @@ type transport interface {
 }
 
 func newOTLPClient(signal, protocol, endpoint string, timeout time.Duration, r retryPolicy, t transport) *otlpClient {
-	c := &otlpClient{signal: signal, protocol: protocol, endpoint: maskEndpoint(endpoint), timeout: timeout, retry: r, t: t}
+	c := &otlpClient{signal: signal, protocol: protocol, endpoint: config.MaskURL(endpoint), timeout: timeout, retry: r, t: t}
 	c.stop, c.shutdown = context.WithCancel(context.Background())
 	return c
 }
@@ -235,6 +237,13 @@ func (h *httpTransport) post(ctx context.Context, body []byte, resp proto.Messag
 	}
 	res, err := h.client.Do(r)
 	if err != nil {
+		// A *url.Error repeats the URL with its query (where some vendors
+		// put keys) and its method; the *ExportError names the masked
+		// endpoint, so only the cause is kept.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return httpRetryable(ctx, err)
 	}
 	defer res.Body.Close()

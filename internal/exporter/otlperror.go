@@ -3,8 +3,6 @@ package exporter
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 )
 
 // ExportError is what ccotel's OTLP exporters return when an export did not
@@ -24,6 +22,8 @@ type ExportError struct {
 	Err      error  // the cause: the last attempt's error, or the Collector's partial-success message
 }
 
+// Error reads, once each: signal, exporter, protocol, masked endpoint,
+// outcome, what was lost and the cause.
 func (e *ExportError) Error() string {
 	what := "failed"
 	if e.Rejected < e.Items {
@@ -45,28 +45,6 @@ func itemNoun(signal string) string {
 		return "spans"
 	}
 	return "items"
-}
-
-// maskEndpoint returns an endpoint fit for an error message: userinfo
-// replaced and the query (where some vendors put API keys) and fragment
-// dropped. A bare gRPC host:port is returned as is.
-func maskEndpoint(s string) string {
-	if !strings.Contains(s, "://") {
-		if i := strings.LastIndex(s, "@"); i >= 0 {
-			return "xxxxx@" + s[i+1:] // host:port with userinfo but no scheme
-		}
-		return s
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return "(invalid URL)"
-	}
-	if u.User != nil {
-		u.User = url.User("xxxxx")
-	}
-	u.RawQuery = ""
-	u.Fragment = ""
-	return u.String()
 }
 
 // ErrLost is matched (errors.Is) by every report of lost telemetry: an
