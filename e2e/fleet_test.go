@@ -435,4 +435,24 @@ func TestFleetScale(t *testing.T) {
 		report(t, "gateway replica (fleet-gateway.yaml, all the agent's data)", gw.CPUTime()-cpu0, 1, s, load)
 		t.Logf("gateway peak RSS %d MiB", gw.PeakRSS()>>20)
 	})
+
+	// The alternative layout's converting gateways: two replicas (the agents' static resolver lists two), their
+	// CPU added up, as if one replica took every stream.
+	t.Run("loadbalancing-gateway", func(t *testing.T) {
+		s := startSink(t)
+		var gws []*otelcoltest.Collector
+		var env []string
+		for i := range 2 {
+			g := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-lb-gateway.yaml"), "REMOTE_WRITE_URL="+s.url+"/api/v1/write"))
+			gws = append(gws, g)
+			env = append(env, fmt.Sprintf("GATEWAY_%d=%s", i+1, g.GRPCAddr()))
+		}
+		agent := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-lb-agent.yaml"), env...))
+		load := loadAvg()
+		cpu0 := gws[0].CPUTime() + gws[1].CPUTime()
+		runFleet(t, func(int) string { return agent.HTTPEndpoint() })
+		s.quiet(t)
+		report(t, "converting gateway replicas (fleet-lb-gateway.yaml, 2, CPU added)", gws[0].CPUTime()+gws[1].CPUTime()-cpu0, 1, s, load)
+		t.Logf("gateway peak RSS %d and %d MiB", gws[0].PeakRSS()>>20, gws[1].PeakRSS()>>20)
+	})
 }
