@@ -6,6 +6,7 @@ require (
 	github.com/anthropics/anthropic-sdk-go v1.10.0
 	github.com/ccotel/ccotel v0.2.0
 	github.com/ccotel/ccotel/contrib/anthropic v0.2.0
+	github.com/google/uuid v1.6.0
 	go.opentelemetry.io/otel v1.47.0
 )
 
@@ -14,7 +15,6 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
-	github.com/google/uuid v1.6.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.31.0 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/prometheus/client_golang v1.25.0 // indirect

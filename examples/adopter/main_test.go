@@ -1,14 +1,13 @@
 package main
 
 import (
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
 
-	ccanthropic "github.com/ccotel/ccotel/contrib/anthropic"
+	"github.com/ccotel/ccotel/telemetry"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
 
@@ -22,12 +21,12 @@ func TestAgentTelemetry(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
-	kit := telemetrytest.New(t)
-	ctx, _ := kit.Telemetry.StartSession(t.Context())
-	api := httptest.NewServer(fakeAPI())
+	kit := telemetrytest.New(t, telemetrytest.WithTelemetryOptions(telemetryOptions...))
+	api := httptest.NewServer(fakeAPI(script))
 	defer api.Close()
-	a := &Agent{Dir: t.TempDir(), Mode: "acceptEdits",
-		Client: framework(&http.Client{Transport: ccanthropic.NewTransport(nil)}, api.URL)}
+	ctx, _ := kit.Telemetry.StartSession(t.Context(), telemetry.WithSessionProvider(telemetry.Provider{BaseURL: api.URL}))
+	a := newAgent(t.TempDir(), "acceptEdits", api.URL)
+	a.Summarize = true
 	if _, err := a.Run(ctx, "Write hello.txt, then say hello"); err != nil {
 		t.Fatal(err)
 	}
@@ -35,9 +34,9 @@ func TestAgentTelemetry(t *testing.T) {
 		t.Fatalf("hello.txt: %q %v", b, err)
 	}
 
-	if err := kit.CheckEventNames("managed_settings_resolved", "user_prompt",
-		"api_request", "tool_decision", "tool_result", // write
-		"api_request", "tool_decision", "tool_result", // bash
+	if err := kit.CheckEventNames("user_prompt",
+		"api_request", "assistant_response", "tool_decision", "tool_result", // write, after its response
+		"tool_decision", "api_request", "tool_result", // bash, while its response streams
 		"api_request", "assistant_response", "api_request", // the answer, then the local model's summary
 	); err != nil {
 		t.Error(err)
@@ -55,15 +54,33 @@ func TestAgentTelemetry(t *testing.T) {
 		}
 	}
 	reqs := kit.Events("api_request")
-	if len(reqs) != 4 || reqs[0].Attr("request_id").Str() != "req_1" || reqs[3].Attr("model").Str() != "local-summarizer" {
-		t.Errorf("api_request: %v", reqs)
+	if len(reqs) != 4 || reqs[0].Attr("request_id").Str() != "req_1" || reqs[3].Attr("model").Str() != "llama3.2" {
+		t.Fatalf("api_request: %v", reqs)
+	}
+	for i, want := range []string{"firstParty", "firstParty", "firstParty", "ollama"} {
+		if got := reqs[i].Attr("anthropic.provider").Str(); got != want || !reqs[i].Attr("anthropic.custom_base_url").Bool() {
+			t.Errorf("api_request %d: anthropic.provider %q, custom_base_url %v; want %q, true", i, got, reqs[i].Attr("anthropic.custom_base_url").Bool(), want)
+		}
+	}
+	for _, sp := range kit.Spans("claude_code.tool") {
+		for _, kv := range sp.Attributes {
+			if kv.Key == "bash_argv0" && kv.Value.AsString() != "echo" {
+				t.Errorf("bash_argv0 %q", kv.Value.AsString())
+			}
+		}
+	}
+	if err := kit.CheckSum("claude_code.code_edit_tool.decision", 1, attribute.String("tool_name", "Write")); err != nil {
+		t.Error(err)
+	}
+	if err := kit.CheckSum("claude_code.lines_of_code.count", 3, attribute.String("model", model)); err != nil {
+		t.Error(err)
 	}
 	// "hello\nworld\n" is 3 lines added as Claude Code counts them (the
 	// empty line after the last newline included).
 	if err := kit.CheckSum("claude_code.lines_of_code.count", 3, attribute.String("type", "added")); err != nil {
 		t.Error(err)
 	}
-	if err := kit.CheckSum("claude_code.token.usage", 100+110+120, attribute.String("type", "input"), attribute.String("model", model)); err != nil {
+	if err := kit.CheckSum("claude_code.token.usage", 107+121+135, attribute.String("type", "input"), attribute.String("model", model)); err != nil {
 		t.Error(err)
 	}
 	if n := len(kit.Spans("claude_code.tool")); n != 2 {
