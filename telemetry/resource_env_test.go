@@ -143,7 +143,7 @@ func resourceMap(it attribute.Iterator) map[string]string {
 	m := map[string]string{}
 	for it.Next() {
 		kv := it.Attribute()
-		m[string(kv.Key)] = kv.Value.Emit()
+		m[string(kv.Key)] = kv.Value.String()
 	}
 	return m
 }
