@@ -143,7 +143,13 @@ func roundRobin(t *testing.T, backends []string) string {
 	proxy := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
 		r.SetURL(targets[next.Add(1)%uint64(len(targets))])
 	}}
-	srv := &http.Server{Handler: proxy}
+	return serve(t, proxy)
+}
+
+// serve serves h on a free loopback port until the test ends and returns its base URL.
+func serve(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := &http.Server{Handler: h}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -161,17 +167,10 @@ func counting(t *testing.T, target string, n *atomic.Int64) string {
 		t.Fatal(err)
 	}
 	proxy := httputil.NewSingleHostReverseProxy(u)
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		proxy.ServeHTTP(w, r)
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
+	}))
 }
 
 func readConfig(t *testing.T, name string) []byte {
@@ -346,7 +345,7 @@ type sink struct {
 func startSink(t *testing.T) *sink {
 	t.Helper()
 	s := &sink{}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.url = serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, _ := io.Copy(io.Discard, r.Body)
 		s.requests.Add(1)
 		s.bytes.Add(n)
@@ -356,14 +355,7 @@ func startSink(t *testing.T) *sink {
 			return
 		}
 		w.Header().Set("Content-Type", "application/x-protobuf")
-	})}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln) //nolint:errcheck // ErrServerClosed
-	t.Cleanup(func() { _ = srv.Close() })
-	s.url = "http://" + ln.Addr().String()
+	}))
 	return s
 }
 
@@ -415,25 +407,36 @@ func TestFleetScale(t *testing.T) {
 		report(t, fmt.Sprintf("ccotel process (%d processes, CPU per process)", fleetProcesses), cpu/fleetProcesses, 1.0/fleetProcesses, s, load)
 	})
 
+	// measure runs the fleet into entry and reports the CPU time of the measured Collectors, added up, once the
+	// sink has gone quiet.
+	measure := func(t *testing.T, what string, s *sink, entry *otelcoltest.Collector, measured ...*otelcoltest.Collector) {
+		t.Helper()
+		cpu := func() (d time.Duration) {
+			for _, c := range measured {
+				d += c.CPUTime()
+			}
+			return d
+		}
+		load, cpu0 := loadAvg(), cpu()
+		runFleet(t, func(int) string { return entry.HTTPEndpoint() })
+		s.quiet(t)
+		report(t, what, cpu()-cpu0, 1, s, load)
+		for i, c := range measured {
+			t.Logf("measured Collector %d: peak RSS %d MiB", i, c.PeakRSS()>>20)
+		}
+	}
+
 	t.Run("agent", func(t *testing.T) {
 		s := startSink(t)
 		agent := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-agent.yaml"), "GATEWAY_ENDPOINT="+s.url))
-		load, cpu0 := loadAvg(), agent.CPUTime()
-		runFleet(t, func(int) string { return agent.HTTPEndpoint() })
-		s.quiet(t)
-		report(t, "agent-tier Collector (fleet-agent.yaml, every process)", agent.CPUTime()-cpu0, 1, s, load)
-		t.Logf("agent peak RSS %d MiB", agent.PeakRSS()>>20)
+		measure(t, "agent-tier Collector (fleet-agent.yaml, every process)", s, agent, agent)
 	})
 
 	t.Run("gateway", func(t *testing.T) {
 		s := startSink(t)
 		gw := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-gateway.yaml"), "REMOTE_WRITE_URL="+s.url+"/api/v1/write"))
 		agent := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-agent.yaml"), "GATEWAY_ENDPOINT="+gw.HTTPEndpoint()))
-		load, cpu0 := loadAvg(), gw.CPUTime()
-		runFleet(t, func(int) string { return agent.HTTPEndpoint() })
-		s.quiet(t)
-		report(t, "gateway replica (fleet-gateway.yaml, all the agent's data)", gw.CPUTime()-cpu0, 1, s, load)
-		t.Logf("gateway peak RSS %d MiB", gw.PeakRSS()>>20)
+		measure(t, "gateway replica (fleet-gateway.yaml, all the agent's data)", s, agent, gw)
 	})
 
 	// The alternative layout's converting gateways: two replicas (the agents' static resolver lists two), their
@@ -448,11 +451,6 @@ func TestFleetScale(t *testing.T) {
 			env = append(env, fmt.Sprintf("GATEWAY_%d=%s", i+1, g.GRPCAddr()))
 		}
 		agent := otelcoltest.Start(t, otelcoltest.WithFleetConfig(readConfig(t, "fleet-lb-agent.yaml"), env...))
-		load := loadAvg()
-		cpu0 := gws[0].CPUTime() + gws[1].CPUTime()
-		runFleet(t, func(int) string { return agent.HTTPEndpoint() })
-		s.quiet(t)
-		report(t, "converting gateway replicas (fleet-lb-gateway.yaml, 2, CPU added)", gws[0].CPUTime()+gws[1].CPUTime()-cpu0, 1, s, load)
-		t.Logf("gateway peak RSS %d and %d MiB", gws[0].PeakRSS()>>20, gws[1].PeakRSS()>>20)
+		measure(t, "converting gateway replicas (fleet-lb-gateway.yaml, 2, CPU added)", s, agent, gws...)
 	})
 }
