@@ -267,10 +267,10 @@
 //	OTEL_EXPORTER_OTLP_METRICS_COMPRESSION             -                      any                WithVariable          Per-signal COMPRESSION for metrics; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
 //	OTEL_EXPORTER_OTLP_LOGS_COMPRESSION                -                      any                WithVariable          Per-signal COMPRESSION for logs; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
 //	OTEL_EXPORTER_OTLP_TRACES_COMPRESSION              -                      any                WithVariable          Per-signal COMPRESSION for traces; falls back to OTEL_EXPORTER_OTLP_COMPRESSION.
-//	OTEL_EXPORTER_OTLP_TIMEOUT                         10000                  any                WithVariable          Export timeout, milliseconds.
-//	OTEL_EXPORTER_OTLP_METRICS_TIMEOUT                 -                      any                WithVariable          Per-signal TIMEOUT for metrics; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
-//	OTEL_EXPORTER_OTLP_LOGS_TIMEOUT                    -                      any                WithVariable          Per-signal TIMEOUT for logs; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
-//	OTEL_EXPORTER_OTLP_TRACES_TIMEOUT                  -                      any                WithVariable          Per-signal TIMEOUT for traces; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_TIMEOUT                         10000                  not project        WithVariable          Export timeout, milliseconds.
+//	OTEL_EXPORTER_OTLP_METRICS_TIMEOUT                 -                      not project        WithVariable          Per-signal TIMEOUT for metrics; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_LOGS_TIMEOUT                    -                      not project        WithVariable          Per-signal TIMEOUT for logs; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
+//	OTEL_EXPORTER_OTLP_TRACES_TIMEOUT                  -                      not project        WithVariable          Per-signal TIMEOUT for traces; falls back to OTEL_EXPORTER_OTLP_TIMEOUT.
 //	OTEL_EXPORTER_OTLP_CERTIFICATE                     -                      not project        WithVariable          CA certificate file (grpc; http when NODE_EXTRA_CA_CERTS is unset).
 //	OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE             -                      not project        WithVariable          Per-signal CERTIFICATE for metrics; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
 //	OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE                -                      not project        WithVariable          Per-signal CERTIFICATE for logs; falls back to OTEL_EXPORTER_OTLP_CERTIFICATE.
@@ -284,22 +284,22 @@
 //	OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY                 -                      not project        WithVariable  yes     Per-signal CLIENT_KEY for logs; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
 //	OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY               -                      not project        WithVariable  yes     Per-signal CLIENT_KEY for traces; falls back to OTEL_EXPORTER_OTLP_CLIENT_KEY.
 //	OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE  delta                  any                WithVariable          delta or cumulative (case-insensitive); lowmemory is read as delta.
-//	OTEL_METRIC_EXPORT_INTERVAL                        60000                  any                WithVariable          Metrics export interval, milliseconds.
-//	OTEL_LOGS_EXPORT_INTERVAL                          5000                   any                WithVariable          Events batch delay, milliseconds.
-//	OTEL_TRACES_EXPORT_INTERVAL                        5000                   any                WithVariable          Spans batch delay, milliseconds.
+//	OTEL_METRIC_EXPORT_INTERVAL                        60000                  not project        WithVariable          Metrics export interval, milliseconds.
+//	OTEL_LOGS_EXPORT_INTERVAL                          5000                   not project        WithVariable          Events batch delay, milliseconds.
+//	OTEL_TRACES_EXPORT_INTERVAL                        5000                   not project        WithVariable          Spans batch delay, milliseconds.
 //	OTEL_TRACES_SAMPLER                                parentbased_always_on  any                WithVariable          Sampler: always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio.
 //	OTEL_TRACES_SAMPLER_ARG                            1                      any                WithVariable          Ratio of the traceidratio samplers, 0 to 1.
-//	OTEL_METRIC_EXPORT_TIMEOUT                         30000                  any                WithVariable          Metrics export timeout, milliseconds.
-//	OTEL_BLRP_SCHEDULE_DELAY                           5000                   any                WithVariable          Events batch delay, milliseconds, when OTEL_LOGS_EXPORT_INTERVAL is unset.
-//	OTEL_BLRP_MAX_QUEUE_SIZE                           2048                   any                WithVariable          Events waiting for export (1 to 1000000); beyond it they are dropped and counted.
-//	OTEL_BLRP_MAX_EXPORT_BATCH_SIZE                    512                    any                WithVariable          Events per export request (1 to OTEL_BLRP_MAX_QUEUE_SIZE).
-//	OTEL_BLRP_EXPORT_TIMEOUT                           30000                  any                WithVariable          Events export timeout, milliseconds.
-//	OTEL_BSP_SCHEDULE_DELAY                            5000                   any                WithVariable          Spans batch delay, milliseconds, when OTEL_TRACES_EXPORT_INTERVAL is unset.
-//	OTEL_BSP_MAX_QUEUE_SIZE                            2048                   any                WithVariable          Spans waiting for export (1 to 1000000); beyond it they are dropped and counted.
-//	OTEL_BSP_MAX_EXPORT_BATCH_SIZE                     512                    any                WithVariable          Spans per export request (1 to OTEL_BSP_MAX_QUEUE_SIZE).
-//	OTEL_BSP_EXPORT_TIMEOUT                            30000                  any                WithVariable          Spans export timeout, milliseconds.
-//	OTEL_SERVICE_NAME                                  claude-code            any                WithVariable          service.name of the resource.
-//	OTEL_RESOURCE_ATTRIBUTES                           -                      any                WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
+//	OTEL_METRIC_EXPORT_TIMEOUT                         30000                  not project        WithVariable          Metrics export timeout, milliseconds.
+//	OTEL_BLRP_SCHEDULE_DELAY                           5000                   not project        WithVariable          Events batch delay, milliseconds, when OTEL_LOGS_EXPORT_INTERVAL is unset.
+//	OTEL_BLRP_MAX_QUEUE_SIZE                           2048                   not project        WithVariable          Events waiting for export (1 to 1000000); beyond it they are dropped and counted.
+//	OTEL_BLRP_MAX_EXPORT_BATCH_SIZE                    512                    not project        WithVariable          Events per export request (1 to OTEL_BLRP_MAX_QUEUE_SIZE).
+//	OTEL_BLRP_EXPORT_TIMEOUT                           30000                  not project        WithVariable          Events export timeout, milliseconds.
+//	OTEL_BSP_SCHEDULE_DELAY                            5000                   not project        WithVariable          Spans batch delay, milliseconds, when OTEL_TRACES_EXPORT_INTERVAL is unset.
+//	OTEL_BSP_MAX_QUEUE_SIZE                            2048                   not project        WithVariable          Spans waiting for export (1 to 1000000); beyond it they are dropped and counted.
+//	OTEL_BSP_MAX_EXPORT_BATCH_SIZE                     512                    not project        WithVariable          Spans per export request (1 to OTEL_BSP_MAX_QUEUE_SIZE).
+//	OTEL_BSP_EXPORT_TIMEOUT                            30000                  not project        WithVariable          Spans export timeout, milliseconds.
+//	OTEL_SERVICE_NAME                                  claude-code            not project        WithVariable          service.name of the resource.
+//	OTEL_RESOURCE_ATTRIBUTES                           -                      not project        WithVariable          Resource attributes key=value,... (percent-decoded, order kept, quotes kept).
 //	OTEL_EXPORTER_PROMETHEUS_HOST                      -                      not project        WithVariable          Host the prometheus exporter listens on; empty: all interfaces.
 //	OTEL_EXPORTER_PROMETHEUS_PORT                      9464                   not project        WithVariable          Port of the prometheus exporter (0 to 65535).
 //	CLAUDE_CODE_CLIENT_CERT                            -                      not project        WithVariable          Client certificate file for http/protobuf and http/json; needs CLAUDE_CODE_CLIENT_KEY.
@@ -329,7 +329,7 @@
 //	OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT        -                      any                WithVariable          Lowers the content limit when smaller.
 //	OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT             -                      any                WithVariable          Lowers the content limit when smaller.
 //	otelHeadersHelper                                  -                      not project        WithVariable  yes     Settings key: command printing a JSON object of headers (http protocols only).
-//	CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS        1740000                any                WithVariable  yes     Headers helper refresh interval, milliseconds.
+//	CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS        1740000                not project        WithVariable  yes     Headers helper refresh interval, milliseconds.
 //	CLAUDE_CODE_ENHANCED_TELEMETRY_BETA                -                      not project        WithVariable          Traces beta switch; when set it decides, else ENABLE_ENHANCED_TELEMETRY_BETA.
 //	ENABLE_ENHANCED_TELEMETRY_BETA                     -                      not project        WithVariable          Alias of CLAUDE_CODE_ENHANCED_TELEMETRY_BETA.
 //	ENABLE_BETA_TRACING_DETAILED                       -                      not project        WithVariable          Detailed beta tracing; needs BETA_TRACING_ENDPOINT.
@@ -337,15 +337,15 @@
 //	CLAUDE_CODE_PROPAGATE_TRACEPARENT                  false                  any                WithVariable          Send traceparent even through a custom ANTHROPIC_BASE_URL.
 //	TRACEPARENT                                        -                      any                WithVariable          Inbound W3C traceparent; an invalid one is ignored with a warning.
 //	TRACESTATE                                         -                      any                WithVariable          Inbound W3C tracestate; used only with a valid TRACEPARENT.
-//	CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS               2000                   any                WithVariable          Exporter shutdown timeout, milliseconds.
-//	CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS                  5000                   any                WithVariable          Flush timeout, milliseconds.
+//	CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS               2000                   not project        WithVariable          Exporter shutdown timeout, milliseconds.
+//	CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS                  5000                   not project        WithVariable          Flush timeout, milliseconds.
 //	CLAUDE_CODE_OTEL_DIAG_STDERR                       false                  any                WithVariable          Write exporter errors to stderr.
 //	CLAUDE_CODE_ENABLE_FEEDBACK_SURVEY_FOR_OTEL        false                  any                WithVariable          Route feedback surveys to OTel.
 //	CLAUDE_CODE_MAX_RETRIES                            10                     any                WithVariable          API retries (at most 15); sets the attempt numbers.
 //	CLAUDE_CODE_ACCOUNT_UUID                           -                      environment only   WithVariable          user.account_uuid.
-//	CLAUDE_CODE_USER_EMAIL                             -                      any                WithVariable          user.email.
-//	CLAUDE_CODE_ORGANIZATION_UUID                      -                      any                WithVariable          organization.id.
-//	CLAUDE_CODE_ACCOUNT_TAGGED_ID                      -                      any                WithVariable          Overrides the computed user.account_id.
+//	CLAUDE_CODE_USER_EMAIL                             -                      not project        WithVariable          user.email.
+//	CLAUDE_CODE_ORGANIZATION_UUID                      -                      not project        WithVariable          organization.id.
+//	CLAUDE_CODE_ACCOUNT_TAGGED_ID                      -                      not project        WithVariable          Overrides the computed user.account_id.
 //	CLAUDE_CODE_WORKSPACE_HOST_PATHS                   -                      any                WithVariable          |-separated paths: workspace.host_paths.
 //	CLAUDE_CODE_ENTRYPOINT                             -                      any                WithVariable          app.entrypoint (cli, sdk-go, ...).
 //	CLAUDE_CODE_USE_BEDROCK                            -                      any                WithVariable          Truthy: anthropic.provider=bedrock.
@@ -356,7 +356,7 @@
 //	CCOTEL_DELTA_CONTIGUOUS                            false                  any                WithVariable          ccotel extension: with delta temporality, keep recently active series contiguous (zero points, chained start times).
 //	CCOTEL_DELTA_CONTIGUOUS_TTL_MS                     1800000                any                WithVariable          ccotel extension: how long an idle series keeps getting zero points, milliseconds.
 //	CCOTEL_METRICS_ZERO_START                          false                  any                WithVariable          ccotel extension: every counter series starts on the wire with a 0 point (its first value one export later), so increase() sees one-off series.
-//	CCOTEL_METRICS_CARDINALITY_LIMIT                   2000                   any                WithVariable          ccotel extension: attribute sets kept per instrument and collection (1 to 1000000); the rest fold into otel.metric.overflow=true.
+//	CCOTEL_METRICS_CARDINALITY_LIMIT                   2000                   not project        WithVariable          ccotel extension: attribute sets kept per instrument and collection (1 to 1000000); the rest fold into otel.metric.overflow=true.
 //	CCOTEL_SERVICE_INSTANCE_ID                         false                  any                WithVariable          ccotel extension: a per-process UUIDv4 service.instance.id on the resource.
 //	CCOTEL_METRICS_INCLUDE_SESSION_ID                  -                      any                WithVariable          ccotel extension: session.id on metrics; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.
 //	CCOTEL_EVENTS_INCLUDE_SESSION_ID                   -                      any                WithVariable          ccotel extension: session.id on events; unset: follows OTEL_METRICS_INCLUDE_SESSION_ID.

@@ -1,11 +1,13 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -171,7 +173,9 @@ func TestProjectSettings(t *testing.T) {
 	}
 
 	cfg = mustLoad(t, on(env{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}), WithSettingsFiles(user), WithProjectSettingsFiles(project))
-	if cfg.ServiceName != "project" || cfg.Content.RawAPIBodies.Enabled || cfg.Content.UserPrompts || cfg.Content.AssistantResponses {
+	// The service name is the user's: a project file cannot rename the
+	// developer's telemetry (TestProjectFileCannotRunOrIntercept).
+	if cfg.ServiceName != "user" || cfg.Content.RawAPIBodies.Enabled || cfg.Content.UserPrompts || cfg.Content.AssistantResponses {
 		t.Errorf("project overrides: %q %+v", cfg.ServiceName, cfg.Content)
 	}
 	// Off values beat user settings.
@@ -358,5 +362,46 @@ func TestProjectFileCannotRunOrIntercept(t *testing.T) {
 		if !containsLine(texts(cfg.Warnings), name) {
 			t.Errorf("no warning for %s: %q", name, cfg.Warnings)
 		}
+	}
+}
+
+// A cloned repository's settings cannot impersonate the developer (say who
+// they are, rename or re-tag their telemetry) nor starve the exporter (a
+// 1 ms timeout fails every export, a 1 ms interval or a one-record queue
+// floods or drops); each value is ignored with a warning, which the doctor
+// lists as ignored. The developer's own settings still set them.
+func TestProjectFileCannotImpersonateOrStarve(t *testing.T) {
+	dir := t.TempDir()
+	values := map[string]string{
+		"CLAUDE_CODE_USER_EMAIL": "ceo@example.com", "CLAUDE_CODE_ORGANIZATION_UUID": "org-x", "CLAUDE_CODE_ACCOUNT_TAGGED_ID": "user_x",
+		"CLAUDE_CODE_ACCOUNT_UUID": "x", "OTEL_RESOURCE_ATTRIBUTES": "user.email=ceo@example.com", "OTEL_SERVICE_NAME": "hidden",
+		"OTEL_EXPORTER_OTLP_TIMEOUT": "1", "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT": "1", "OTEL_METRIC_EXPORT_INTERVAL": "1",
+		"OTEL_LOGS_EXPORT_INTERVAL": "1", "OTEL_TRACES_EXPORT_INTERVAL": "1", "OTEL_METRIC_EXPORT_TIMEOUT": "1",
+		"OTEL_BLRP_SCHEDULE_DELAY": "1", "OTEL_BLRP_MAX_QUEUE_SIZE": "1", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": "1", "OTEL_BLRP_EXPORT_TIMEOUT": "1",
+		"OTEL_BSP_SCHEDULE_DELAY": "1", "OTEL_BSP_MAX_QUEUE_SIZE": "1", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "1", "OTEL_BSP_EXPORT_TIMEOUT": "1",
+		"CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS": "1", "CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS": "1", "CLAUDE_CODE_OTEL_HEADERS_HELPER_DEBOUNCE_MS": "1",
+		"CCOTEL_METRICS_CARDINALITY_LIMIT": "1000000",
+	}
+	b, _ := json.Marshal(map[string]any{"env": values})
+	project := writeFile(t, dir, "project.json", string(b))
+	base := on(env{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_METRICS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"})
+	want := mustLoad(t, base)
+	cfg := mustLoad(t, base, WithProjectSettingsFiles(project))
+	if !reflect.DeepEqual(cfg.Identity, want.Identity) || !reflect.DeepEqual(cfg.ResourceAttributes, want.ResourceAttributes) ||
+		cfg.ServiceName != want.ServiceName || !reflect.DeepEqual(cfg.Logs, want.Logs) || !reflect.DeepEqual(cfg.Metrics, want.Metrics) ||
+		cfg.ShutdownTimeout != want.ShutdownTimeout || cfg.FlushTimeout != want.FlushTimeout || cfg.HeadersHelperDebounce != want.HeadersHelperDebounce {
+		t.Errorf("a project file changed identity or delivery:\n%+v\nwant\n%+v", cfg, want)
+	}
+	got := mustLoad(t, base, WithProjectSettingsFiles(project))
+	for name := range values {
+		if !containsLine(texts(got.Warnings), name) {
+			t.Errorf("no warning for %s", name)
+		}
+	}
+	// The developer's own settings file may set them.
+	user := writeFile(t, dir, "user.json", `{"env": {"CLAUDE_CODE_USER_EMAIL": "me@example.com", "OTEL_EXPORTER_OTLP_TIMEOUT": "1"}}`)
+	cfg = mustLoad(t, base, WithSettingsFiles(user))
+	if cfg.Identity.UserEmail != "me@example.com" || cfg.Logs.OTLP.Timeout != time.Millisecond {
+		t.Errorf("a user settings file: %q %v", cfg.Identity.UserEmail, cfg.Logs.OTLP.Timeout)
 	}
 }

@@ -123,7 +123,8 @@ type Report struct {
 	// probably meant. They fail the report: the setting meant is not in
 	// effect.
 	Mistakes []string `json:"mistakes,omitempty"`
-	// Ignored are the values the managed lock removed, and why.
+	// Ignored are the values the managed lock removed and those a project
+	// settings file may not set, and why.
 	Ignored []Ignored `json:"ignored,omitempty"`
 	// TLSFiles are the checks of the certificate and key files of each OTLP
 	// exporter: they exist, parse, and the key (decrypted with its
@@ -136,12 +137,14 @@ type Report struct {
 	ManagedPreview string `json:"managed_preview,omitempty"`
 }
 
-// Ignored is one value the managed lock removed.
+// Ignored is one value the managed lock removed, or that a project settings
+// file may not set.
 type Ignored struct {
 	Variable string        `json:"variable"`
 	Source   config.Source `json:"source"`
 	File     string        `json:"file,omitempty"`
-	// Because is the managed variable that locks Variable.
+	// Because is the managed variable that locks Variable; "" for a value
+	// a project settings file may not set.
 	Because string `json:"because"`
 	// Why is the whole explanation.
 	Why string `json:"why"`
@@ -235,7 +238,7 @@ func Check(ctx context.Context, opts ...Option) Report {
 		switch w.Kind {
 		case config.WarningUnknownVariable:
 			r.Mistakes = append(r.Mistakes, w.Message)
-		case config.WarningLocked:
+		case config.WarningLocked, config.WarningProject:
 			r.Ignored = append(r.Ignored, Ignored{Variable: w.Variable, Source: w.Source, File: w.File, Because: w.Because, Why: w.Message})
 		default:
 			r.Warnings = append(r.Warnings, w.Message)

@@ -50,7 +50,7 @@ func TestDoctorManagedPreviewAndIgnored(t *testing.T) {
 	if got["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] != "OTEL_EXPORTER_OTLP_ENDPOINT" || got["OTEL_LOG_RAW_API_BODIES"] != "OTEL_LOG_USER_PROMPTS=0" {
 		t.Errorf("ignored %+v", r.Ignored)
 	}
-	if r.ManagedPreview != managed || !strings.Contains(r.String(), "Ignored by the managed lock") || !strings.Contains(r.String(), "previewing "+managed) {
+	if r.ManagedPreview != managed || !strings.Contains(r.String(), "locked by managed OTEL_EXPORTER_OTLP_ENDPOINT") || !strings.Contains(r.String(), "previewing "+managed) {
 		t.Errorf("report:\n%s", r.String())
 	}
 	if len(r.Exporters) != 1 || r.Exporters[0].Endpoint != "https://corp.example/v1/metrics" {
@@ -97,5 +97,26 @@ func TestDoctorChecksTLSFiles(t *testing.T) {
 				t.Errorf("check %+v, report failed %v", f, r.Failed())
 			}
 		})
+	}
+}
+
+// The doctor lists what a project settings file may not set among the
+// ignored values, saying why.
+func TestDoctorListsProjectIgnored(t *testing.T) {
+	project := filepath.Join(t.TempDir(), "settings.json")
+	os.WriteFile(project, []byte(`{"env": {"CLAUDE_CODE_USER_EMAIL": "ceo@example.com", "OTEL_EXPORTER_OTLP_TIMEOUT": "1"}}`), 0o600)
+	r := doctor.Check(context.Background(), doctor.WithoutExports(), doctor.WithLoadOptions(config.WithoutManagedSettings(),
+		config.WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}), config.WithProjectSettingsFiles(project)))
+	got := map[string]doctor.Ignored{}
+	for _, i := range r.Ignored {
+		got[i.Variable] = i
+	}
+	for _, v := range []string{"CLAUDE_CODE_USER_EMAIL", "OTEL_EXPORTER_OTLP_TIMEOUT"} {
+		if i, ok := got[v]; !ok || i.File != project || i.Because != "" {
+			t.Errorf("%s: %+v", v, r.Ignored)
+		}
+	}
+	if !strings.Contains(r.String(), "CLAUDE_CODE_USER_EMAIL") || !strings.Contains(r.String(), "a project settings file may not set it") {
+		t.Errorf("report:\n%s", r.String())
 	}
 }

@@ -178,14 +178,18 @@ func (r Report) String() string {
 	tw.Flush()
 
 	if len(r.Ignored) > 0 {
-		b.WriteString("\nIgnored by the managed lock\n")
+		b.WriteString("\nIgnored\n")
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, i := range r.Ignored {
 			src := string(i.Source)
 			if i.File != "" {
 				src = i.File
 			}
-			fmt.Fprintf(tw, "  %s\tfrom %s\tlocked by managed %s\n", i.Variable, src, i.Because)
+			why := "locked by managed " + i.Because
+			if i.Because == "" {
+				why = "a project settings file may not set it"
+			}
+			fmt.Fprintf(tw, "  %s\tfrom %s\t%s\n", i.Variable, src, why)
 		}
 		tw.Flush()
 	}
