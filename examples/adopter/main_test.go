@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/ccotel/ccotel/telemetry"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
@@ -83,7 +84,30 @@ func TestAgentTelemetry(t *testing.T) {
 	if err := kit.CheckSum("claude_code.token.usage", 107+121+135, attribute.String("type", "input"), attribute.String("model", model)); err != nil {
 		t.Error(err)
 	}
-	if n := len(kit.Spans("claude_code.tool")); n != 2 {
-		t.Errorf("%d tool spans, want 2", n)
+	tools := kit.Spans("claude_code.tool")
+	if len(tools) != 2 {
+		t.Fatalf("%d tool spans, want 2", len(tools))
+	}
+	// Tool timing: the permission wait from the tool's start to the check
+	// inside its body, the execution from there to Done.
+	for _, tool := range tools {
+		var blocked, exec *tracetest.SpanStub
+		children := kit.Spans("claude_code.tool.blocked_on_user", "claude_code.tool.execution")
+		for i, sp := range children {
+			switch {
+			case sp.Parent.SpanID() != tool.SpanContext.SpanID():
+			case sp.Name == "claude_code.tool.blocked_on_user":
+				blocked = &children[i]
+			default:
+				exec = &children[i]
+			}
+		}
+		if blocked == nil || exec == nil {
+			t.Fatalf("tool span without its permission wait or execution")
+		}
+		if !blocked.StartTime.Equal(tool.StartTime) || !exec.StartTime.Equal(blocked.EndTime) || exec.EndTime.After(tool.EndTime) {
+			t.Errorf("tool %v–%v: blocked_on_user %v–%v, execution %v–%v", tool.StartTime, tool.EndTime,
+				blocked.StartTime, blocked.EndTime, exec.StartTime, exec.EndTime)
+		}
 	}
 }
