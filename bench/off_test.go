@@ -57,6 +57,7 @@ func offCalls(tb testing.TB) []offCall {
 		{"Telemetry.MeterProvider", func() { sinkPtr = tel.MeterProvider() }},
 		{"Telemetry.TracerProvider", func() { sinkPtr = tel.TracerProvider() }},
 		{"Telemetry.PrometheusAddr", func() { sinkStr = tel.PrometheusAddr() }},
+		{"Telemetry.Resource", func() { sinkPtr = tel.Resource() }},
 		{"Telemetry.Stats", func() { sinkInt = len(tel.Stats().Exporters) }},
 		{"Telemetry.StartSession", func() { sinkCtx, sinkPtr = tel.StartSession(ctx) }},
 

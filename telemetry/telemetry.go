@@ -213,11 +213,12 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 // settings files included). The providers' own resource also holds the
 // process environment's OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME,
 // which the SDK merges in by itself: a host's own reader or processor
-// (WithMetricReader, ...) sees those and can use this one instead. It is
-// empty when nothing is recorded.
+// (WithMetricReader, ...) sees those and can use this one instead. When
+// nothing is recorded it is nil, which every method of *resource.Resource
+// reads as the empty resource, so the off path allocates nothing.
 func (t *Telemetry) Resource() *resource.Resource {
 	if !t.Enabled() {
-		return resource.Empty()
+		return nil
 	}
 	return t.resource
 }
