@@ -87,7 +87,7 @@ func TestShellDoesNotLeakIntoResource(t *testing.T) {
 			tel, err := telemetry.Start(context.Background(), telemetry.WithConsoleWriter(&console),
 				telemetry.WithLoadOptions(config.WithManagedSettingsPath(managed), config.WithEnviron([]string{
 					"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1", "OTEL_SERVICE_NAME=configured",
-					"OTEL_METRICS_EXPORTER=otlp,console,prometheus", "OTEL_LOGS_EXPORTER=otlp", "OTEL_TRACES_EXPORTER=otlp,console",
+					"OTEL_METRICS_EXPORTER=otlp,console,prometheus", "OTEL_LOGS_EXPORTER=otlp,console", "OTEL_TRACES_EXPORTER=otlp,console",
 					"OTEL_EXPORTER_PROMETHEUS_HOST=127.0.0.1", "OTEL_EXPORTER_PROMETHEUS_PORT=0",
 					"OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol, "OTEL_EXPORTER_OTLP_ENDPOINT=" + endpoint})))
 			if err != nil {

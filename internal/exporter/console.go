@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"encoding/json"
 	"io"
 	"sync"
 
@@ -28,7 +29,19 @@ func (b *builder) consoleMetrics() (sdkmetric.Exporter, error) {
 }
 
 func (b *builder) consoleLogs() (sdklog.Exporter, error) {
-	return stdoutlog.New(stdoutlog.WithWriter(b.s.Stdout), stdoutlog.WithPrettyPrint())
+	if b.s.Resource == nil {
+		return stdoutlog.New(stdoutlog.WithWriter(b.s.Stdout), stdoutlog.WithPrettyPrint())
+	}
+	to, err := json.Marshal(b.s.Resource)
+	if err != nil {
+		return nil, err
+	}
+	w := &resourceWriter{w: b.s.Stdout, to: append([]byte(`"Resource":`), to...), indent: true}
+	exp, err := stdoutlog.New(stdoutlog.WithWriter(w), stdoutlog.WithPrettyPrint())
+	if err != nil {
+		return nil, err
+	}
+	return resourceLogExporter{Exporter: exp, w: w}, nil
 }
 
 func (b *builder) consoleTraces() (sdktrace.SpanExporter, error) {

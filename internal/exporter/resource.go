@@ -1,8 +1,12 @@
 package exporter
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -61,3 +65,55 @@ type resourceSpan struct {
 }
 
 func (s resourceSpan) Resource() *resource.Resource { return s.res }
+
+// resourceLogExporter exports records through the console exporter with
+// Settings.Resource in place of theirs. An SDK log record's resource
+// cannot be replaced, so the exporter writes into w, which swaps the
+// resource in each encoded record.
+type resourceLogExporter struct {
+	sdklog.Exporter
+	w *resourceWriter
+}
+
+func (e resourceLogExporter) Export(ctx context.Context, records []sdklog.Record) error {
+	if len(records) > 0 {
+		// One provider, one resource: the batch processor calls Export
+		// once at a time.
+		e.w.from = records[0].Resource()
+	}
+	return e.Exporter.Export(ctx, records)
+}
+
+// resourceWriter receives one JSON document per Write (json.Encoder's
+// Encode) and writes it to w with the resource from replaced by to.
+type resourceWriter struct {
+	w      io.Writer
+	to     []byte // `"Resource":` and the compact JSON of Settings.Resource
+	from   *resource.Resource
+	indent bool
+}
+
+func (rw *resourceWriter) Write(p []byte) (int, error) {
+	from, err := json.Marshal(rw.from)
+	if err != nil {
+		return rw.w.Write(p)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, p); err != nil {
+		return rw.w.Write(p)
+	}
+	out := bytes.Replace(compact.Bytes(), append([]byte(`"Resource":`), from...), rw.to, 1)
+	if rw.indent {
+		var b bytes.Buffer
+		if err := json.Indent(&b, out, "", "\t"); err != nil {
+			return rw.w.Write(p)
+		}
+		out = append(b.Bytes(), '\n')
+	} else {
+		out = append(out, '\n')
+	}
+	if _, err := rw.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
