@@ -25,6 +25,13 @@ func (c *Config) Override(option string, edit func(*Config), variables ...string
 		}
 	}
 	edit(c)
+	if c.Provenance == nil {
+		c.Provenance = map[string]Source{}
+	}
+	for _, v := range variables {
+		c.Provenance[v] = SourceOption
+		delete(c.ProvenanceFiles, v)
+	}
 	return true
 }
 

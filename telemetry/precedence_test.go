@@ -60,6 +60,9 @@ func TestPrecedenceLadder(t *testing.T) {
 			if c.optionWon != nil && !c.optionWon(cfg) {
 				t.Errorf("%s=%s in the environment beat the option", c.variable, c.value)
 			}
+			if c.optionWon != nil && cfg.Provenance[c.variable] != config.SourceOption {
+				t.Errorf("Provenance[%s] = %q after the option won, want %q", c.variable, cfg.Provenance[c.variable], config.SourceOption)
+			}
 			if len(warnings) > 0 {
 				t.Errorf("warnings with the variable in the environment: %v", warnings)
 			}
