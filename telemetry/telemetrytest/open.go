@@ -60,9 +60,9 @@ func (o *openSpans) left() []string {
 		}
 		switch s.Name() {
 		case "claude_code.interaction":
-			out = append(out, fmt.Sprintf("prompt %s (StartPrompt without End)", attr("interaction.sequence")))
+			out = append(out, words("prompt", attr("interaction.sequence"), "(StartPrompt without End)"))
 		case "claude_code.tool":
-			out = append(out, fmt.Sprintf("tool run %s %s (StartTool without Done or a rejecting Decide)", attr("tool_name"), attr("tool_use_id")))
+			out = append(out, words("tool run", attr("tool_name"), attr("tool_use_id"), "(StartTool without Done or a rejecting Decide)"))
 		case "claude_code.tool.blocked_on_user", "claude_code.tool.execution":
 		default:
 			out = append(out, "span "+s.Name())
@@ -92,11 +92,17 @@ func (k *Kit) CheckOpen() error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(started)) {
 		for range started[name] {
-			left = append(left, fmt.Sprintf("hooks %s (StartHooks without Complete)", name))
+			left = append(left, words("hooks", name, "(StartHooks without Complete)"))
 		}
 	}
 	if len(left) == 0 {
 		return nil
 	}
 	return errors.New("left open: " + strings.Join(left, "; "))
+}
+
+// words joins the non-empty parts with spaces: a tool run or hook started
+// without a name reads "tool run (StartTool ...", not "tool run  (".
+func words(parts ...string) string {
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), " ")
 }

@@ -79,6 +79,20 @@ func TestCheckOpen(t *testing.T) {
 	}
 }
 
+// A run and hooks started without names read without a double space.
+func TestCheckOpenUnnamed(t *testing.T) {
+	r := &recorder{TB: t}
+	kit := telemetrytest.New(r)
+	ctx, s := kit.Telemetry.StartSession(context.Background())
+	s.StartHooks(ctx, telemetry.HookRun{})
+	s.StartTool(ctx, telemetry.ToolCall{})
+	err := kit.CheckOpen()
+	r.end()
+	if err == nil || strings.Contains(err.Error(), "  ") {
+		t.Errorf("CheckOpen: %q", err)
+	}
+}
+
 // CheckEventNames needs no managed_settings_resolved, and CheckEventOrder
 // checks a subsequence.
 func TestCheckEventNamesAndOrder(t *testing.T) {
