@@ -60,6 +60,9 @@ type Error struct {
 
 // Error lists every problem, one per line.
 func (e *Error) Error() string {
+	if e == nil {
+		return "telemetry configuration: <nil Error>"
+	}
 	if len(e.Problems) == 1 {
 		return "telemetry configuration: " + e.Problems[0].String()
 	}

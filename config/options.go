@@ -17,6 +17,9 @@ const SourceOption Source = "option"
 // environment, never over managed settings. It reports whether edit was
 // applied. A Config built by hand has no managed values.
 func (c *Config) Override(option string, edit func(*Config), variables ...string) bool {
+	if c == nil || edit == nil {
+		return false
+	}
 	for _, v := range variables {
 		if c.Provenance[v] == SourceManaged {
 			c.Warnings = append(c.Warnings, Warning{Kind: WarningLocked, Variable: v, Source: SourceOption, Because: v,

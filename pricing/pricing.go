@@ -47,7 +47,7 @@ type Usage struct {
 	CacheCreation1hTokens int64
 }
 
-// Table is an immutable price table.
+// Table is an immutable price table. A nil *Table has no prices.
 type Table struct {
 	version string
 	models  map[string]Price
@@ -93,13 +93,22 @@ func Parse(b []byte) (*Table, error) {
 }
 
 // Version is the table's date stamp.
-func (t *Table) Version() string { return t.version }
+func (t *Table) Version() string {
+	if t == nil {
+		return ""
+	}
+	return t.version
+}
 
 // With returns a copy of t with prices added or replaced. Keys are model ids
 // in any form Canonical accepts.
 func (t *Table) With(version string, prices map[string]Price) *Table {
-	out := &Table{version: version, models: make(map[string]Price, len(t.models)+len(prices))}
-	for k, p := range t.models {
+	var models map[string]Price // a nil *Table has no prices
+	if t != nil {
+		models = t.models
+	}
+	out := &Table{version: version, models: make(map[string]Price, len(models)+len(prices))}
+	for k, p := range models {
 		out.models[k] = p
 	}
 	for k, p := range prices {
@@ -112,6 +121,9 @@ func (t *Table) With(version string, prices map[string]Price) *Table {
 // [1m]-suffixed ids to their family ("claude-sonnet-4-5-20250929" and
 // "us.anthropic.claude-sonnet-4-5-20250929-v1:0" are "claude-sonnet-4-5").
 func (t *Table) Lookup(model string) (Price, bool) {
+	if t == nil {
+		return Price{}, false
+	}
 	if l, ok := t.lookups.Load(model); ok {
 		return l.(lookup).price, l.(lookup).ok
 	}

@@ -2,6 +2,7 @@ package propagation
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -107,6 +108,12 @@ type Transport struct {
 // RoundTrip implements http.RoundTripper. The request is cloned before its
 // headers change, as the RoundTripper contract requires.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req == nil {
+		return nil, errors.New("propagation: nil request")
+	}
+	if t == nil {
+		t = &Transport{} // as the zero Transport
+	}
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport

@@ -5,7 +5,12 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/doctor"
 	"github.com/ccotel/ccotel/events"
+	"github.com/ccotel/ccotel/metrics"
+	"github.com/ccotel/ccotel/pricing"
+	"github.com/ccotel/ccotel/propagation"
 	"github.com/ccotel/ccotel/telemetry"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
@@ -56,7 +61,10 @@ func contains(ss []string, s string) bool {
 
 // TestNilReceiversAndContexts: every exported method of the public API's
 // handles, on nil receivers, on handles of a disabled Telemetry and on live
-// ones, accepts nil contexts and zero arguments without panicking.
+// ones, accepts nil contexts and zero arguments without panicking; so do
+// the pointer types of every other public package (telemetrytest, events,
+// metrics, pricing, config, doctor, propagation) when nil, and their value
+// types when zero.
 func TestNilReceiversAndContexts(t *testing.T) {
 	var nilTel *telemetry.Telemetry
 	callAll(t, "nil *Telemetry", nilTel)
@@ -65,6 +73,18 @@ func TestNilReceiversAndContexts(t *testing.T) {
 	callAll(t, "nil *ToolRun", (*telemetry.ToolRun)(nil))
 	callAll(t, "nil *RunningHooks", (*telemetry.RunningHooks)(nil))
 	callAll(t, "nil *DeliveryError", (*telemetry.DeliveryError)(nil))
+	callAll(t, "nil *telemetrytest.Kit", (*telemetrytest.Kit)(nil))
+	callAll(t, "nil *events.Emitter", (*events.Emitter)(nil))
+	callAll(t, "nil *metrics.Recorder", (*metrics.Recorder)(nil))
+	callAll(t, "nil *pricing.Table", (*pricing.Table)(nil))
+	callAll(t, "nil *pricing.UnknownModelError", (*pricing.UnknownModelError)(nil))
+	callAll(t, "nil *config.Error", (*config.Error)(nil))
+	callAll(t, "nil *config.Config", (*config.Config)(nil), "Describe") // value methods: a nil pointer cannot call them
+	callAll(t, "zero config.Config", config.Config{})
+	callAll(t, "zero config.Secret", config.Secret(""), "Format") // fmt never passes a nil fmt.State
+	callAll(t, "zero doctor.Report", doctor.Report{})
+	callAll(t, "nil *propagation.Transport", (*propagation.Transport)(nil))
+	callAll(t, "nil *telemetry.ExportError", (*telemetry.ExportError)(nil))
 	//lint:ignore SA1012 a nil context is what this test is about
 	if telemetry.SessionFromContext(nil) != nil || telemetry.ToolRunFromContext(nil) != nil {
 		t.Error("a nil context carries a session or a tool run")

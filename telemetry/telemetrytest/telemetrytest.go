@@ -24,7 +24,8 @@ import (
 )
 
 // Kit is a started Telemetry and what it recorded. Its methods are safe for
-// concurrent use.
+// concurrent use. A nil *Kit recorded nothing: its methods return empty
+// results (Collect an error) and its checks report what is missing.
 type Kit struct {
 	// Telemetry is the handle to give the code under test.
 	Telemetry *telemetry.Telemetry
@@ -37,6 +38,10 @@ type Kit struct {
 	mu   sync.Mutex
 	errs []error
 }
+
+// errNilKit is Collect's error on a nil *Kit. Every method of a nil *Kit is
+// safe: it has recorded nothing, so the checks report what is missing.
+var errNilKit = errors.New("telemetrytest: nil *Kit")
 
 // Option configures New and Start.
 type Option interface{ apply(*settings) }
@@ -142,6 +147,9 @@ func Start(opts ...Option) (*Kit, error) {
 }
 
 func (k *Kit) addError(err error) {
+	if k == nil {
+		return
+	}
 	k.mu.Lock()
 	k.errs = append(k.errs, err)
 	k.mu.Unlock()
@@ -150,6 +158,9 @@ func (k *Kit) addError(err error) {
 // Errors returns the problems ccotel reported to its error handler so far
 // (an unknown model price, a dropped metric value...), in order.
 func (k *Kit) Errors() []error {
+	if k == nil {
+		return nil
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return slices.Clone(k.errs)
@@ -261,6 +272,9 @@ func (v Value) Strings() []string {
 // Events returns the events emitted so far, in emission order; with names,
 // only the events of those short names.
 func (k *Kit) Events(names ...string) []Event {
+	if k == nil {
+		return nil
+	}
 	all := k.logs.events()
 	if len(names) == 0 {
 		return all
@@ -340,6 +354,9 @@ func (m Metric) Sum(filters ...attribute.KeyValue) float64 {
 // Collect returns the raw metric data recorded so far. After the Telemetry
 // was shut down it returns what was recorded until then.
 func (k *Kit) Collect() (metricdata.ResourceMetrics, error) {
+	if k == nil {
+		return metricdata.ResourceMetrics{}, errNilKit
+	}
 	rm, err := k.reader.collect(context.Background())
 	// ccotel's resource, as its exporters send it; the provider's also
 	// holds the shell's OTEL_RESOURCE_ATTRIBUTES.
@@ -350,6 +367,9 @@ func (k *Kit) Collect() (metricdata.ResourceMetrics, error) {
 // Metrics returns every metric recorded so far, sorted by name. A collection
 // error is reported through Errors and yields what could be read.
 func (k *Kit) Metrics() []Metric {
+	if k == nil {
+		return nil
+	}
 	rm, err := k.Collect()
 	if err != nil {
 		k.addError(fmt.Errorf("telemetrytest: collecting metrics: %w", err))
@@ -417,6 +437,9 @@ func toMetric(m metricdata.Metrics) Metric {
 // Spans returns the ended spans so far, in the order they ended; with names,
 // only those ("claude_code.tool", ...).
 func (k *Kit) Spans(names ...string) tracetest.SpanStubs {
+	if k == nil {
+		return nil
+	}
 	all := k.spans.get()
 	for i := range all {
 		all[i].Resource = k.Telemetry.Resource() // as Collect's
