@@ -218,14 +218,18 @@
 // environment themselves when they are built, whatever ccotel's source
 // ([WithEnviron], [WithGetenv], settings files), and print an invalid value
 // on stderr through OpenTelemetry's global error handler. With telemetry
-// on, Load refuses those values, each as a [Problem] whose Source is
-// [SourceProcess], so that no provider is built with them:
+// on and the process environment as Load's source, Load refuses those
+// values, each as a [Problem] whose Source is [SourceProcess], so that no
+// provider is built with them:
 // OTEL_TRACES_SAMPLER (an unknown sampler) and OTEL_TRACES_SAMPLER_ARG (with
 // a ratio sampler, not a number from 0 to 1), OTEL_GO_X_CARDINALITY_LIMIT
 // (not a whole number) and OTEL_RESOURCE_ATTRIBUTES (a pair without '=',
 // an empty one after a trailing comma included, or a bad percent-encoding
 // in a value). Their values change nothing else: ccotel's configuration
-// decides the sampler, the limit and the resource.
+// decides the sampler, the limit and the resource. When Load reads another
+// environment ([WithEnviron], [WithGetenv], the test kit), those process
+// values are not ccotel's and do not stop it: each is a [Warning] of kind
+// [WarningProcess], and the SDK prints its own line about it.
 //
 // # Variables
 //

@@ -80,7 +80,13 @@ func Load(opts ...LoadOption) (Config, error) {
 		}
 		return false
 	}) {
-		ps.add(pr)
+		if lc.process {
+			ps.add(pr)
+			continue
+		}
+		// ccotel reads another environment (WithEnviron, the test kit): a
+		// value it does not use must not stop it, only be told.
+		cfg.Warnings = append(cfg.Warnings, Warning{Kind: WarningProcess, Variable: pr.Variable, Source: SourceProcess, Message: pr.String()})
 	}
 	return cfg, ps.err()
 }

@@ -66,8 +66,9 @@ func TestAttributeValueLengthLimits(t *testing.T) {
 // TestSDKProcessValuesRefused: the Go SDK's providers read these variables
 // from the process environment whatever ccotel's source is, and print an
 // invalid value on stderr; Load refuses them, naming the variable and its
-// origin, with WithEnviron (another source) and with the process
-// environment (values ccotel itself would accept).
+// origin, with the process environment as ccotel's source (values ccotel
+// itself would accept included); with another source (WithEnviron, the test
+// kit) the value is not ccotel's, and a WarningProcess tells it instead.
 func TestSDKProcessValuesRefused(t *testing.T) {
 	for _, tc := range []struct{ name, value string }{
 		{"OTEL_TRACES_SAMPLER", "bogus"},
@@ -82,14 +83,21 @@ func TestSDKProcessValuesRefused(t *testing.T) {
 			if tc.name == "OTEL_TRACES_SAMPLER_ARG" {
 				t.Setenv("OTEL_TRACES_SAMPLER", "traceidratio")
 			}
-			_, err := Load(WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}), WithoutManagedSettings())
+			// Another source (WithEnviron, the test kit): told, not refused.
+			cfg, err := Load(WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}), WithoutManagedSettings())
+			if err != nil {
+				t.Fatalf("WithEnviron: %v, want a warning only", err)
+			}
+			var told []Warning
+			for _, w := range cfg.Warnings {
+				if w.Kind == WarningProcess {
+					told = append(told, w)
+				}
+			}
+			if len(told) != 1 || told[0].Variable != tc.name || told[0].Source != SourceProcess || !strings.Contains(told[0].Error(), "stderr") {
+				t.Errorf("WithEnviron: warnings %+v, want one WarningProcess for %s", told, tc.name)
+			}
 			var ce *Error
-			if !errors.As(err, &ce) || len(ce.Problems) != 1 {
-				t.Fatalf("WithEnviron: %v, want one problem", err)
-			}
-			if p := ce.Problems[0]; p.Variable != tc.name || p.Source != SourceProcess || !strings.Contains(p.String(), "stderr") {
-				t.Errorf("WithEnviron: %+v", p)
-			}
 			// The process environment as ccotel's source: one problem, not two.
 			t.Setenv("CLAUDE_CODE_ENABLE_TELEMETRY", "1")
 			_, err = Load(WithoutManagedSettings())

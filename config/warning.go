@@ -21,6 +21,13 @@ const (
 	// WarningUnknownVariable: a variable of the environment looks like one
 	// of Variables but is not (a typo, a wrong case); Suggestion names it.
 	WarningUnknownVariable WarningKind = "unknown variable"
+	// WarningProcess: Load reads another environment than the process's
+	// (WithEnviron, WithGetenv, the test kit), and the process environment
+	// holds a value the OpenTelemetry Go SDK reads by itself and prints
+	// about on stderr (see "The process environment" in the package
+	// documentation). With the process environment as the source, the same
+	// value is an error.
+	WarningProcess WarningKind = "process value the OpenTelemetry SDK reads"
 )
 
 // Warning is something Load ignored, or suspects, without failing. It is an

@@ -42,9 +42,8 @@ func TestStderrChild(t *testing.T) {
 			t.Fatal(err)
 		}
 	case "refused":
-		_, err := telemetry.Start(context.Background(), telemetry.WithLoadOptions(config.WithoutManagedSettings(),
-			config.WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1",
-				"OTEL_METRICS_EXPORTER=console", "OTEL_TRACES_EXPORTER=console"})))
+		// The process environment is ccotel's source, as for most hosts.
+		_, err := telemetry.Start(context.Background(), telemetry.WithLoadOptions(config.WithoutManagedSettings()))
 		var ce *config.Error
 		if !errors.As(err, &ce) {
 			t.Fatalf("Start: %v, want a *config.Error", err)
@@ -52,6 +51,30 @@ func TestStderrChild(t *testing.T) {
 		for _, name := range []string{"OTEL_TRACES_SAMPLER", "OTEL_GO_X_CARDINALITY_LIMIT", "OTEL_RESOURCE_ATTRIBUTES"} {
 			if !strings.Contains(err.Error(), name) {
 				t.Errorf("the error does not name %s: %v", name, err)
+			}
+		}
+	case "told":
+		// ccotel reads another environment (as the test kit does): the
+		// process values are not its own and must not stop it; each is told
+		// to the handler, and the SDK prints them (docs/RELIABILITY.md).
+		told := map[string]bool{}
+		tel, err := telemetry.Start(context.Background(), telemetry.WithLoadOptions(config.WithoutManagedSettings(),
+			config.WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1",
+				"OTEL_METRICS_EXPORTER=console", "OTEL_TRACES_EXPORTER=console"})),
+			telemetry.WithConsoleWriter(io.Discard),
+			telemetry.WithErrorHandler(func(err error) {
+				var w config.Warning
+				if errors.As(err, &w) && w.Kind == config.WarningProcess {
+					told[w.Variable] = true
+				}
+			}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = tel.Shutdown(context.Background())
+		for _, name := range []string{"OTEL_TRACES_SAMPLER", "OTEL_GO_X_CARDINALITY_LIMIT", "OTEL_RESOURCE_ATTRIBUTES"} {
+			if !told[name] {
+				t.Errorf("no WarningProcess for %s", name)
 			}
 		}
 	case "process":
@@ -69,7 +92,9 @@ func TestStderrChild(t *testing.T) {
 // With every one of them hostile, a host's stderr gets 0 bytes: values the
 // SDK would read are passed explicitly from ccotel's configuration
 // (sampler, span and log record limits, batch settings), and the few it
-// reads whatever it is passed are refused by config.Load. A mistyped
+// reads whatever it is passed are refused by config.Load when the process
+// environment is ccotel's source (with another source they are not
+// ccotel's: told to the handler, and printed by the SDK). A mistyped
 // variable with telemetry off is printed only when
 // CLAUDE_CODE_OTEL_DIAG_STDERR asks for it.
 func TestSDKNeverPrints(t *testing.T) {
@@ -90,16 +115,22 @@ func TestSDKNeverPrints(t *testing.T) {
 		"OTEL_TRACES_SAMPLER_ARG=x", "OTEL_SERVICE_NAME=shell", "OTEL_RESOURCE_ATTRIBUTES=team=shell",
 		"OTEL_GO_X_OBSERVABILITY=true", "OTEL_GO_X_RESOURCE=true",
 	}
+	processOn := []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1",
+		"OTEL_METRICS_EXPORTER=console", "OTEL_TRACES_EXPORTER=console"}
 	for _, tc := range []struct {
 		name, mode string
 		env        []string
 		stderr     []string // what stderr must hold; none: 0 bytes
 	}{
 		{name: "limits and batch variables", mode: "accepted", env: hostileLimits},
-		{name: "values the SDK reads whatever it is passed", mode: "refused", env: []string{
-			"OTEL_TRACES_SAMPLER=bogus", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=team=a,"}},
-		{name: "the sampler's ratio", mode: "refused", env: []string{
-			"OTEL_TRACES_SAMPLER=traceidratio", "OTEL_TRACES_SAMPLER_ARG=2", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=x"}},
+		{name: "values the SDK reads whatever it is passed", mode: "refused", env: append([]string{
+			"OTEL_TRACES_SAMPLER=bogus", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=team=a,"}, processOn...)},
+		{name: "the sampler's ratio", mode: "refused", env: append([]string{
+			"OTEL_TRACES_SAMPLER=traceidratio", "OTEL_TRACES_SAMPLER_ARG=2", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=x"}, processOn...)},
+		// The one case where the SDK prints: the values are not ccotel's.
+		{name: "values the SDK reads, another source", mode: "told", env: []string{
+			"OTEL_TRACES_SAMPLER=bogus", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=team=a,"},
+			stderr: []string{"unsupported sampler: bogus"}},
 		{name: "typo, telemetry off", mode: "process", env: []string{"OTEL_METRICS_EXPORTERS=otlp"}},
 		{name: "typo, telemetry off, diag stderr", mode: "process",
 			env:    []string{"OTEL_METRICS_EXPORTERS=otlp", "CLAUDE_CODE_OTEL_DIAG_STDERR=1"},

@@ -35,7 +35,11 @@
 // none of the process environment and no managed settings, only
 // CLAUDE_CODE_ENABLE_TELEMETRY=1 and the variables given with WithVariable (or
 // the Config of WithConfig). No exporter is configured unless those variables
-// name one. Behind it are a manual metric reader (cumulative temporality, so
+// name one. The OpenTelemetry SDK's providers read a few variables of the
+// process environment themselves (config's "The process environment"): an
+// invalid one in the developer's shell changes nothing the kit records and
+// does not fail the test; the kit's Errors report it as a
+// config.WarningProcess, and the SDK prints a line about it. Behind it are a manual metric reader (cumulative temporality, so
 // every read sees all points so far), a synchronous log processor and a
 // synchronous span processor, so everything emitted is readable as soon as the
 // emitting call returns. Spans are always recorded (the kit adds a span

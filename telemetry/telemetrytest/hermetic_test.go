@@ -2,8 +2,10 @@ package telemetrytest_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
+	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
@@ -73,5 +75,33 @@ func TestKitIgnoresShellSDKVariables(t *testing.T) {
 	emit(off)
 	if n := len(off.Spans()); n != 0 {
 		t.Errorf("OTEL_TRACES_SAMPLER=always_off in ccotel's configuration: %d spans", n)
+	}
+}
+
+// TestKitSurvivesInvalidShellSDKVariables: values the OpenTelemetry SDK
+// would refuse in the developer's shell do not fail the kit, which reads
+// none of them; they are told as a config.WarningProcess.
+func TestKitSurvivesInvalidShellSDKVariables(t *testing.T) {
+	for name, value := range map[string]string{
+		"OTEL_TRACES_SAMPLER": "bogus", "OTEL_GO_X_CARDINALITY_LIMIT": "lots", "OTEL_RESOURCE_ATTRIBUTES": "x=y,",
+	} {
+		t.Setenv(name, value)
+	}
+	kit := telemetrytest.New(t)
+	ctx, s := kit.Telemetry.StartSession(context.Background())
+	pctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "hi"})
+	p.End(pctx)
+	if n := len(kit.Spans("claude_code.interaction")); n != 1 {
+		t.Errorf("%d interaction spans, want 1", n)
+	}
+	told := 0
+	for _, err := range kit.Errors() {
+		var w config.Warning
+		if errors.As(err, &w) && w.Kind == config.WarningProcess {
+			told++
+		}
+	}
+	if told != 3 {
+		t.Errorf("%d WarningProcess reported, want 3: %v", told, kit.Errors())
 	}
 }
