@@ -125,13 +125,6 @@ func QuerySubagent(agent Name) QuerySource {
 	return QuerySource("agent:custom:" + agent.Value)
 }
 
-// The values of query_source on the cost and token metrics.
-const (
-	queryMetricMain      = "main"
-	queryMetricSubagent  = "subagent"
-	queryMetricAuxiliary = "auxiliary"
-)
-
 // metricValue is the metrics' query_source: main for the main loop (either
 // mode), subagent for agent:*, auxiliary for anything else (compaction,
 // titles, suggestions), as Claude Code maps them. "" stays "".

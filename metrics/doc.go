@@ -32,7 +32,8 @@
 // # One table
 //
 // Definitions (table.go) is the single source of truth: New creates the
-// instruments from it, docs/METRICS.md is generated from it (go generate), and
+// instruments from it; zz_metrics.go (the attribute value types and their
+// constants) and docs/METRICS.md are generated from it (go generate), and
 // the tests check it against real Claude Code 2.1.330 captures.
 //
 // # Cost
@@ -46,4 +47,4 @@
 // package reads the configuration and passes it in through the state.
 package metrics
 
-//go:generate go test -run ^TestMetricsDoc$ -update .
+//go:generate go test -run ^TestMetrics(Doc|Code)$ -update .

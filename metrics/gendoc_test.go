@@ -11,29 +11,33 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/METRICS.md from the table")
+var update = flag.Bool("update", false, "rewrite docs/METRICS.md and zz_metrics.go from the table")
 
 const docPath = "../docs/METRICS.md"
 
 // TestMetricsDoc fails when docs/METRICS.md is not what the table generates.
 // `go generate ./metrics` (or this test with -update) rewrites it.
-func TestMetricsDoc(t *testing.T) {
-	want := renderDoc()
+func TestMetricsDoc(t *testing.T) { checkGenerated(t, docPath, renderDoc()) }
+
+// checkGenerated fails when the file at path is not want, or with -update
+// writes want there.
+func checkGenerated(t *testing.T, path string, want []byte) {
+	t.Helper()
 	if *update {
-		if err := os.MkdirAll(filepath.Dir(docPath), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(docPath, want, 0o644); err != nil {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	got, err := os.ReadFile(docPath)
+	got, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("%v: run go generate ./metrics", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale: run go generate ./metrics", docPath)
+		t.Errorf("%s is stale: run go generate ./metrics", path)
 	}
 }
 

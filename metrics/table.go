@@ -71,92 +71,84 @@ type Attribute struct {
 	Redacted    bool
 	Replacement string
 	Verbatim    []Origin
+
+	typ *valueType // the closed set of values, which init copies to Values
 }
 
-// StartType is start_type of claude_code.session.count.
-type StartType string
+// valueType is the closed set of values of an attribute. zz_metrics.go,
+// generated from the table (go generate), declares its Go type and one
+// constant per value, so the values are written here only. An empty name
+// declares untyped unexported constants.
+type valueType struct {
+	name, doc, constDoc string
+	consts              []constant
+}
 
-// The ways a session starts.
-const (
-	StartFresh      StartType = "fresh"
-	StartResume     StartType = "resume"
-	StartContinue   StartType = "continue"
-	StartAgentsView StartType = "agents_view"
-)
+// constant is one value of a valueType.
+type constant struct {
+	name, value, doc string
+	// notSent marks a value the type holds for events that metrics never
+	// send (speed normal): it is left out of the attribute's Values.
+	notSent bool
+}
 
-// LinesType is type of claude_code.lines_of_code.count.
-type LinesType string
-
-// Added and removed lines.
-const (
-	LinesAdded   LinesType = "added"
-	LinesRemoved LinesType = "removed"
-)
-
-// TokenType is type of claude_code.token.usage.
-type TokenType string
-
-// The four token counts of an API response, in the order Claude Code adds them.
-const (
-	TokensInput         TokenType = "input"
-	TokensOutput        TokenType = "output"
-	TokensCacheRead     TokenType = "cacheRead"
-	TokensCacheCreation TokenType = "cacheCreation"
-)
-
-// Speed is the API speed mode. Metrics carry speed only when it is fast; a
-// UsageAttrs shared with events may hold SpeedNormal, which metrics omit.
-type Speed string
-
-// The speed modes.
-const (
-	SpeedNormal Speed = "normal"
-	SpeedFast   Speed = "fast"
-)
-
-// Effort is the reasoning effort; empty when the model does not support it.
-type Effort string
-
-// The effort levels.
-const (
-	EffortLow    Effort = "low"
-	EffortMedium Effort = "medium"
-	EffortHigh   Effort = "high"
-	EffortXHigh  Effort = "xhigh"
-	EffortMax    Effort = "max"
-)
-
-// Decision is decision of claude_code.code_edit_tool.decision.
-type Decision string
-
-// The permission decisions.
-const (
-	DecisionAccept Decision = "accept"
-	DecisionReject Decision = "reject"
-)
-
-// DecisionSource is source of claude_code.code_edit_tool.decision: who made
-// the decision.
-type DecisionSource string
-
-// The decision sources.
-const (
-	SourceConfig        DecisionSource = "config"
-	SourceHook          DecisionSource = "hook"
-	SourceUserPermanent DecisionSource = "user_permanent"
-	SourceUserTemporary DecisionSource = "user_temporary"
-	SourceUserAbort     DecisionSource = "user_abort"
-	SourceUserReject    DecisionSource = "user_reject"
-)
-
-// ActiveType is type of claude_code.active_time.total.
-type ActiveType string
-
-// User time is keyboard interaction; CLI time is tool execution and model
-// responses.
-const (
-	ActiveUser ActiveType = "user"
-	ActiveCLI  ActiveType = "cli"
+var (
+	startType = &valueType{name: "StartType", doc: "StartType is start_type of claude_code.session.count.",
+		constDoc: "The ways a session starts.", consts: []constant{
+			{name: "StartFresh", value: "fresh"},
+			{name: "StartResume", value: "resume"},
+			{name: "StartContinue", value: "continue"},
+			{name: "StartAgentsView", value: "agents_view"},
+		}}
+	linesType = &valueType{name: "LinesType", doc: "LinesType is type of claude_code.lines_of_code.count.",
+		constDoc: "Added and removed lines.", consts: []constant{
+			{name: "LinesAdded", value: "added"},
+			{name: "LinesRemoved", value: "removed"},
+		}}
+	queryMetric = &valueType{constDoc: "The values of query_source on the cost and token metrics.", consts: []constant{
+		{name: "queryMetricMain", value: "main"},
+		{name: "queryMetricSubagent", value: "subagent"},
+		{name: "queryMetricAuxiliary", value: "auxiliary"},
+	}}
+	speedType = &valueType{name: "Speed", doc: "Speed is the API speed mode. Metrics carry speed only when it is fast; a\nUsageAttrs shared with events may hold SpeedNormal, which metrics omit.",
+		constDoc: "The speed modes.", consts: []constant{
+			{name: "SpeedNormal", value: "normal", notSent: true},
+			{name: "SpeedFast", value: "fast"},
+		}}
+	effortType = &valueType{name: "Effort", doc: "Effort is the reasoning effort; empty when the model does not support it.",
+		constDoc: "The effort levels.", consts: []constant{
+			{name: "EffortLow", value: "low"},
+			{name: "EffortMedium", value: "medium"},
+			{name: "EffortHigh", value: "high"},
+			{name: "EffortXHigh", value: "xhigh"},
+			{name: "EffortMax", value: "max"},
+		}}
+	tokenType = &valueType{name: "TokenType", doc: "TokenType is type of claude_code.token.usage.",
+		constDoc: "The four token counts of an API response, in the order Claude Code adds them.", consts: []constant{
+			{name: "TokensInput", value: "input"},
+			{name: "TokensOutput", value: "output"},
+			{name: "TokensCacheRead", value: "cacheRead"},
+			{name: "TokensCacheCreation", value: "cacheCreation"},
+		}}
+	decisionType = &valueType{name: "Decision", doc: "Decision is decision of claude_code.code_edit_tool.decision.",
+		constDoc: "The permission decisions.", consts: []constant{
+			{name: "DecisionAccept", value: "accept"},
+			{name: "DecisionReject", value: "reject"},
+		}}
+	sourceType = &valueType{name: "DecisionSource", doc: "DecisionSource is source of claude_code.code_edit_tool.decision: who made\nthe decision.",
+		constDoc: "The decision sources.", consts: []constant{
+			{name: "SourceConfig", value: "config"},
+			{name: "SourceHook", value: "hook"},
+			{name: "SourceUserPermanent", value: "user_permanent"},
+			{name: "SourceUserTemporary", value: "user_temporary"},
+			{name: "SourceUserAbort", value: "user_abort"},
+			{name: "SourceUserReject", value: "user_reject"},
+		}}
+	activeType = &valueType{name: "ActiveType", doc: "ActiveType is type of claude_code.active_time.total.",
+		constDoc: "User time is keyboard interaction; CLI time is tool execution and model\nresponses.", consts: []constant{
+			{name: "ActiveUser", value: "user"},
+			{name: "ActiveCLI", value: "cli"},
+		}}
 )
 
 // shipped are the origins whose names every signal sends as they are.
@@ -167,10 +159,10 @@ var shipped = []Origin{OriginBuiltIn, OriginOfficial}
 // marketplace.name come from the documentation: no 2.1.330 capture has them.
 var usageAttributes = []Attribute{
 	{Key: "model", Doc: "Model id, e.g. `claude-sonnet-4-5-20250929`."},
-	{Key: "query_source", Values: []string{queryMetricMain, queryMetricSubagent, queryMetricAuxiliary},
+	{Key: "query_source", typ: queryMetric,
 		Doc: "What made the API call: the main loop, a subagent, or an auxiliary call such as /compact."},
-	{Key: "speed", Values: values(SpeedFast), Doc: "Only in fast mode; absent otherwise (never `normal`)."},
-	{Key: "effort", Values: values(EffortLow, EffortMedium, EffortHigh, EffortXHigh, EffortMax),
+	{Key: "speed", typ: speedType, Doc: "Only in fast mode; absent otherwise (never `normal`)."},
+	{Key: "effort", typ: effortType,
 		Doc: "Reasoning effort; absent when the model does not support it."},
 	{Key: "agent.name", Doc: "Subagent calls only.", Redacted: true, Replacement: redact.Custom, Verbatim: shipped},
 	// A project or user skill keeps its name here (Claude Code 2.1.332);
@@ -189,7 +181,7 @@ var table = [numMetrics]Definition{
 		Name:        "claude_code.session.count",
 		Description: "Count of CLI sessions started",
 		Attributes: []Attribute{
-			{Key: "start_type", Values: values(StartFresh, StartResume, StartContinue, StartAgentsView)},
+			{Key: "start_type", typ: startType},
 		},
 		Methods:              []string{"SessionCount"},
 		Recorded:             "Once when a session starts, value 1.",
@@ -200,7 +192,7 @@ var table = [numMetrics]Definition{
 		Name:        "claude_code.lines_of_code.count",
 		Description: "Count of lines of code modified, with the 'type' attribute indicating whether lines were added or removed and the 'model' attribute indicating which model made the change",
 		Attributes: []Attribute{
-			{Key: "type", Values: values(LinesAdded, LinesRemoved)},
+			{Key: "type", typ: linesType},
 			{Key: "model", Doc: "The model that made the change."},
 		},
 		Methods:              []string{"LinesOfCode", "LinesChanged"},
@@ -239,7 +231,7 @@ var table = [numMetrics]Definition{
 		Unit:        "tokens",
 		Description: "Number of tokens used",
 		Attributes: append(usageAttributes[:len(usageAttributes):len(usageAttributes)], Attribute{
-			Key: "type", Values: values(TokensInput, TokensOutput, TokensCacheRead, TokensCacheCreation),
+			Key: "type", typ: tokenType,
 		}),
 		Methods:              []string{"Tokens", "APIUsage"},
 		Recorded:             "After each API response, four points (input, output, cacheRead, cacheCreation), zeros included.",
@@ -250,8 +242,8 @@ var table = [numMetrics]Definition{
 		Name:        "claude_code.code_edit_tool.decision",
 		Description: "Count of code editing tool permission decisions (accept/reject) for Edit, Write, and NotebookEdit tools",
 		Attributes: []Attribute{
-			{Key: "decision", Values: values(DecisionAccept, DecisionReject)},
-			{Key: "source", Values: values(SourceConfig, SourceHook, SourceUserPermanent, SourceUserTemporary, SourceUserAbort, SourceUserReject)},
+			{Key: "decision", typ: decisionType},
+			{Key: "source", typ: sourceType},
 			{Key: "tool_name", Doc: "`Edit`, `Write` or `NotebookEdit`."},
 			{Key: "language", Doc: "Language of the edited file, e.g. `Python`, `TypeScript`, `Plain text`, `unknown`; absent when not known."},
 		},
@@ -265,7 +257,7 @@ var table = [numMetrics]Definition{
 		Unit:        "s",
 		Description: "Total active time in seconds",
 		Attributes: []Attribute{
-			{Key: "type", Values: values(ActiveUser, ActiveCLI), Doc: "`user`: keyboard interaction; `cli`: tool execution and model responses."},
+			{Key: "type", typ: activeType, Doc: "`user`: keyboard interaction; `cli`: tool execution and model responses."},
 		},
 		Methods:              []string{"ActiveTime"},
 		Recorded:             "When an active stretch ends (e.g. an interaction), its length in seconds.",
@@ -278,15 +270,19 @@ func init() {
 	for m := range table {
 		table[m].Metric = Metric(m)
 		table[m].Instrument = Float64Counter
+		for i := range table[m].Attributes {
+			a := &table[m].Attributes[i]
+			if a.typ == nil {
+				continue
+			}
+			a.Values = []string{}
+			for _, c := range a.typ.consts {
+				if !c.notSent {
+					a.Values = append(a.Values, c.value)
+				}
+			}
+		}
 	}
-}
-
-func values[T ~string](vs ...T) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = string(v)
-	}
-	return out
 }
 
 // Definitions returns the table, one Definition per metric in Metric order.
