@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/redact"
 )
 
 // UsageAttrs are the attributes of one API call's cost and token points.
@@ -180,8 +181,15 @@ func newUsageKey(u *UsageAttrs) usageKey {
 	if u == nil {
 		return usageKey{}
 	}
-	return usageKey{model: u.Model, query: u.Query.metricValue(), effort: string(u.Effort), fast: u.Speed == SpeedFast,
+	// Cut as in recordOne: a longer value then never matches in place
+	// (sends) and is looked up by its cut key.
+	k := usageKey{model: redact.Cut(u.Model, redact.IdentifierMax), query: u.Query.metricValue(),
+		effort: redact.Cut(string(u.Effort), redact.IdentifierMax), fast: u.Speed == SpeedFast,
 		names: [6]Name{u.Agent, u.Skill, u.Plugin, u.Marketplace, u.MCPServer, u.MCPTool}}
+	for i := range k.names {
+		k.names[i].Value = redact.Cut(k.names[i].Value, redact.IdentifierMax)
+	}
+	return k
 }
 
 // sends reports whether u sends k, comparing in place: the hot path neither
@@ -429,6 +437,7 @@ func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *usageKey, mask uint
 // when only is -1, else only the type of that index with value added.
 func (r *Recorder) recordLines(ctx context.Context, model string, only int, added, removed float64) {
 	ctx, ss, c := r.start(ctx)
+	model = redact.Cut(model, redact.IdentifierMax) // as in recordOne
 	e := c.lines.last.Load()
 	if e == nil || e.model != model {
 		e = c.linesEntry(r, ss, model)
@@ -467,6 +476,11 @@ func (c *cache) linesEntry(r *Recorder, ss *core.Session, model string) *linesEn
 // recordOne records a metric of one point per call.
 func (r *Recorder) recordOne(ctx context.Context, m Metric, n float64, k smallKey) {
 	ctx, ss, c := r.start(ctx)
+	for i := range k.f {
+		// A session's entries outlive the call: keep no host string longer
+		// than the bound alive through them.
+		k.f[i] = redact.Cut(k.f[i], redact.IdentifierMax)
+	}
 	e := c.one[m].last.Load()
 	if e == nil || !sameValues(&e.key.f, &k.f, len(table[m].Attributes)) {
 		e = c.oneEntry(r, ss, &k)

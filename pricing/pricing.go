@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 //go:embed prices.json
@@ -52,9 +53,17 @@ type Table struct {
 	version string
 	models  map[string]Price
 	// lookups remembers each model id's price: Canonical's regular
-	// expressions cost a microsecond, a repeated model id should not.
-	lookups sync.Map // string -> lookup
+	// expressions cost a microsecond, a repeated model id should not. It
+	// remembers at most maxLookups ids of at most maxLookupLen bytes, so a
+	// host sending endless or huge model ids cannot grow it.
+	lookups  sync.Map // string -> lookup
+	nLookups atomic.Int64
 }
+
+const (
+	maxLookups   = 1024
+	maxLookupLen = 256
+)
 
 type lookup struct {
 	price Price
@@ -128,7 +137,9 @@ func (t *Table) Lookup(model string) (Price, bool) {
 		return l.(lookup).price, l.(lookup).ok
 	}
 	p, ok := t.models[Canonical(model)]
-	t.lookups.Store(model, lookup{p, ok})
+	if len(model) <= maxLookupLen && t.nLookups.Add(1) <= maxLookups {
+		t.lookups.Store(strings.Clone(model), lookup{p, ok})
+	}
 	return p, ok
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/edits"
+	"github.com/ccotel/ccotel/internal/redact"
 	"github.com/ccotel/ccotel/internal/spans"
 	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
@@ -304,7 +305,7 @@ func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
 	s.totals.CacheReadTokens += r.Usage.CacheReadTokens
 	s.totals.CacheCreationTokens += r.Usage.CacheCreationTokens
 	s.totals.APIDuration += total
-	s.lastModel = r.Model
+	s.lastModel = redact.Cut(r.Model, redact.IdentifierMax) // kept for the session: no huge string alive
 	s.mu.Unlock()
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/exporter"
+	"github.com/ccotel/ccotel/internal/redact"
 	"github.com/ccotel/ccotel/internal/spans"
 	"github.com/ccotel/ccotel/metrics"
 	"github.com/ccotel/ccotel/pricing"
@@ -67,6 +68,7 @@ type Telemetry struct {
 	prices        *pricing.Table
 	tools         toolKinds
 	unknownModels sync.Map // model -> struct{}: each unknown model is reported once
+	unknownCount  atomic.Int64
 	startOnce     sync.Once
 
 	shutdownOnce sync.Once
@@ -384,6 +386,9 @@ func prometheusUnits() map[string]string {
 	return units
 }
 
+// maxUnknownModels bounds the unknown models Telemetry remembers.
+const maxUnknownModels = 256
+
 // cost is the given cost, or the priced one. An unknown model costs 0 and is
 // reported to the error handler once.
 func (t *Telemetry) cost(model string, u pricing.Usage, given *float64) float64 {
@@ -392,8 +397,20 @@ func (t *Telemetry) cost(model string, u pricing.Usage, given *float64) float64 
 	}
 	c, ok := t.prices.Cost(model, u)
 	if !ok {
-		if _, seen := t.unknownModels.LoadOrStore(model, struct{}{}); !seen {
-			t.state.Error(fmt.Errorf("ccotel: %w: its cost is recorded as 0", &pricing.UnknownModelError{Model: model, Version: t.prices.Version()}))
+		// Bounded memory: a model is kept cut, and past maxUnknownModels
+		// distinct ones the rest are reported together, once.
+		model = redact.Cut(model, redact.IdentifierMax)
+		if _, seen := t.unknownModels.Load(model); seen {
+			return c
+		}
+		switch n := t.unknownCount.Add(1); {
+		case n <= maxUnknownModels:
+			if _, seen := t.unknownModels.LoadOrStore(model, struct{}{}); !seen {
+				t.state.Error(fmt.Errorf("ccotel: %w: its cost is recorded as 0", &pricing.UnknownModelError{Model: model, Version: t.prices.Version()}))
+			}
+		case n == maxUnknownModels+1:
+			t.state.Error(fmt.Errorf("ccotel: %w: more than %d models without a price; the others are recorded at cost 0 and not reported",
+				&pricing.UnknownModelError{Model: model, Version: t.prices.Version()}, maxUnknownModels))
 		}
 	}
 	return c

@@ -224,8 +224,17 @@ const IdentifierMax = 4096
 // rune, with no marker (as OpenTelemetry's attribute value length limits
 // cut). A string within max is returned as it is, valid or not: the
 // exporters repair short invalid strings, and checking them here would scan
-// every value on every emit.
+// every value on every emit. A cut string is a copy, so that what is kept
+// of a huge value (in a queued record, a cached attribute set) does not
+// keep the whole of it alive.
 func Cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return strings.Clone(cut(s, max))
+}
+
+func cut(s string, max int) string {
 	for len(s) > max {
 		n := max
 		// A rune is at most 4 bytes: look back no further, so a run of

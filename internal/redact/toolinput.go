@@ -128,5 +128,6 @@ func capString(s string, max int) (string, bool) {
 	if len(s) <= max || UTF16Len(s) <= max {
 		return s, false
 	}
-	return Prefix16(strings.ToValidUTF8(s, "\uFFFD"), max), true
+	// A copy: the cut input must not keep the host's whole string alive.
+	return strings.Clone(Prefix16(strings.ToValidUTF8(s, "\uFFFD"), max)), true
 }
