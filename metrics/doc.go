@@ -33,7 +33,8 @@
 //
 // Definitions (table.go) is the single source of truth: New creates the
 // instruments from it; zz_metrics.go (the attribute value types and their
-// constants) and docs/METRICS.md are generated from it (go generate), and
+// constants, and the Recorder methods of one point per call) and
+// docs/METRICS.md are generated from it (go generate), and
 // the tests check it against real Claude Code 2.1.330 captures.
 //
 // # Cost

@@ -81,14 +81,6 @@ func newRecorder(meter metric.Meter, st *core.State) (*Recorder, error) {
 	return r, nil
 }
 
-// SessionCount records a session start (claude_code.session.count += 1).
-func (r *Recorder) SessionCount(ctx context.Context, t StartType) {
-	if r == nil {
-		return
-	}
-	r.recordOne(ctx, MetricSessionCount, 1, smallKey{m: MetricSessionCount, f: [4]string{string(t)}})
-}
-
 // LinesOfCode adds n lines of type t changed by model. Claude Code records
 // both types after every edit, zeros included; LinesChanged does that.
 func (r *Recorder) LinesOfCode(ctx context.Context, t LinesType, model string, n float64) {
@@ -109,22 +101,6 @@ func (r *Recorder) LinesChanged(ctx context.Context, model string, added, remove
 		return
 	}
 	r.recordLines(ctx, model, -1, added, removed)
-}
-
-// PullRequest records a created pull or merge request.
-func (r *Recorder) PullRequest(ctx context.Context) {
-	if r == nil {
-		return
-	}
-	r.recordOne(ctx, MetricPullRequest, 1, smallKey{m: MetricPullRequest})
-}
-
-// Commit records a created git commit.
-func (r *Recorder) Commit(ctx context.Context) {
-	if r == nil {
-		return
-	}
-	r.recordOne(ctx, MetricCommit, 1, smallKey{m: MetricCommit})
 }
 
 // Cost adds the cost in USD of one API call.
@@ -203,23 +179,6 @@ func (k *usageKey) sends(u *UsageAttrs) bool {
 		k.names[0] == u.Agent && k.names[1] == u.Skill && k.names[2] == u.Plugin &&
 		k.names[3] == u.Marketplace && k.names[4] == u.MCPServer && k.names[5] == u.MCPTool &&
 		k.query == u.Query.metricValue()
-}
-
-// CodeEditDecision records one permission decision on a code-editing tool.
-func (r *Recorder) CodeEditDecision(ctx context.Context, d EditDecision) {
-	if r == nil {
-		return
-	}
-	r.recordOne(ctx, MetricCodeEditDecision, 1, smallKey{m: MetricCodeEditDecision,
-		f: [4]string{string(d.Decision), string(d.Source), d.ToolName, d.Language}})
-}
-
-// ActiveTime adds seconds of active time of type t.
-func (r *Recorder) ActiveTime(ctx context.Context, seconds float64, t ActiveType) {
-	if r == nil {
-		return
-	}
-	r.recordOne(ctx, MetricActiveTime, seconds, smallKey{m: MetricActiveTime, f: [4]string{string(t)}})
 }
 
 // field is one metric-specific value, in the position of its Attribute in

@@ -55,6 +55,16 @@ type Definition struct {
 	// PrometheusNativeName is the series name of Claude Code's own exporter
 	// (OTEL_METRICS_EXPORTER=prometheus), which has no unit suffix.
 	PrometheusNativeName string
+
+	gen *method // the Recorder method generated into zz_metrics.go, if any
+}
+
+// method is a Recorder method of one point per call, generated from the
+// table: after the nil check it records value with the values, Go
+// expressions over params in the order of the metric's attributes.
+type method struct {
+	name, doc, params, value string
+	values                   []string
 }
 
 // Attribute is one metric-specific attribute. Every value is a string and an
@@ -183,7 +193,9 @@ var table = [numMetrics]Definition{
 		Attributes: []Attribute{
 			{Key: "start_type", typ: startType},
 		},
-		Methods:              []string{"SessionCount"},
+		Methods: []string{"SessionCount"},
+		gen: &method{name: "SessionCount", doc: "SessionCount records a session start (claude_code.session.count += 1).",
+			params: "t StartType", value: "1", values: []string{"string(t)"}},
 		Recorded:             "Once when a session starts, value 1.",
 		PrometheusName:       "claude_code_session_count_total",
 		PrometheusNativeName: "claude_code_session_count_total",
@@ -204,6 +216,7 @@ var table = [numMetrics]Definition{
 		Name:                 "claude_code.pull_request.count",
 		Description:          "Number of pull requests created",
 		Methods:              []string{"PullRequest"},
+		gen:                  &method{name: "PullRequest", doc: "PullRequest records a created pull or merge request.", value: "1"},
 		Recorded:             "When a tool call creates a pull or merge request (e.g. `gh pr create`), value 1.",
 		PrometheusName:       "claude_code_pull_request_count_total",
 		PrometheusNativeName: "claude_code_pull_request_count_total",
@@ -212,6 +225,7 @@ var table = [numMetrics]Definition{
 		Name:                 "claude_code.commit.count",
 		Description:          "Number of git commits created",
 		Methods:              []string{"Commit"},
+		gen:                  &method{name: "Commit", doc: "Commit records a created git commit.", value: "1"},
 		Recorded:             "When a tool call creates a git commit, value 1.",
 		PrometheusName:       "claude_code_commit_count_total",
 		PrometheusNativeName: "claude_code_commit_count_total",
@@ -247,7 +261,9 @@ var table = [numMetrics]Definition{
 			{Key: "tool_name", Doc: "`Edit`, `Write` or `NotebookEdit`."},
 			{Key: "language", Doc: "Language of the edited file, e.g. `Python`, `TypeScript`, `Plain text`, `unknown`; absent when not known."},
 		},
-		Methods:              []string{"CodeEditDecision"},
+		Methods: []string{"CodeEditDecision"},
+		gen: &method{name: "CodeEditDecision", doc: "CodeEditDecision records one permission decision on a code-editing tool.",
+			params: "d EditDecision", value: "1", values: []string{"string(d.Decision)", "string(d.Source)", "d.ToolName", "d.Language"}},
 		Recorded:             "When an Edit, Write or NotebookEdit call is allowed or denied, value 1.",
 		PrometheusName:       "claude_code_code_edit_tool_decision_total",
 		PrometheusNativeName: "claude_code_code_edit_tool_decision_total",
@@ -259,7 +275,9 @@ var table = [numMetrics]Definition{
 		Attributes: []Attribute{
 			{Key: "type", typ: activeType, Doc: "`user`: keyboard interaction; `cli`: tool execution and model responses."},
 		},
-		Methods:              []string{"ActiveTime"},
+		Methods: []string{"ActiveTime"},
+		gen: &method{name: "ActiveTime", doc: "ActiveTime adds seconds of active time of type t.",
+			params: "seconds float64, t ActiveType", value: "seconds", values: []string{"string(t)"}},
 		Recorded:             "When an active stretch ends (e.g. an interaction), its length in seconds.",
 		PrometheusName:       "claude_code_active_time_seconds_total",
 		PrometheusNativeName: "claude_code_active_time_total",

@@ -2,6 +2,8 @@
 
 package metrics
 
+import "context"
+
 // StartType is start_type of claude_code.session.count.
 type StartType string
 
@@ -94,3 +96,43 @@ const (
 	ActiveUser ActiveType = "user"
 	ActiveCLI  ActiveType = "cli"
 )
+
+// SessionCount records a session start (claude_code.session.count += 1).
+func (r *Recorder) SessionCount(ctx context.Context, t StartType) {
+	if r == nil {
+		return
+	}
+	r.recordOne(ctx, MetricSessionCount, 1, smallKey{m: MetricSessionCount, f: [4]string{string(t)}})
+}
+
+// PullRequest records a created pull or merge request.
+func (r *Recorder) PullRequest(ctx context.Context) {
+	if r == nil {
+		return
+	}
+	r.recordOne(ctx, MetricPullRequest, 1, smallKey{m: MetricPullRequest})
+}
+
+// Commit records a created git commit.
+func (r *Recorder) Commit(ctx context.Context) {
+	if r == nil {
+		return
+	}
+	r.recordOne(ctx, MetricCommit, 1, smallKey{m: MetricCommit})
+}
+
+// CodeEditDecision records one permission decision on a code-editing tool.
+func (r *Recorder) CodeEditDecision(ctx context.Context, d EditDecision) {
+	if r == nil {
+		return
+	}
+	r.recordOne(ctx, MetricCodeEditDecision, 1, smallKey{m: MetricCodeEditDecision, f: [4]string{string(d.Decision), string(d.Source), d.ToolName, d.Language}})
+}
+
+// ActiveTime adds seconds of active time of type t.
+func (r *Recorder) ActiveTime(ctx context.Context, seconds float64, t ActiveType) {
+	if r == nil {
+		return
+	}
+	r.recordOne(ctx, MetricActiveTime, seconds, smallKey{m: MetricActiveTime, f: [4]string{string(t)}})
+}
