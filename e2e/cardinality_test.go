@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -91,5 +92,114 @@ func TestCardinalityOverflowCounted(t *testing.T) {
 				t.Logf("%d overflow points over %d instruments; Stats %+v", overflow, len(perMetric), s)
 			})
 		}
+	}
+}
+
+// The folded series are counted exactly: with a limit of 5 the SDK keeps 4 attribute sets of an instrument and
+// folds the rest, so n sessions (one set each of session.count and cost, four of token.usage, one per token type)
+// fold n-4, n-4 and 4n-4 series per collection with delta temporality, and 2n-4, 2n-4 and 8n-4 over two rounds with
+// cumulative (Prometheus included); active time like session.count. With delta the SDK's own overflow point of
+// session.count (1 per session) confirms the count. Sets equal across sessions (session.id off) count once, so nothing folds. Each
+// instrument is reported once, with its count.
+func TestCardinalityFoldedSeries(t *testing.T) {
+	const limit, n = 5, 12
+	// workload's sessions each have their own session.id.
+	perSession := map[string]int{"claude_code.session.count": 1, "claude_code.cost.usage": 1, "claude_code.token.usage": 4, "claude_code.active_time.total": 1}
+	for _, c := range []struct {
+		name        string
+		env         func(endpoint string) env
+		perSession  map[string]int // distinct sets per session and instrument
+		collections int            // how many collections count the sets: one per round with delta
+		rounds      int            // rounds of n sessions before a count
+	}{
+		{"delta", func(ep string) env { return otlpEnv("http/protobuf", ep, "delta") },
+			perSession, 2, 1},
+		{"cumulative", func(ep string) env { return otlpEnv("http/protobuf", ep, "cumulative") },
+			perSession, 1, 2},
+		{"prometheus", func(ep string) env {
+			return otlpEnv("http/protobuf", ep, "delta").with("OTEL_METRICS_EXPORTER", "prometheus").with("OTEL_EXPORTER_PROMETHEUS_PORT", "0")
+		}, perSession, 1, 2},
+		{"session.id off", func(ep string) env {
+			return otlpEnv("http/protobuf", ep, "delta").with("OTEL_METRICS_INCLUDE_SESSION_ID", "false")
+		}, map[string]int{}, 2, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rcv := otlptest.Start(t, otlptest.Options{})
+			var errs errorLog
+			tel := start(t, c.env(rcv.HTTPEndpoint()), telemetry.WithCardinalityLimit(limit), telemetry.WithErrorHandler(errs.handle))
+			for round := 0; round < 2; round++ {
+				for i := 0; i < n; i++ {
+					workload(tel, 1)
+				}
+				_ = tel.ForceFlush(context.Background())
+			}
+			want := map[string]int{}
+			var total int64
+			for name, sets := range c.perSession {
+				want[name] = (c.rounds*n*sets - (limit - 1)) * c.collections
+				total += int64(want[name])
+			}
+			var got int64
+			for _, e := range tel.Stats().Exporters {
+				if e.Signal == "metrics" {
+					got += e.FoldedSeries
+					if e.FoldedSeriesAtLeast {
+						t.Errorf("%s: FoldedSeriesAtLeast with %d sets per instrument", e.Exporter, 8*n)
+					}
+				}
+			}
+			if got != total {
+				t.Errorf("Stats: %d folded series, want %d (%v)", got, total, want)
+			}
+			_ = tel.Shutdown(context.Background()) // a *DeliveryError: the overflow points were dropped
+			reports := map[string][]string{}
+			for _, err := range errs.all() {
+				msg := err.Error()
+				if !strings.Contains(msg, "otel.metric.overflow") {
+					continue
+				}
+				if !errors.Is(err, telemetry.ErrLost) {
+					t.Errorf("overflow report is not ErrLost: %v", err)
+				}
+				for name := range c.perSession {
+					if strings.Contains(msg, " "+name+" ") {
+						reports[name] = append(reports[name], msg)
+					}
+				}
+				if len(c.perSession) == 0 {
+					t.Errorf("nothing folds, yet: %v", err)
+				}
+			}
+			if c.name == "delta" {
+				sessions := 0.0 // folded session starts, as the SDK's overflow points sum them
+				for _, q := range rcv.Requests() {
+					for _, rm := range q.Metrics.GetResourceMetrics() {
+						for _, sm := range rm.GetScopeMetrics() {
+							for _, m := range sm.GetMetrics() {
+								for _, p := range m.GetSum().GetDataPoints() {
+									for _, kv := range p.GetAttributes() {
+										if m.GetName() == "claude_code.session.count" && kv.GetKey() == "otel.metric.overflow" {
+											sessions += p.GetAsDouble()
+										}
+									}
+								}
+							}
+						}
+					}
+				}
+				if int(sessions) != want["claude_code.session.count"] {
+					t.Errorf("the SDK folded %v session starts, ccotel counted %d", sessions, want["claude_code.session.count"])
+				}
+			}
+			if c.name == "prometheus" {
+				return // its reports name the Prometheus family, and it is never scraped here
+			}
+			for name, w := range want {
+				first := c.perSession[name]*n - (limit - 1) // reported at the first flush, after one round
+				if len(reports[name]) != 1 || !strings.Contains(reports[name][0], fmt.Sprintf("(%d series folded of %d)", first, first+limit-1)) {
+					t.Errorf("%s (%d folded in all): reported %q, want once with %d folded", name, w, reports[name], first)
+				}
+			}
+		})
 	}
 }

@@ -109,7 +109,7 @@ func (r *Recorder) Cost(ctx context.Context, usd float64, u *UsageAttrs) {
 		return
 	}
 	ctx, e := r.usage(ctx, u, 1)
-	r.add(ctx, MetricCost, usd, e.opts[0:1])
+	r.add(ctx, MetricCost, usd, e.opts[0:1], &e.seen[0])
 }
 
 // Tokens adds n tokens of type t of one API call.
@@ -124,7 +124,7 @@ func (r *Recorder) Tokens(ctx context.Context, n float64, t TokenType, u *UsageA
 		return
 	}
 	ctx, e := r.usage(ctx, u, 1<<(i+1))
-	r.add(ctx, MetricTokens, n, e.opts[i+1:i+2])
+	r.add(ctx, MetricTokens, n, e.opts[i+1:i+2], &e.seen[i+1])
 }
 
 // APIUsage records one API response as Claude Code does: the cost, then the
@@ -135,11 +135,11 @@ func (r *Recorder) APIUsage(ctx context.Context, usd float64, t TokenCounts, att
 		return
 	}
 	ctx, e := r.usage(ctx, attrs, allUsage)
-	r.add(ctx, MetricCost, usd, e.opts[0:1])
-	r.add(ctx, MetricTokens, t.Input, e.opts[1:2])
-	r.add(ctx, MetricTokens, t.Output, e.opts[2:3])
-	r.add(ctx, MetricTokens, t.CacheRead, e.opts[3:4])
-	r.add(ctx, MetricTokens, t.CacheCreation, e.opts[4:5])
+	r.add(ctx, MetricCost, usd, e.opts[0:1], &e.seen[0])
+	r.add(ctx, MetricTokens, t.Input, e.opts[1:2], &e.seen[1])
+	r.add(ctx, MetricTokens, t.Output, e.opts[2:3], &e.seen[2])
+	r.add(ctx, MetricTokens, t.CacheRead, e.opts[3:4], &e.seen[3])
+	r.add(ctx, MetricTokens, t.CacheCreation, e.opts[4:5], &e.seen[4])
 }
 
 // usageKey is what the cost and token points send of a UsageAttrs, so
@@ -289,11 +289,13 @@ type usageEntry struct {
 	key   usageKey
 	built uint8               // the points of opts that are set, as in allUsage
 	opts  [5]metric.AddOption // the cost's, then one per tokenTypes
+	seen  [5]uint64           // per opt, the interval it was last counted in (core.Series.Mark)
 }
 
 type linesEntry struct {
 	model string
 	opts  [2]metric.AddOption // added, removed
+	seen  [2]uint64           // see usageEntry.seen
 }
 
 // smallKey is a one-point combination: the metric and its values in the
@@ -316,8 +318,9 @@ func sameValues(a, b *[4]string, n int) bool {
 }
 
 type oneEntry struct {
-	key smallKey
-	opt [1]metric.AddOption
+	key  smallKey
+	opt  [1]metric.AddOption
+	seen uint64 // see usageEntry.seen
 }
 
 func newCache() any { return new(cache) }
@@ -331,12 +334,14 @@ func (r *Recorder) start(ctx context.Context) (context.Context, *core.Session, *
 	return ctx, ss, ss.MetricsCache(newCache).(*cache)
 }
 
-// add records one point unless n is not a counter's value.
-func (r *Recorder) add(ctx context.Context, m Metric, n float64, opt []metric.AddOption) {
+// add records one point unless n is not a counter's value. seen is the
+// mark of opt's set in its cache entry (nil when it is not cached).
+func (r *Recorder) add(ctx context.Context, m Metric, n float64, opt []metric.AddOption, seen *uint64) {
 	if n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
 		r.st.Error(fmt.Errorf("ccotel/metrics: %s: dropped value %v: counters take finite values >= 0", table[m].Name, n))
 		return
 	}
+	r.st.Series.Mark(seen, table[m].Name, opt)
 	r.counters[m].Add(ctx, n, opt...)
 }
 
@@ -380,7 +385,11 @@ func (c *cache) usageEntry(r *Recorder, ss *core.Session, k *usageKey, mask uint
 	defer c.mu.Unlock()
 	next := &usageEntry{key: *k}
 	if old := c.usage.get(*k, (*usageEntry).keyOf); old != nil {
-		*next = *old
+		// Field by field: the marks are written by recorders without c.mu.
+		next.built, next.opts = old.built, old.opts
+		for i := range next.seen {
+			next.seen[i] = atomic.LoadUint64(&old.seen[i])
+		}
 	}
 	for i := range next.opts {
 		if bit := uint8(1) << i; mask&bit != 0 && next.built&bit == 0 {
@@ -403,10 +412,10 @@ func (r *Recorder) recordLines(ctx context.Context, model string, only int, adde
 	}
 	switch only {
 	case -1:
-		r.add(ctx, MetricLinesOfCode, added, e.opts[0:1])
-		r.add(ctx, MetricLinesOfCode, removed, e.opts[1:2])
+		r.add(ctx, MetricLinesOfCode, added, e.opts[0:1], &e.seen[0])
+		r.add(ctx, MetricLinesOfCode, removed, e.opts[1:2], &e.seen[1])
 	default:
-		r.add(ctx, MetricLinesOfCode, added, e.opts[only:only+1])
+		r.add(ctx, MetricLinesOfCode, added, e.opts[only:only+1], &e.seen[only])
 	}
 }
 
@@ -444,7 +453,7 @@ func (r *Recorder) recordOne(ctx context.Context, m Metric, n float64, k smallKe
 	if e == nil || !sameValues(&e.key.f, &k.f, len(table[m].Attributes)) {
 		e = c.oneEntry(r, ss, &k)
 	}
-	r.add(ctx, m, n, e.opt[:])
+	r.add(ctx, m, n, e.opt[:], &e.seen)
 }
 
 func (c *cache) oneEntry(r *Recorder, ss *core.Session, k *smallKey) *oneEntry {
@@ -480,7 +489,7 @@ func (r *Recorder) recordUncached(ctx context.Context, m Metric, n float64, fs [
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	r.add(ctx, m, n, []metric.AddOption{r.build(r.st.Session(ctx), m, fs)})
+	r.add(ctx, m, n, []metric.AddOption{r.build(r.st.Session(ctx), m, fs)}, nil)
 }
 
 // build makes the attribute set of one combination: the session's standard

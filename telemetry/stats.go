@@ -48,6 +48,22 @@ type ExporterStats struct {
 	Failed int64
 	// Queued are accepted and not yet exported. 0 after Shutdown.
 	Queued int64
+	// FoldedSeries (metrics) counts the series, that is attribute sets,
+	// the cardinality limit folded into otel.metric.overflow=true, summed
+	// over the instruments of ccotel's Recorder (claude_code.*): with delta
+	// temporality per collection (a session's set folded in three
+	// collections counts three times), with cumulative for the life of the
+	// handle. The SDK folds every distinct set of an instrument after its
+	// first limit-1, so this is distinct sets minus (limit-1), counted on
+	// ccotel's side. It is exact when no measurement races a collection (one
+	// that does may be counted in the neighbouring collection), except:
+	// instruments of the host (MeterProvider) and the GenAI histograms are
+	// not counted; with two delta metrics exporters only the first counts;
+	// and past 4 times the limit (10,000 at least) of distinct sets per
+	// instrument the count stops growing (FoldedSeriesAtLeast).
+	FoldedSeries int64
+	// FoldedSeriesAtLeast says FoldedSeries is a lower bound.
+	FoldedSeriesAtLeast bool
 }
 
 // Lost is Dropped plus Failed.
@@ -91,6 +107,7 @@ func exporterStats(c exporter.Count) ExporterStats {
 	return ExporterStats{
 		Signal: string(c.Signal), Exporter: string(c.Exporter), Endpoint: c.Endpoint, Unit: c.Unit,
 		Exported: c.Exported, Dropped: c.Dropped, Failed: c.Failed, Queued: c.Queued,
+		FoldedSeries: c.Folded, FoldedSeriesAtLeast: c.FoldedAtLeast,
 	}
 }
 

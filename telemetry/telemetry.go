@@ -131,7 +131,11 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	res := newResource(cfg, t.version)
 	t.resource = res
 	if cfg.Enabled {
+		// Enough sets per instrument to tell the folded count exactly well
+		// beyond the limit; past it, the count is a lower bound.
+		t.state.Series = core.NewSeries(max(4*exporter.CardinalityLimit(cfg), 10_000))
 		t.pipelines, err = exporter.Build(ctx, cfg, exporter.Settings{
+			Series:       t.state.Series,
 			Resource:     res,
 			ErrorHandler: handle,
 			Stdout:       o.stdout,

@@ -38,9 +38,12 @@ type State struct {
 	// every point, record and span (empty when the toggle is off).
 	resourceCopy []attribute.KeyValue
 
-	Redact   Redactor
-	Now      func() time.Time
-	Handle   func(error)
+	Redact Redactor
+	Now    func() time.Time
+	Handle func(error)
+	// Series counts the distinct attribute sets the metrics record, for
+	// the folded series count; nil counts nothing.
+	Series   *Series
 	sequence atomic.Int64
 
 	defaultOnce    sync.Once

@@ -3,10 +3,12 @@ package exporter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/core"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -21,7 +23,12 @@ type Count struct {
 	Endpoint                          string // masked
 	Unit                              string // "events", "spans" or "data points"
 	Exported, Dropped, Failed, Queued int64
-	Err                               error // the last export error, nil if none
+	// Folded is the number of series (attribute sets) folded into overflow
+	// series (see telemetry.ExporterStats.FoldedSeries); FoldedAtLeast says
+	// it is a lower bound.
+	Folded        int64
+	FoldedAtLeast bool
+	Err           error // the last export error, nil if none
 }
 
 // tally counts what one exporter does with what its pipeline is given. The
@@ -48,6 +55,15 @@ type tally struct {
 	lastErr   error
 	final     bool
 	overflows map[string]bool // instruments whose overflow was reported
+
+	// Folded series (metrics): with delta temporality the reader driving
+	// series' intervals adds each interval's count to folded; with
+	// cumulative, count reads them from series' all-time counts.
+	series        *core.Series
+	limit         int
+	cumulative    bool
+	folded        int64
+	foldedAtLeast bool
 }
 
 func newTally(sig config.Signal, e config.Exporter, endpoint, where, unit string, queueCap int, report func(error)) *tally {
@@ -138,6 +154,44 @@ func (d *tally) settle(n, overflow int, err error) {
 func (d *tally) overflowed(instrument string, limit int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	folded := ""
+	if d.cumulative {
+		if n := d.series.All()[instrument]; n.Folded(limit) > 0 {
+			folded = foldedText(n, limit)
+		}
+	}
+	d.reportOverflow(instrument, limit, folded)
+}
+
+// foldInterval counts the series folded in the interval that counts (from
+// core.Series.Advance) describes, and reports each instrument found folding
+// once. It is called by the reader driving the intervals, after each
+// collection.
+func (d *tally) foldInterval(counts map[string]core.Distinct) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for name, n := range counts {
+		f := n.Folded(d.limit)
+		if f == 0 {
+			continue
+		}
+		d.folded += int64(f)
+		d.foldedAtLeast = d.foldedAtLeast || n.AtLeast
+		d.reportOverflow(name, d.limit, foldedText(n, d.limit))
+	}
+}
+
+func foldedText(n core.Distinct, limit int) string {
+	atLeast := ""
+	if n.AtLeast {
+		atLeast = "at least "
+	}
+	return fmt.Sprintf(" (%s%d series folded of %s%d)", atLeast, n.Folded(limit), atLeast, n.N)
+}
+
+// reportOverflow reports instrument's overflow unless it was reported
+// already. d.mu must be held.
+func (d *tally) reportOverflow(instrument string, limit int, folded string) {
 	if d.overflows[instrument] {
 		return
 	}
@@ -145,17 +199,25 @@ func (d *tally) overflowed(instrument string, limit int) {
 		d.overflows = map[string]bool{}
 	}
 	d.overflows[instrument] = true
-	d.report(lostf("ccotel: %s: %s has more than %d attribute sets in one collection; the rest are folded into its otel.metric.overflow=true series and lose their attributes (CCOTEL_METRICS_CARDINALITY_LIMIT)",
-		d.where, instrument, limit))
+	d.report(lostf("ccotel: %s: %s has more than %d attribute sets in one collection; the rest are folded into its otel.metric.overflow=true series and lose their attributes%s (CCOTEL_METRICS_CARDINALITY_LIMIT)",
+		d.where, instrument, limit, folded))
 }
 
 func (d *tally) count() Count {
 	d.mu.Lock()
 	dropped, lastErr := d.dropped, d.lastErr
+	folded, atLeast := d.folded, d.foldedAtLeast
 	d.mu.Unlock()
+	if d.cumulative {
+		for _, n := range d.series.All() {
+			folded += int64(n.Folded(d.limit))
+			atLeast = atLeast || n.AtLeast
+		}
+	}
 	c := Count{
 		Signal: d.signal, Exporter: d.exporter, Endpoint: d.endpoint, Unit: d.unit,
 		Exported: d.exported.Load(), Failed: d.failed.Load(), Dropped: dropped + d.overflow.Load(), Err: lastErr,
+		Folded: folded, FoldedAtLeast: atLeast && folded > 0,
 	}
 	if d.queueCap > 0 {
 		c.Queued = max(0, d.in.Load()-c.Exported-c.Failed-dropped)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/headers"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -83,6 +84,9 @@ type Settings struct {
 	// is not the only metrics exporter, /metrics carries a "# UNIT" line
 	// for each, as Claude Code's does; when it is the only one, none.
 	PrometheusUnits map[string]string
+	// Series counts the distinct attribute sets the metrics record, from
+	// which Count.Folded is derived; nil counts no folded series.
+	Series *core.Series
 }
 
 // Pipelines are the SDK components built from a Config. The readers and
@@ -195,6 +199,8 @@ type builder struct {
 	report  func(error)
 	dynamic func(context.Context) map[string]string // nil without a helper or HeadersFunc
 	p       *Pipelines
+
+	deltaDriven bool // a delta reader delimits the folded series' intervals
 }
 
 // Build creates one metric reader per metrics exporter, one batch log
@@ -290,9 +296,13 @@ func (b *builder) build(ctx context.Context) error {
 		}
 		if exp != nil {
 			t := b.tally(config.SignalMetrics, e, m.OTLP, "data points", 0)
+			var fold *tally
+			if b.foldSeries(t, exp.Temporality(sdkmetric.InstrumentKindCounter) == metricdata.CumulativeTemporality) {
+				fold = t
+			}
 			exp = &metricExporter{Exporter: exp, lifecycle: b.p.lifecycle(), tally: t, limit: CardinalityLimit(b.cfg)}
 			b.p.MetricReaders = append(b.p.MetricReaders,
-				newPeriodicReader(exp, orDefault(m.Interval, 60*time.Second), orDefault(m.ExportTimeout, defaultExportTimeout), b.report))
+				newPeriodicReader(exp, orDefault(m.Interval, 60*time.Second), orDefault(m.ExportTimeout, defaultExportTimeout), b.report, fold))
 		}
 	}
 
@@ -355,6 +365,27 @@ func (b *builder) build(ctx context.Context) error {
 }
 
 // tally creates and registers the accounting of one exporter.
+// foldSeries sets up t's count of folded series from Settings.Series. A
+// cumulative exporter reads the all-time counts. With delta, the first
+// delta reader's collections delimit the intervals, and it counts; a second
+// delta reader (another exporter, another interval) cannot share them, so
+// it counts no folded series (its overflow points are still dropped). It
+// reports whether t's reader drives the intervals.
+func (b *builder) foldSeries(t *tally, cumulative bool) (drives bool) {
+	if b.s.Series == nil {
+		return false
+	}
+	t.limit = CardinalityLimit(b.cfg)
+	switch {
+	case cumulative:
+		t.series, t.cumulative = b.s.Series, true
+	case !b.deltaDriven:
+		t.series, b.deltaDriven = b.s.Series, true
+		return true
+	}
+	return false
+}
+
 func (b *builder) tally(sig config.Signal, e config.Exporter, o config.OTLP, unit string, queueCap int) *tally {
 	endpoint := ""
 	if e == config.ExporterOTLP {

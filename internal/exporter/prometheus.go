@@ -59,6 +59,7 @@ func (b *builder) prometheus() (sdkmetric.Reader, error) {
 	}
 	t := newTally(config.SignalMetrics, config.ExporterPrometheus, ln.Addr().String(), "metrics prometheus exporter ("+ln.Addr().String()+")", "data points", 0, b.report)
 	b.p.counts = append(b.p.counts, t)
+	b.foldSeries(t, true) // Prometheus is cumulative
 	handler := unitHandler{gatherer: reg, report: b.report, tally: t, limit: CardinalityLimit(b.cfg)}
 	if len(b.cfg.Metrics.Exporters) > 1 {
 		handler.units = b.s.PrometheusUnits

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ccotel/ccotel/internal/core"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
@@ -28,6 +29,10 @@ type periodicReader struct {
 	interval time.Duration
 	timeout  time.Duration
 	report   func(error)
+	// fold, when set, is the tally of the reader whose collections delimit
+	// the intervals of the folded series count (see Settings.Series).
+	fold   *tally
+	series *core.Series
 
 	ctx    context.Context // cancelled when Shutdown gives up waiting
 	cancel context.CancelFunc
@@ -39,7 +44,7 @@ type periodicReader struct {
 	shutdownErr  error
 }
 
-func newPeriodicReader(exp sdkmetric.Exporter, interval, timeout time.Duration, report func(error)) *periodicReader {
+func newPeriodicReader(exp sdkmetric.Exporter, interval, timeout time.Duration, report func(error), fold *tally) *periodicReader {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &periodicReader{
 		ManualReader: sdkmetric.NewManualReader(
@@ -49,6 +54,7 @@ func newPeriodicReader(exp sdkmetric.Exporter, interval, timeout time.Duration, 
 		interval: interval,
 		timeout:  timeout,
 		report:   report,
+		fold:     fold,
 		ctx:      ctx,
 		cancel:   cancel,
 		stop:     make(chan struct{}),
@@ -83,6 +89,9 @@ func (r *periodicReader) collectAndExport(ctx context.Context) error {
 	var rm metricdata.ResourceMetrics
 	if err := r.ManualReader.Collect(context.WithoutCancel(ctx), &rm); err != nil {
 		return err
+	}
+	if r.fold != nil {
+		r.fold.foldInterval(r.fold.series.Advance())
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()

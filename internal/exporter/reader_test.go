@@ -53,7 +53,7 @@ func TestPeriodicReaderShutdownWhileExportHangs(t *testing.T) {
 
 	exp := &fakeMetricExporter{hang: true}
 	var reported []error
-	r := newPeriodicReader(exp, 10*time.Millisecond, time.Minute, func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() })
+	r := newPeriodicReader(exp, 10*time.Millisecond, time.Minute, func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }, nil)
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(r))
 	c, _ := mp.Meter("m").Float64Counter("c")
 	c.Add(context.Background(), 1)
@@ -82,7 +82,7 @@ func TestPeriodicReaderShutdownWhileExportHangs(t *testing.T) {
 
 func TestPeriodicReaderSkipsEmptyIntervalsAndFlushes(t *testing.T) {
 	exp := &fakeMetricExporter{}
-	r := newPeriodicReader(exp, 20*time.Millisecond, time.Second, func(err error) { t.Errorf("reported: %v", err) })
+	r := newPeriodicReader(exp, 20*time.Millisecond, time.Second, func(err error) { t.Errorf("reported: %v", err) }, nil)
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(r))
 	time.Sleep(100 * time.Millisecond)
 	if n := exp.exports.Load(); n != 0 {

@@ -22,7 +22,7 @@ func startPipeline(t *testing.T, temporality metricdata.Temporality, contiguous 
 	if contiguous {
 		exp = NewContiguous(rec, time.Hour, nil)
 	}
-	r := newPeriodicReader(exp, time.Hour, 10*time.Second, func(err error) { t.Error(err) })
+	r := newPeriodicReader(exp, time.Hour, 10*time.Second, func(err error) { t.Error(err) }, nil)
 	mp := sdkmetric.NewMeterProvider(append(FirstMeasurementOptions(), sdkmetric.WithReader(r))...)
 	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
 	meter := mp.Meter("com.anthropic.claude_code")
