@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ccotel/ccotel/internal/core"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
@@ -31,8 +30,7 @@ type periodicReader struct {
 	report   func(error)
 	// fold, when set, is the tally of the reader whose collections delimit
 	// the intervals of the folded series count (see Settings.Series).
-	fold   *tally
-	series *core.Series
+	fold *tally
 
 	ctx    context.Context // cancelled when Shutdown gives up waiting
 	cancel context.CancelFunc
