@@ -27,7 +27,8 @@ type simSession struct {
 }
 
 func (u *user) session(sp sessionPlan, all bool) {
-	startType := metrics.StartType(u.pick(map[string]float64{"fresh": 0.75, "resume": 0.12, "continue": 0.1, "agents_view": 0.03}))
+	startType := metrics.StartType(u.pick(map[string]float64{string(metrics.StartFresh): 0.75, string(metrics.StartResume): 0.12,
+		string(metrics.StartContinue): 0.1, string(metrics.StartAgentsView): 0.03}))
 	ctx, s := u.tel.StartSession(u.ctx, telemetry.WithStartType(startType))
 	ss := &simSession{u: u, s: s, ctx: ctx, all: all, model: u.pick(u.models),
 		mode: u.pick(map[string]float64{"default": 0.6, "acceptEdits": 0.3, "plan": 0.05, "bypassPermissions": 0.05})}
