@@ -256,7 +256,8 @@ func (t *Telemetry) deliveryError(op string, opErr error) error {
 // WithCardinalityLimit sets how many attribute sets each instrument keeps
 // per collection; measurements of further sets are folded into one series
 // with the attribute otel.metric.overflow=true, counted as dropped in Stats
-// and reported once per instrument to the error handler. n <= 0 is ignored.
+// (the folded sets in ExporterStats.FoldedSeries) and reported once per
+// instrument to the error handler. n <= 0 is ignored.
 // By default, CCOTEL_METRICS_CARDINALITY_LIMIT, or 2000; the SDK's own
 // OTEL_GO_X_CARDINALITY_LIMIT is never read.
 func WithCardinalityLimit(n int) Option {

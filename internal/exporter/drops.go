@@ -154,6 +154,9 @@ func (d *tally) settle(n, overflow int, err error) {
 func (d *tally) overflowed(instrument string, limit int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.overflows[instrument] {
+		return // before counting: this runs for every overflow point
+	}
 	folded := ""
 	if d.cumulative {
 		if n := d.series.All()[instrument]; n.Folded(limit) > 0 {
