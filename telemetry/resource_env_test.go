@@ -1,14 +1,12 @@
 package telemetry_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,24 +19,6 @@ import (
 	"github.com/ccotel/ccotel/telemetry"
 	"github.com/ccotel/ccotel/telemetry/telemetrytest"
 )
-
-// lockedBuffer is a console writer read while the exporters write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // shellResource sets the resource variables a developer's shell may hold;
 // the SDK's providers merge them into their resource by themselves.
@@ -83,7 +63,7 @@ func TestShellDoesNotLeakIntoResource(t *testing.T) {
 			if protocol == "grpc" {
 				endpoint = rcv.GRPCEndpoint()
 			}
-			var console lockedBuffer
+			var console syncBuffer
 			tel, err := telemetry.Start(context.Background(), telemetry.WithConsoleWriter(&console),
 				telemetry.WithLoadOptions(config.WithManagedSettingsPath(managed), config.WithEnviron([]string{
 					"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1", "OTEL_SERVICE_NAME=configured",
