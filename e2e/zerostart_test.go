@@ -41,6 +41,21 @@ var oneOffTruth = map[string]float64{
 	"rockdarko/Edit Decisions by Language": 6,
 }
 
+// oneOffSeries is what oneOffWorkload puts on the wire, per Prometheus metric: its number of series and their total.
+var oneOffSeries = []struct {
+	name   string
+	series int
+	total  float64
+}{
+	{"claude_code_session_count_total", 3, 3},
+	{"claude_code_cost_usage_USD_total", 3, 0.5 + 1 + 1.5},
+	{"claude_code_token_usage_tokens_total", 4 * 3, (100 + 10) * (1 + 2 + 3)}, // input, output and two cache types
+	{"claude_code_lines_of_code_count_total", 2 * 3, (3 + 1) * 3},
+	{"claude_code_code_edit_tool_decision_total", 2 * 3, 6},
+	{"claude_code_commit_count_total", 3, 3},
+	{"claude_code_pull_request_count_total", 1, 1},
+}
+
 // TestZeroStartPanels is the one-off series problem on the real stack (ccotel, cumulative → the guide's Collector
 // → Prometheus scraping job "otel-collector" every second) and the CCOTEL_METRICS_ZERO_START fix: every
 // increase() panel of oneOffTruth, evaluated at the newest sample over 1h, reads within 1 % of the truth with the
@@ -62,14 +77,19 @@ func TestZeroStartPanels(t *testing.T) {
 			flushAll := oneOffWorkload(t, cfg, &errs)
 			flushAll()
 			if on {
-				// Every series is on the wire as a 0: wait until Prometheus has scraped them, then send the values.
-				p.WaitForQuery(t, `sum(claude_code_cost_usage_USD_total) == 0`, func(v promtest.Vector) bool { return len(v) == 1 }, waitTimeout)
-				p.WaitForQuery(t, `count(claude_code_session_count_total == 0)`, func(v promtest.Vector) bool { return v.Sum() == 3 }, waitTimeout)
+				// Every series is on the wire as a 0: wait until one scrape holds them all, then send the values.
+				for _, m := range oneOffSeries {
+					p.WaitForQuery(t, fmt.Sprintf(`count(%s == 0)`, m.name), scalar(float64(m.series)), waitTimeout)
+				}
 				time.Sleep(2 * time.Second) // let the sampled interval be long against the flushes' spread (ms)
 				flushAll()
 			}
-			p.WaitForQuery(t, `sum(claude_code_cost_usage_USD_total)`, scalar(3), waitTimeout)
-			p.WaitForQuery(t, `sum(claude_code_pull_request_count_total)`, scalar(1), waitTimeout)
+			// The Collector's Prometheus exporter updates its registry metric by metric, so one scrape may hold part
+			// of an export: wait for every metric's final total, after which the newest scrape holds them all.
+			for _, m := range oneOffSeries {
+				p.WaitForQuery(t, fmt.Sprintf(`sum(%s)`, m.name), scalar(m.total), waitTimeout)
+				p.WaitForQuery(t, fmt.Sprintf(`count(%s)`, m.name), scalar(float64(m.series)), waitTimeout)
+			}
 			at := time.UnixMilli(int64(p.Query(t, `max(timestamp(claude_code_cost_usage_USD_total))`).Sum()*1000 + 0.5))
 			for _, panel := range dashboards.Panels {
 				key := panel.Dashboard + "/" + panel.Title
