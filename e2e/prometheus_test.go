@@ -67,27 +67,49 @@ type promRun struct {
 	p       *promtest.Server
 	handles []*telemetry.Telemetry
 	q       guide
+	n       names
 	errs    *errorLog
-	// zeroSeen is when Prometheus had the zero samples of every cost series.
+	// zeroSeen is when Prometheus had the zero samples of every series: every series' first sample is older.
 	zeroSeen time.Time
+	// lastRound is when the seed's last round of turns began: every series' last sample is newer.
+	lastRound time.Time
 }
 
+// zeroHold is how long the zero samples stay the newest before the turns begin. Every series' sampled interval
+// is then at least that long, which keeps increase()'s end extrapolation (measured in checkIncrease) small.
+const zeroHold = 6 * time.Second
+
 // emit runs the seed with a zero phase; after the zero phase it waits until Prometheus has scraped a 0 for every
-// cost series, so that increase() has a starting point, as it would for a long-running agent. flush exports a
-// handle's metrics (ForceFlush for OTLP; nothing to do for a pull exporter).
-func (r *promRun) emit(t *testing.T, flush func(u int)) {
+// series the increase() panels read (cost, tokens, lines), so that increase() has a starting point, as it would
+// for a long-running agent, and holds them for zeroHold. flush exports a handle's metrics (ForceFlush for OTLP;
+// nothing to do for a pull exporter).
+//
+// The zeros of every metric are awaited, not the cost's alone: the Collector's prometheus exporter updates its
+// registry metric by metric, so a scrape can hold an export's cost and not yet its tokens.
+func (r *promRun) emit(t *testing.T, want e2e.Totals, flush func(u int)) {
 	t.Helper()
 	ctx := context.Background()
 	calls := 0
+	beforeLastRound := e2e.Users + e2e.Users*e2e.SessionsPerUser*(e2e.TurnsPerSession-1)
 	_, err := e2e.Run(ctx, r.handles, true, func(u int) {
 		flush(u)
 		calls++
-		if calls == e2e.Users { // the zero phase's flushes are the first Users calls
-			want := float64(e2e.Users * e2e.SessionsPerUser)
-			r.p.WaitForQuery(t, "count("+r.q.SumCost[len("sum("):], func(v promtest.Vector) bool {
-				return len(v) == 1 && v[0].Value == want
-			}, waitTimeout)
+		switch calls {
+		case e2e.Users: // the zero phase's flushes are the first Users calls
+			for _, z := range []struct {
+				metric string
+				series int
+			}{
+				{r.n.cost, want.Sessions},
+				{r.n.tokens, want.Sessions * len(want.TokensByType)},
+				{r.n.lines, want.Sessions * len(want.LinesByType)},
+			} {
+				r.p.WaitForQuery(t, "count("+z.metric+" == 0)", scalar(float64(z.series)), waitTimeout)
+			}
 			r.zeroSeen = time.Now()
+			time.Sleep(zeroHold)
+		case beforeLastRound:
+			r.lastRound = time.Now()
 		}
 	})
 	if err != nil {
@@ -95,31 +117,43 @@ func (r *promRun) emit(t *testing.T, flush func(u int)) {
 	}
 }
 
-// checkExact asserts the guide's raw (non-increase) queries and the user and session counts against totals.
-func (r *promRun) checkExact(t *testing.T, want e2e.Totals) {
+// waitVector waits until query returns one sample per key of want (by label; "" for an ungrouped result) with
+// that value, and fails the test with the last result otherwise. Every assertion waits: a scrape may hold part of
+// an export (see emit), so one query's final value says nothing of another's.
+func (r *promRun) waitVector(t *testing.T, query, label string, want map[string]float64) {
 	t.Helper()
-	r.p.WaitForQuery(t, r.q.SumCost, scalar(want.CostUSD), waitTimeout)
-	// The other series arrive with the same exports; wait for the last turn's tokens and lines too.
-	r.p.WaitForQuery(t, r.q.InputTokens, scalar(want.TokensByType["input"]), waitTimeout)
-	checkVector(t, r.p.Query(t, r.q.OutputTokens), "", map[string]float64{"": want.TokensByType["output"]})
-	checkVector(t, r.p.Query(t, r.q.CostByModel), "model", want.CostByModel)
-	checkVector(t, r.p.Query(t, r.q.TokensByType), "type", want.TokensByType)
-	checkVector(t, r.p.Query(t, r.q.Sessions), "", map[string]float64{"": float64(want.Sessions)})
+	r.p.WaitForQuery(t, query, func(v promtest.Vector) bool { return vectorIs(v, label, want) }, waitTimeout)
 }
 
-// checkIncrease evaluates the dashboard's increase() panels at the time of the newest sample. Prometheus
-// extrapolates increase(): not towards the start of the range here (every series starts with the zero phase's 0
-// sample, and extrapolation stops at zero), but towards the end for a series whose last sample is older than the
-// evaluation time (the handles export, and are scraped, at different instants). So a panel may read more than
-// the truth, by at most the extrapolated fraction (bounded by one scrape or export spacing over the series'
-// sampled interval, which the test makes several seconds), and never less: under-reporting fails exactly.
+// checkExact asserts the guide's raw (non-increase) queries, the lines and the session count against totals.
+func (r *promRun) checkExact(t *testing.T, want e2e.Totals) {
+	t.Helper()
+	r.waitVector(t, r.q.SumCost, "", map[string]float64{"": want.CostUSD})
+	r.waitVector(t, r.q.InputTokens, "", map[string]float64{"": want.TokensByType["input"]})
+	r.waitVector(t, r.q.OutputTokens, "", map[string]float64{"": want.TokensByType["output"]})
+	r.waitVector(t, r.q.CostByModel, "model", want.CostByModel)
+	r.waitVector(t, r.q.TokensByType, "type", want.TokensByType)
+	r.waitVector(t, "sum("+r.n.lines+") by (type)", "type", want.LinesByType)
+	r.waitVector(t, r.q.Sessions, "", map[string]float64{"": float64(want.Sessions)})
+}
+
+// checkIncrease evaluates the dashboard's increase() panels at the time of the newest sample, once checkExact has
+// seen every final value. Prometheus extrapolates increase(): not towards the start of the range here (every
+// series starts with the zero phase's 0 sample, and extrapolation stops at zero), but towards the end for a series
+// whose last sample is older than the evaluation time (the handles export, and are scraped, at different
+// instants), by at most that age. So a panel may read more than the truth, by at most the oldest last sample's age
+// over the shortest sampled interval, and never less: under-reporting fails exactly. The test measures that bound
+// rather than assuming one: every last sample is newer than the last round's start, every first sample older than
+// the zero phase's end, zeroHold before it.
 func (r *promRun) checkIncrease(t *testing.T, want e2e.Totals) {
 	t.Helper()
-	// Let the sampled interval grow to at least 6 s so that end extrapolation stays a small fraction.
-	if d := 6*time.Second - time.Since(r.zeroSeen); d > 0 {
-		time.Sleep(d)
-	}
 	at := r.newest(t)
+	// Sample timestamps are whole milliseconds: one more on each end.
+	age := at.Sub(r.lastRound) + time.Millisecond
+	sampled := r.lastRound.Sub(r.zeroSeen) - 2*time.Millisecond
+	extra := age.Seconds() / sampled.Seconds()
+	t.Logf("evaluated at the newest sample, %v after the last round began, %v after the zeros: up to +%.2f%% of extrapolation",
+		age, sampled, 100*extra)
 	bounded := func(query, label string, want map[string]float64) {
 		t.Helper()
 		v := r.p.QueryAt(t, query, at)
@@ -129,8 +163,8 @@ func (r *promRun) checkIncrease(t *testing.T, want e2e.Totals) {
 		}
 		for k, w := range want {
 			g := got[k]
-			if g < w*(1-1e-9) || g > w*1.25 {
-				t.Errorf("%s: %s=%q: %v, want %v (up to +25%% of extrapolation)\n%s", query, label, k, g, w, v)
+			if g < w*(1-1e-9) || g > w*(1+extra)*(1+1e-9) {
+				t.Errorf("%s: %s=%q: %v, want %v (up to +%.2f%% of extrapolation)\n%s", query, label, k, g, w, 100*extra, v)
 			} else {
 				t.Logf("%s: %s=%q: %v (truth %v, +%.2f%%)", query, label, k, g, w, 100*(g/w-1))
 			}
@@ -160,10 +194,12 @@ func (r *promRun) checkIncrease(t *testing.T, want e2e.Totals) {
 	checkVector(t, r.p.QueryAt(t, r.q.ActiveUsers, at), "", map[string]float64{"": float64(want.Users)})
 }
 
-// newest is the timestamp of the newest cost sample.
+// newest is the timestamp of the newest sample of the metrics the panels read. Not the cost's alone: a handle's
+// token and line points may be a millisecond newer than its cost point, and evaluating before them would leave
+// its last turn out.
 func (r *promRun) newest(t *testing.T) time.Time {
 	t.Helper()
-	v := r.p.Query(t, "max(timestamp("+strings.TrimSuffix(strings.TrimPrefix(r.q.SumCost, "sum("), ")")+"))")
+	v := r.p.Query(t, fmt.Sprintf(`max(timestamp({__name__=~"%s|%s|%s"}))`, r.n.cost, r.n.tokens, r.n.lines))
 	if len(v) != 1 {
 		t.Fatalf("no newest sample: %s", v)
 	}
@@ -178,6 +214,13 @@ func scalar(want float64) func(promtest.Vector) bool {
 // checkVector asserts that v has one sample per key of want (by label; "" for an ungrouped result) with that value.
 func checkVector(t *testing.T, v promtest.Vector, label string, want map[string]float64) {
 	t.Helper()
+	if !vectorIs(v, label, want) {
+		t.Errorf("by %q: got\n%swant %v", label, v, want)
+	}
+}
+
+// vectorIs reports whether v has one sample per key of want (by label) with that value.
+func vectorIs(v promtest.Vector, label string, want map[string]float64) bool {
 	got := map[string]float64{}
 	for _, s := range v {
 		got[s.Metric[label]] = s.Value
@@ -188,9 +231,7 @@ func checkVector(t *testing.T, v promtest.Vector, label string, want map[string]
 			ok = false
 		}
 	}
-	if !ok {
-		t.Errorf("by %q: got\n%swant %v", label, v, want)
-	}
+	return ok
 }
 
 func freePort(t *testing.T) int {
@@ -224,9 +265,9 @@ func TestPrometheusNative(t *testing.T) {
 		}, telemetry.WithUserID(e2e.UserID(u)), telemetry.WithErrorHandler(errs.handle))
 	}
 	p := promtest.Start(t, targets, promtest.WithJobName("claude-code"))
-	r := &promRun{p: p, handles: handles, q: guideQueries(nativeNames), errs: &errs}
-	r.emit(t, func(int) {})
+	r := &promRun{p: p, handles: handles, q: guideQueries(nativeNames), n: nativeNames, errs: &errs}
 	want := e2e.Expected(true)
+	r.emit(t, want, func(int) {})
 	r.checkExact(t, want)
 	r.checkIncrease(t, want)
 	if len(errs.all()) > 0 {
@@ -271,9 +312,9 @@ func TestPrometheusThroughCollector(t *testing.T) {
 			for u := range handles {
 				handles[u] = start(t, cfg, telemetry.WithUserID(e2e.UserID(u)), telemetry.WithErrorHandler(errs.handle))
 			}
-			r := &promRun{p: p, handles: handles, q: guideQueries(collectorNames), errs: &errs}
+			r := &promRun{p: p, handles: handles, q: guideQueries(collectorNames), n: collectorNames, errs: &errs}
 			ctx := context.Background()
-			r.emit(t, func(u int) {
+			r.emit(t, e2e.Expected(true), func(u int) {
 				if err := handles[u].ForceFlush(ctx); err != nil {
 					t.Errorf("ForceFlush: %v", err)
 				}
