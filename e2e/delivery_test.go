@@ -219,7 +219,7 @@ func ccotelGoroutines(before map[string]string) []string {
 // no goroutine of ccotel's started after before runs.
 func waitNoCcotelGoroutine(t *testing.T, before map[string]string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(waitTimeout)
 	for {
 		left := ccotelGoroutines(before)
 		if len(left) == 0 {
@@ -249,7 +249,9 @@ func TestShutdownWithOneSignalHanging(t *testing.T) {
 				}
 				e := tracedEnv(protocol, endpoint).with(
 					"OTEL_EXPORTER_OTLP_"+strings.ToUpper(hanging)+"_ENDPOINT", peer.endpoint(protocol, hanging),
-					"CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", "1500")
+					// The healthy signals must deliver within the budget, which is therefore far longer than
+					// any scheduler delay on a loaded machine; the hanging one spends all of it.
+					"CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", "4000")
 				before := goroutineSnapshot()
 				tel := start(t, e)
 				workload(tel, n)
@@ -257,7 +259,7 @@ func TestShutdownWithOneSignalHanging(t *testing.T) {
 				err := tel.Shutdown(context.Background())
 				took := time.Since(t0)
 				accepted := peer.accepts.Load()
-				t.Logf("Shutdown took %v with %s hanging (budget 1.5 s): %v", took, hanging, err)
+				t.Logf("Shutdown took %v with %s hanging (budget 4 s): %v", took, hanging, err)
 
 				var de *telemetry.DeliveryError
 				if !errors.As(err, &de) {

@@ -47,6 +47,11 @@ const readyMessage = "Everything is ready"
 // StartTimeout bounds how long Start and Restart wait for the Collector to become ready.
 var StartTimeout = 30 * time.Second
 
+// StopTimeout bounds how long Stop and Restart wait for a graceful shutdown before killing the Collector. Tests
+// read what a stopped Collector flushed (files, remote writes), and a kill loses it, so it is far longer than a
+// loaded machine needs to flush: it only ends a Collector that hangs.
+var StopTimeout = 60 * time.Second
+
 // Option configures [Start].
 type Option func(*options)
 
@@ -228,7 +233,7 @@ func (c *Collector) Running() bool {
 	}
 }
 
-// Stop shuts the Collector down gracefully (SIGTERM; SIGKILL after 10 s). Data it accepted is flushed to the
+// Stop shuts the Collector down gracefully (SIGTERM; SIGKILL after [StopTimeout]). Data it accepted is flushed to the
 // JSONL files. Stopping a stopped Collector does nothing.
 func (c *Collector) Stop(t testing.TB) {
 	t.Helper()
@@ -353,11 +358,12 @@ func (c *Collector) stop(sig syscall.Signal) {
 	_ = cmd.Process.Signal(sig)
 	select {
 	case <-exited:
-	case <-time.After(10 * time.Second):
+		fmt.Fprintf(c.logFile, "=== otelcoltest: stopped with %v\n", sig)
+	case <-time.After(StopTimeout):
 		_ = cmd.Process.Kill()
 		<-exited
+		fmt.Fprintf(c.logFile, "=== otelcoltest: still running %v after %v: killed\n", StopTimeout, sig)
 	}
-	fmt.Fprintf(c.logFile, "=== otelcoltest: stopped with %v\n", sig)
 }
 
 func allListening(addrs []string) bool {
