@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -100,7 +101,9 @@ func TestCardinalityOverflowCounted(t *testing.T) {
 // fold n-4, n-4 and 4n-4 series per collection with delta temporality, and 2n-4, 2n-4 and 8n-4 over two rounds with
 // cumulative (Prometheus included); active time like session.count. With delta the SDK's own overflow point of
 // session.count (1 per session) confirms the count. Sets equal across sessions (session.id off) count once, so nothing folds. Each
-// instrument is reported once, with its count.
+// instrument is reported once per exporter, with its count. The GenAI histograms (each session on its own model: two
+// sets of token usage, one of duration) count as the claude_code.* metrics do, and every delta exporter counts its
+// own collections, not only the first one.
 func TestCardinalityFoldedSeries(t *testing.T) {
 	const limit, n = 5, 12
 	// workload's sessions each have their own session.id.
@@ -111,25 +114,43 @@ func TestCardinalityFoldedSeries(t *testing.T) {
 		perSession  map[string]int // distinct sets per session and instrument
 		collections int            // how many collections count the sets: one per round with delta
 		rounds      int            // rounds of n sessions before a count
+		exporters   int            // metrics exporters counting (0: one)
+		genAI       bool
 	}{
-		{"delta", func(ep string) env { return otlpEnv("http/protobuf", ep, "delta") },
-			perSession, 2, 1},
-		{"cumulative", func(ep string) env { return otlpEnv("http/protobuf", ep, "cumulative") },
-			perSession, 1, 2},
-		{"prometheus", func(ep string) env {
+		{name: "delta", env: func(ep string) env { return otlpEnv("http/protobuf", ep, "delta") },
+			perSession: perSession, collections: 2, rounds: 1},
+		{name: "cumulative", env: func(ep string) env { return otlpEnv("http/protobuf", ep, "cumulative") },
+			perSession: perSession, collections: 1, rounds: 2},
+		{name: "prometheus", env: func(ep string) env {
 			return otlpEnv("http/protobuf", ep, "delta").with("OTEL_METRICS_EXPORTER", "prometheus").with("OTEL_EXPORTER_PROMETHEUS_PORT", "0")
-		}, perSession, 1, 2},
-		{"session.id off", func(ep string) env {
+		}, perSession: perSession, collections: 1, rounds: 2},
+		{name: "session.id off", env: func(ep string) env {
 			return otlpEnv("http/protobuf", ep, "delta").with("OTEL_METRICS_INCLUDE_SESSION_ID", "false")
-		}, map[string]int{}, 2, 1},
+		}, perSession: map[string]int{}, collections: 2, rounds: 1},
+		{name: "delta, genai", env: func(ep string) env { return otlpEnv("http/protobuf", ep, "delta") },
+			perSession: withGenAI(perSession), collections: 2, rounds: 1, genAI: true},
+		{name: "cumulative, genai", env: func(ep string) env { return otlpEnv("http/protobuf", ep, "cumulative") },
+			perSession: withGenAI(perSession), collections: 1, rounds: 2, genAI: true},
+		{name: "two delta exporters", env: func(ep string) env {
+			return otlpEnv("http/protobuf", ep, "delta").with("OTEL_METRICS_EXPORTER", "otlp,console")
+		}, perSession: perSession, collections: 2, rounds: 1, exporters: 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rcv := otlptest.Start(t, otlptest.Options{})
 			var errs errorLog
-			tel := start(t, c.env(rcv.HTTPEndpoint()), telemetry.WithCardinalityLimit(limit), telemetry.WithErrorHandler(errs.handle))
+			opts := []telemetry.Option{telemetry.WithCardinalityLimit(limit), telemetry.WithErrorHandler(errs.handle), telemetry.WithConsoleWriter(io.Discard)}
+			if c.genAI {
+				opts = append(opts, telemetry.WithGenAISemconv())
+			}
+			exporters := max(1, c.exporters)
+			tel := start(t, c.env(rcv.HTTPEndpoint()), opts...)
 			for round := 0; round < 2; round++ {
 				for i := 0; i < n; i++ {
-					workload(tel, 1)
+					model := "claude-sonnet-4-5-20250929"
+					if c.genAI { // the GenAI sets carry no session.id: a model per session
+						model = fmt.Sprintf("claude-sonnet-4-5-%d", round*n+i)
+					}
+					workloadModel(tel, 1, model)
 				}
 				_ = tel.ForceFlush(context.Background())
 			}
@@ -137,7 +158,7 @@ func TestCardinalityFoldedSeries(t *testing.T) {
 			var total int64
 			for name, sets := range c.perSession {
 				want[name] = (c.rounds*n*sets - (limit - 1)) * c.collections
-				total += int64(want[name])
+				total += int64(want[name] * exporters)
 			}
 			var got int64
 			for _, e := range tel.Stats().Exporters {
@@ -196,10 +217,20 @@ func TestCardinalityFoldedSeries(t *testing.T) {
 			}
 			for name, w := range want {
 				first := c.perSession[name]*n - (limit - 1) // reported at the first flush, after one round
-				if len(reports[name]) != 1 || !strings.Contains(reports[name][0], fmt.Sprintf("(%d series folded of %d)", first, first+limit-1)) {
-					t.Errorf("%s (%d folded in all): reported %q, want once with %d folded", name, w, reports[name], first)
+				text := fmt.Sprintf("(%d series folded of %d)", first, first+limit-1)
+				if len(reports[name]) != exporters || !strings.Contains(reports[name][0], text) || !strings.Contains(reports[name][exporters-1], text) {
+					t.Errorf("%s (%d folded in all): reported %q, want once per exporter with %d folded", name, w, reports[name], first)
 				}
 			}
 		})
 	}
+}
+
+// withGenAI adds the GenAI histograms' sets of a session on its own model.
+func withGenAI(perSession map[string]int) map[string]int {
+	out := map[string]int{telemetry.GenAITokenUsage: 2, telemetry.GenAIOperationDuration: 1}
+	for k, v := range perSession {
+		out[k] = v
+	}
+	return out
 }

@@ -35,11 +35,16 @@ func tracedEnv(protocol, endpoint string) env {
 // workload emits n prompts, each with a user_prompt event, an API response (api_request event, cost and
 // token points, llm_request span) and the interaction span.
 func workload(tel *telemetry.Telemetry, n int) {
+	workloadModel(tel, n, "claude-sonnet-4-5-20250929")
+}
+
+// workloadModel is workload with another model.
+func workloadModel(tel *telemetry.Telemetry, n int, model string) {
 	ctx, s := tel.StartSession(context.Background())
 	cost := 0.25
 	for i := 0; i < n; i++ {
 		pctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "hello"})
-		s.APIResponse(pctx, telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929", CostUSD: &cost, RequestID: fmt.Sprint("req", i)})
+		s.APIResponse(pctx, telemetry.APIResponse{Model: model, CostUSD: &cost, RequestID: fmt.Sprint("req", i)})
 		p.End(pctx)
 	}
 }

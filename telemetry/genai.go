@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/pricing"
 )
 
@@ -50,7 +51,8 @@ func WithGenAISemconv() Option {
 // default, with no instrument created.
 type genAI struct {
 	tokens, duration metric.Float64Histogram
-	cache            sync.Map // genAIKey -> *genAIEntry
+	cache            sync.Map     // genAIKey -> *genAIEntry
+	series           *core.Series // counts the sets, for the folded series count
 }
 
 // genAIKey determines one attribute set. The conventions' attributes carry
@@ -62,14 +64,18 @@ type genAIKey struct {
 	errorType string // duration of a failed call only
 }
 
-type genAIEntry struct{ opts []metric.RecordOption }
+type genAIEntry struct {
+	set  attribute.Set
+	opts []metric.RecordOption
+	seen uint64 // the interval the set was last counted in (core.Series.MarkSet)
+}
 
-func newGenAI(mp metric.MeterProvider, cfg config.Config, version string) (*genAI, error) {
+func newGenAI(mp metric.MeterProvider, cfg config.Config, version string, series *core.Series) (*genAI, error) {
 	if !cfg.Extensions.GenAISemconv {
 		return nil, nil
 	}
 	m := mp.Meter(GenAIMeterName, metric.WithInstrumentationVersion(version))
-	g := &genAI{}
+	g := &genAI{series: series}
 	var err error
 	if g.tokens, err = m.Float64Histogram(GenAITokenUsage, metric.WithUnit("{token}"),
 		metric.WithDescription("Number of input and output tokens used."),
@@ -84,9 +90,9 @@ func newGenAI(mp metric.MeterProvider, cfg config.Config, version string) (*genA
 	return g, nil
 }
 
-func (g *genAI) opts(k genAIKey) []metric.RecordOption {
+func (g *genAI) entry(k genAIKey) *genAIEntry {
 	if v, ok := g.cache.Load(k); ok {
-		return v.(*genAIEntry).opts
+		return v.(*genAIEntry)
 	}
 	kv := []attribute.KeyValue{
 		attribute.String("gen_ai.operation.name", "chat"),
@@ -100,8 +106,17 @@ func (g *genAI) opts(k genAIKey) []metric.RecordOption {
 	if k.errorType != "" {
 		kv = append(kv, attribute.String("error.type", k.errorType))
 	}
-	v, _ := g.cache.LoadOrStore(k, &genAIEntry{opts: []metric.RecordOption{metric.WithAttributeSet(attribute.NewSet(kv...))}})
-	return v.(*genAIEntry).opts
+	set := attribute.NewSet(kv...)
+	v, _ := g.cache.LoadOrStore(k, &genAIEntry{set: set, opts: []metric.RecordOption{metric.WithAttributeSet(set)}})
+	return v.(*genAIEntry)
+}
+
+// record records v on h, named name, with k's set, counted for the folded
+// series as the claude_code.* metrics' sets are.
+func (g *genAI) record(ctx context.Context, h metric.Float64Histogram, name string, v float64, k genAIKey) {
+	e := g.entry(k)
+	g.series.MarkSet(&e.seen, name, e.set)
+	h.Record(ctx, v, e.opts...)
 }
 
 // response records a successful call: input tokens as the conventions count
@@ -111,9 +126,9 @@ func (g *genAI) response(ctx context.Context, family, model string, u pricing.Us
 		return
 	}
 	in := u.InputTokens + u.CacheReadTokens + u.CacheCreationTokens
-	g.tokens.Record(ctx, float64(in), g.opts(genAIKey{family: family, model: model, tokenType: "input"})...)
-	g.tokens.Record(ctx, float64(u.OutputTokens), g.opts(genAIKey{family: family, model: model, tokenType: "output"})...)
-	g.duration.Record(ctx, d.Seconds(), g.opts(genAIKey{family: family, model: model})...)
+	g.record(ctx, g.tokens, GenAITokenUsage, float64(in), genAIKey{family: family, model: model, tokenType: "input"})
+	g.record(ctx, g.tokens, GenAITokenUsage, float64(u.OutputTokens), genAIKey{family: family, model: model, tokenType: "output"})
+	g.record(ctx, g.duration, GenAIOperationDuration, d.Seconds(), genAIKey{family: family, model: model})
 }
 
 // failure records the duration of a failed call with error.type: the HTTP
@@ -126,7 +141,7 @@ func (g *genAI) failure(ctx context.Context, family, model string, status int, d
 	if status > 0 {
 		et = statusText(status)
 	}
-	g.duration.Record(ctx, d.Seconds(), g.opts(genAIKey{family: family, model: model, errorType: et})...)
+	g.record(ctx, g.duration, GenAIOperationDuration, d.Seconds(), genAIKey{family: family, model: model, errorType: et})
 }
 
 // statusText avoids an allocation for the status codes the API returns.

@@ -12,7 +12,7 @@ import (
 )
 
 func TestGenAIOffCreatesNothingAndCostsNothing(t *testing.T) {
-	g, err := newGenAI(sdkmetric.NewMeterProvider(), config.Config{}, "1")
+	g, err := newGenAI(sdkmetric.NewMeterProvider(), config.Config{}, "1", nil)
 	if err != nil || g != nil {
 		t.Fatalf("off: %v, %v; want no recorder", g, err)
 	}
@@ -29,7 +29,7 @@ func TestGenAIOffCreatesNothingAndCostsNothing(t *testing.T) {
 func TestGenAIRepeatedCombinationsDoNotAllocate(t *testing.T) {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
-	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1")
+	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
 	if err != nil || g == nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestGenAIRepeatedCombinationsDoNotAllocate(t *testing.T) {
 
 func BenchmarkGenAIResponse(b *testing.B) {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	g, _ := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1")
+	g, _ := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
 	ctx := context.Background()
 	u := pricing.Usage{InputTokens: 10, OutputTokens: 5}
 	b.ReportAllocs()

@@ -50,17 +50,18 @@ type ExporterStats struct {
 	Queued int64
 	// FoldedSeries (metrics) counts the series, that is attribute sets,
 	// the cardinality limit folded into otel.metric.overflow=true, summed
-	// over the instruments of ccotel's Recorder (claude_code.*): with delta
-	// temporality per collection (a session's set folded in three
-	// collections counts three times), with cumulative for the life of the
-	// handle. The SDK folds every distinct set of an instrument after its
-	// first limit-1, so this is distinct sets minus (limit-1), counted on
-	// ccotel's side. It is exact when no measurement races a collection (one
-	// that does may be counted in the neighbouring collection), except:
-	// instruments of the host (MeterProvider) and the GenAI histograms are
-	// not counted; with two delta metrics exporters only the first counts;
-	// and past 4 times the limit (10,000 at least) of distinct sets per
-	// instrument the count stops growing (FoldedSeriesAtLeast).
+	// over ccotel's instruments (the claude_code.* metrics and the GenAI
+	// histograms): with delta temporality per collection of this exporter
+	// (a session's set folded in three collections counts three times),
+	// with cumulative for the life of the handle. The SDK folds every
+	// distinct set of an instrument after its first limit-1, so this is
+	// distinct sets minus (limit-1), counted on ccotel's side. It is exact
+	// when no measurement races a collection (one that does may be counted
+	// in the neighbouring collection; docs/RELIABILITY.md), except:
+	// instruments of the host (MeterProvider) are not counted (their
+	// overflow points are, in Dropped, and reported); and past 4 times the
+	// limit (10,000 at least) of distinct sets per instrument the count
+	// stops growing (FoldedSeriesAtLeast).
 	FoldedSeries int64
 	// FoldedSeriesAtLeast says FoldedSeries is a lower bound.
 	FoldedSeriesAtLeast bool

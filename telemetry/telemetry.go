@@ -195,7 +195,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
 	}
 	t.metrics = rec.(*metrics.Recorder)
-	if t.genai, err = newGenAI(t.meterProvider, cfg, t.version); err != nil {
+	if t.genai, err = newGenAI(t.meterProvider, cfg, t.version, t.state.Series); err != nil {
 		_ = t.Shutdown(ctx)
 		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
 	}

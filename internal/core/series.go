@@ -16,16 +16,33 @@ import (
 // attribute.Distinct, the SDK's own key, so equal sets of different
 // sessions count once as they do there.
 //
+// Each reader that counts registers: a delta reader gets its own Interval
+// (the sets of its collection interval), and the first cumulative reader
+// turns on the sets since Start, kept once for all of them. A Series no
+// reader counts with keeps nothing.
+//
 // Each cached attribute set carries a mark, the interval in which it was
 // last counted. Recording compares it with the current interval (two atomic
-// loads); only the first use of a set in an interval takes the lock.
+// loads); only the first use of a set in an interval takes the lock. The
+// interval advances at the collection of any delta reader, so after each
+// collection a set is counted again, into every delta reader's sets: each
+// reader's sets hold whatever was recorded since its own last collection,
+// whatever the other readers' intervals.
 type Series struct {
 	interval atomic.Uint64 // starts at 1, so a zero mark is never current
+	counting atomic.Bool   // some reader counts: Mark has something to do
 	cap      int           // sets kept per instrument and map
 
-	mu  sync.Mutex
-	cur map[string]*seriesCount // this interval's, cleared by Advance
-	all map[string]*seriesCount // since Start
+	mu     sync.Mutex
+	deltas []*Interval
+	all    map[string]*seriesCount // since Start; nil without a cumulative reader
+}
+
+// Interval is the sets one delta reader's current collection interval has
+// recorded.
+type Interval struct {
+	s   *Series
+	cur map[string]*seriesCount // cleared by Advance
 }
 
 type seriesCount struct {
@@ -34,32 +51,75 @@ type seriesCount struct {
 }
 
 // NewSeries returns a tracker keeping at most perInstrument sets per
-// instrument in each of its two maps (this interval's and all).
+// instrument in each of its maps (one per delta reader, and the sets since
+// Start).
 func NewSeries(perInstrument int) *Series {
-	s := &Series{cap: perInstrument, cur: map[string]*seriesCount{}, all: map[string]*seriesCount{}}
+	s := &Series{cap: perInstrument}
 	s.interval.Store(1)
 	return s
+}
+
+// Delta registers a delta reader and returns its interval's sets. A nil
+// Series returns nil, which counts nothing.
+func (s *Series) Delta() *Interval {
+	if s == nil {
+		return nil
+	}
+	iv := &Interval{s: s, cur: map[string]*seriesCount{}}
+	s.mu.Lock()
+	s.deltas = append(s.deltas, iv)
+	s.mu.Unlock()
+	s.counting.Store(true)
+	return iv
+}
+
+// Cumulative registers a cumulative reader: the sets since Start are kept
+// from now on.
+func (s *Series) Cumulative() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	if s.all == nil {
+		s.all = map[string]*seriesCount{}
+	}
+	s.mu.Unlock()
+	s.counting.Store(true)
 }
 
 // Mark counts the set of opt for instrument unless seen says it was
 // counted in this interval already. seen nil counts it every time (a set
 // not kept in a cache). A nil Series counts nothing.
 func (s *Series) Mark(seen *uint64, instrument string, opt []metric.AddOption) {
-	if s == nil {
+	if s == nil || !s.counting.Load() {
 		return
 	}
 	if i := s.interval.Load(); seen == nil || atomic.LoadUint64(seen) != i {
-		s.mark(seen, i, instrument, opt)
+		c := metric.NewAddConfig(opt)
+		s.mark(seen, i, instrument, c.Attributes())
 	}
 }
 
-func (s *Series) mark(seen *uint64, i uint64, instrument string, opt []metric.AddOption) {
-	c := metric.NewAddConfig(opt)
-	set := c.Attributes()
+// MarkSet is Mark for a set at hand (a histogram's, whose options are
+// RecordOptions).
+func (s *Series) MarkSet(seen *uint64, instrument string, set attribute.Set) {
+	if s == nil || !s.counting.Load() {
+		return
+	}
+	if i := s.interval.Load(); seen == nil || atomic.LoadUint64(seen) != i {
+		s.mark(seen, i, instrument, set)
+	}
+}
+
+func (s *Series) mark(seen *uint64, i uint64, instrument string, set attribute.Set) {
 	d := set.Equivalent()
 	s.mu.Lock()
-	add(s.cur, instrument, d, s.cap)
-	add(s.all, instrument, d, s.cap)
+	for _, iv := range s.deltas {
+		add(iv.cur, instrument, d, s.cap)
+	}
+	if s.all != nil {
+		add(s.all, instrument, d, s.cap)
+	}
 	s.mu.Unlock()
 	if seen != nil {
 		atomic.StoreUint64(seen, i)
@@ -82,28 +142,34 @@ func add(m map[string]*seriesCount, instrument string, d attribute.Distinct, lim
 	c.sets[d] = struct{}{}
 }
 
-// Advance ends the interval: it returns the distinct sets counted in it per
-// instrument (and whether a count hit the cap, so is a lower bound), and
-// starts the next one.
-func (s *Series) Advance() map[string]Distinct {
-	if s == nil {
+// Advance ends the reader's interval: it returns the distinct sets counted
+// in it per instrument (and whether a count hit the cap, so is a lower
+// bound), and starts the next one, in which every set is counted again on
+// its next use.
+func (iv *Interval) Advance() map[string]Distinct {
+	if iv == nil {
 		return nil
 	}
+	s := iv.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.interval.Add(1)
-	out := counts(s.cur)
-	clear(s.cur)
+	out := counts(iv.cur)
+	clear(iv.cur)
 	return out
 }
 
-// All returns the distinct sets counted per instrument since Start.
+// All returns the distinct sets counted per instrument since Start; nil
+// unless a cumulative reader registered.
 func (s *Series) All() map[string]Distinct {
 	if s == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.all == nil {
+		return nil
+	}
 	return counts(s.all)
 }
 

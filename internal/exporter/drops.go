@@ -56,10 +56,11 @@ type tally struct {
 	final     bool
 	overflows map[string]bool // instruments whose overflow was reported
 
-	// Folded series (metrics): with delta temporality the reader driving
-	// series' intervals adds each interval's count to folded; with
-	// cumulative, count reads them from series' all-time counts.
-	series        *core.Series
+	// Folded series (metrics): with delta temporality the exporter's reader
+	// adds each of its intervals' count to folded; with cumulative, count
+	// reads them from series' all-time counts.
+	series        *core.Series   // cumulative
+	interval      *core.Interval // delta
 	limit         int
 	cumulative    bool
 	folded        int64
@@ -167,8 +168,8 @@ func (d *tally) overflowed(instrument string, limit int) {
 }
 
 // foldInterval counts the series folded in the interval that counts (from
-// core.Series.Advance) describes, and reports each instrument found folding
-// once. It is called by the reader driving the intervals, after each
+// core.Interval.Advance) describes, and reports each instrument found
+// folding once. It is called by the exporter's delta reader after each
 // collection.
 func (d *tally) foldInterval(counts map[string]core.Distinct) {
 	d.mu.Lock()

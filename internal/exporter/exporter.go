@@ -199,8 +199,6 @@ type builder struct {
 	report  func(error)
 	dynamic func(context.Context) map[string]string // nil without a helper or HeadersFunc
 	p       *Pipelines
-
-	deltaDriven bool // a delta reader delimits the folded series' intervals
 }
 
 // Build creates one metric reader per metrics exporter, one batch log
@@ -366,24 +364,21 @@ func (b *builder) build(ctx context.Context) error {
 
 // tally creates and registers the accounting of one exporter.
 // foldSeries sets up t's count of folded series from Settings.Series. A
-// cumulative exporter reads the all-time counts. With delta, the first
-// delta reader's collections delimit the intervals, and it counts; a second
-// delta reader (another exporter, another interval) cannot share them, so
-// it counts no folded series (its overflow points are still dropped). It
-// reports whether t's reader drives the intervals.
-func (b *builder) foldSeries(t *tally, cumulative bool) (drives bool) {
+// cumulative exporter reads the sets since Start; a delta exporter gets the
+// sets of its own reader's intervals, whatever the other readers' intervals.
+// It reports whether t's reader must advance its intervals.
+func (b *builder) foldSeries(t *tally, cumulative bool) (delta bool) {
 	if b.s.Series == nil {
 		return false
 	}
 	t.limit = CardinalityLimit(b.cfg)
-	switch {
-	case cumulative:
+	if cumulative {
 		t.series, t.cumulative = b.s.Series, true
-	case !b.deltaDriven:
-		t.series, b.deltaDriven = b.s.Series, true
-		return true
+		b.s.Series.Cumulative()
+		return false
 	}
-	return false
+	t.interval = b.s.Series.Delta()
+	return true
 }
 
 func (b *builder) tally(sig config.Signal, e config.Exporter, o config.OTLP, unit string, queueCap int) *tally {

@@ -28,8 +28,8 @@ type periodicReader struct {
 	interval time.Duration
 	timeout  time.Duration
 	report   func(error)
-	// fold, when set, is the tally of the reader whose collections delimit
-	// the intervals of the folded series count (see Settings.Series).
+	// fold, when set, is the tally of a delta exporter, which counts the
+	// series folded in each of this reader's intervals (see Settings.Series).
 	fold *tally
 
 	ctx    context.Context // cancelled when Shutdown gives up waiting
@@ -89,7 +89,7 @@ func (r *periodicReader) collectAndExport(ctx context.Context) error {
 		return err
 	}
 	if r.fold != nil {
-		r.fold.foldInterval(r.fold.series.Advance())
+		r.fold.foldInterval(r.fold.interval.Advance())
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
