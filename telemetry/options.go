@@ -191,7 +191,10 @@ func WithConsoleWriter(w io.Writer) Option {
 }
 
 // WithGlobal installs the providers as the OpenTelemetry globals and routes
-// the global error handler to ccotel's. By default, no global state is touched.
+// the global error handler to ccotel's, before the providers are built so
+// that what the SDK finds wrong in the process environment while building
+// them reaches ccotel's handler rather than stderr. By default, no global
+// state is touched.
 func WithGlobal() Option {
 	return optionFunc(func(o *options) { o.global = true })
 }

@@ -53,12 +53,17 @@ func TestStderrChild(t *testing.T) {
 				t.Errorf("the error does not name %s: %v", name, err)
 			}
 		}
-	case "told":
+	case "told", "told, global":
 		// ccotel reads another environment (as the test kit does): the
 		// process values are not its own and must not stop it; each is told
-		// to the handler, and the SDK prints them (docs/RELIABILITY.md).
+		// to the handler, and the SDK prints them unless ccotel routes the
+		// global error handler (docs/RELIABILITY.md).
 		told := map[string]bool{}
-		tel, err := telemetry.Start(context.Background(), telemetry.WithLoadOptions(config.WithoutManagedSettings(),
+		var global []telemetry.Option
+		if mode == "told, global" {
+			global = append(global, telemetry.WithGlobal())
+		}
+		tel, err := telemetry.Start(context.Background(), append(global, telemetry.WithLoadOptions(config.WithoutManagedSettings(),
 			config.WithEnviron([]string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1",
 				"OTEL_METRICS_EXPORTER=console", "OTEL_TRACES_EXPORTER=console"})),
 			telemetry.WithConsoleWriter(io.Discard),
@@ -67,7 +72,7 @@ func TestStderrChild(t *testing.T) {
 				if errors.As(err, &w) && w.Kind == config.WarningProcess {
 					told[w.Variable] = true
 				}
-			}))
+			}))...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,6 +136,10 @@ func TestSDKNeverPrints(t *testing.T) {
 		{name: "values the SDK reads, another source", mode: "told", env: []string{
 			"OTEL_TRACES_SAMPLER=bogus", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=team=a,"},
 			stderr: []string{"unsupported sampler: bogus"}},
+		// With WithGlobal the global error handler is ccotel's before the
+		// providers are built, so what the SDK says goes there.
+		{name: "values the SDK reads, another source, global", mode: "told, global", env: []string{
+			"OTEL_TRACES_SAMPLER=bogus", "OTEL_GO_X_CARDINALITY_LIMIT=lots", "OTEL_RESOURCE_ATTRIBUTES=team=a,"}},
 		{name: "typo, telemetry off", mode: "process", env: []string{"OTEL_METRICS_EXPORTERS=otlp"}},
 		{name: "typo, telemetry off, diag stderr", mode: "process",
 			env:    []string{"OTEL_METRICS_EXPORTERS=otlp", "CLAUDE_CODE_OTEL_DIAG_STDERR=1"},
@@ -155,6 +164,41 @@ func TestSDKNeverPrints(t *testing.T) {
 				if !strings.Contains(stderr.String(), want) {
 					t.Errorf("stderr lacks %q:\n%s", want, &stderr)
 				}
+			}
+		})
+	}
+}
+
+// TestAutoSDKPrintsAtInit checks the one print docs/RELIABILITY.md says
+// ccotel cannot prevent: go.opentelemetry.io/auto/sdk, linked by
+// go.opentelemetry.io/otel's global package (so by every program using
+// OpenTelemetry), parses the span limit variables when the program's
+// packages are initialised and prints a non-integer one with slog. The
+// child runs no ccotel code (its one test skips), only the packages'
+// initialisation;
+// a valid value prints nothing.
+func TestAutoSDKPrintsAtInit(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  string // on stderr; "" for 0 bytes
+	}{
+		{"abc", `WARN invalid limit environment variable error="strconv.Atoi: parsing \"abc\": invalid syntax" key=OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT value=abc`},
+		{"5", ""},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			// TestStderrChild skips without its mode.
+			cmd := exec.Command(os.Args[0], "-test.run=^TestStderrChild$", "-test.count=1")
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT=" + tc.value}
+			var stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("child: %v\nstderr:\n%s", err, &stderr)
+			}
+			if tc.want == "" && stderr.Len() != 0 {
+				t.Errorf("stderr has %d bytes:\n%s", stderr.Len(), &stderr)
+			}
+			if tc.want != "" && (!strings.Contains(stderr.String(), tc.want) || strings.Count(stderr.String(), "\n") != 1) {
+				t.Errorf("stderr is not auto/sdk's one line %q:\n%s", tc.want, &stderr)
 			}
 		})
 	}

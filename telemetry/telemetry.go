@@ -151,6 +151,14 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		t.pipelines = &exporter.Pipelines{}
 	}
 
+	if o.global {
+		// Before the providers are built: building them, the SDK hands
+		// what it finds wrong in the process environment (an invalid
+		// OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES or
+		// OTEL_GO_X_CARDINALITY_LIMIT when they are not ccotel's source) to
+		// the global handler, which prints it on stderr.
+		otel.SetErrorHandler(otel.ErrorHandlerFunc(handle))
+	}
 	// Points start at their series' first measurement, as Claude Code's.
 	mopts := append([]sdkmetric.Option{sdkmetric.WithResource(res),
 		// Explicit, so OTEL_GO_X_CARDINALITY_LIMIT, which the SDK reads
@@ -208,7 +216,6 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		if t.tracerProvider != nil {
 			otel.SetTracerProvider(t.tracerProvider)
 		}
-		otel.SetErrorHandler(otel.ErrorHandlerFunc(handle))
 	}
 	o.buffer.flushTo(t)
 	return t, nil
