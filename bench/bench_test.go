@@ -36,13 +36,15 @@ const chunk = 64
 // interleave runs once per -count, however long it is (10k sessions). The
 // reported ns/op, B/op and allocs/op are ours alone, per call (allocations
 // counted over 100 calls before timing); x-raw is ours' total time over
-// raw's, raw-ns/op raw's time per call. Both run once before timing, so
-// first-use costs (building a cached set) are out.
+// raw's, raw-ns/op and raw-allocs/op raw's time and allocations per call.
+// Both run once before timing, so first-use costs (building a cached set)
+// are out.
 func interleave(b *testing.B, raw, ours func()) {
 	b.Helper()
 	raw()
 	ours()
 	allocs, bytes := allocsOf(ours)
+	rawAllocs, _ := allocsOf(raw)
 	b.ReportAllocs() // printed from the figures reported below
 	var rawDur, ourDur time.Duration
 	calls := 0
@@ -70,6 +72,7 @@ func interleave(b *testing.B, raw, ours func()) {
 		b.ReportMetric(float64(ourDur)/float64(rawDur), "x-raw")
 	}
 	b.ReportMetric(float64(rawDur.Nanoseconds())/float64(calls), "raw-ns/op")
+	b.ReportMetric(rawAllocs, "raw-allocs/op")
 }
 
 // allocsOf is the mean number and size of heap allocations of f over 100
@@ -465,39 +468,55 @@ func keys(r *sdklog.Record) string {
 // BenchmarkToolSpans compares a tool use's span tree (claude_code.tool with
 // its blocked_on_user and execution children, their attributes; events off)
 // through StartTool, Decide and Done with the same three spans started and
-// ended by hand on a tracer provider configured alike.
+// ended by hand on a tracer provider configured alike. A check before timing
+// fails the benchmark when the two trees differ in their spans' names, kinds
+// or attribute keys.
 func BenchmarkToolSpans(b *testing.B) {
-	newTP := func() *sdktrace.TracerProvider {
-		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(noopSpans{}))
-		b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-		return tp
+	var oursSpans, rawSpans spanKeys
+	raw, ours := toolSpans(b, &oursSpans, &rawSpans)
+	raw()
+	ours()
+	if got, want := oursSpans.String(), rawSpans.String(); got != want {
+		b.Fatalf("the raw spans differ from ccotel's:\nccotel %s\nraw    %s", got, want)
 	}
+	raw, ours = toolSpans(b, noopSpans{}, noopSpans{})
+	interleave(b, raw, ours)
+}
+
+// toolSpans returns the two sides of BenchmarkToolSpans, ccotel's ending its
+// spans in oursProc and the raw one in rawProc.
+func toolSpans(b *testing.B, oursProc, rawProc sdktrace.SpanProcessor) (raw, ours func()) {
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rawProc))
+	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	tel := startCcotel(b, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1"},
-		telemetry.WithSpanProcessor(noopSpans{}))
+		telemetry.WithSpanProcessor(oursProc))
 	ctx, s := tel.StartSession(context.Background())
-	tracer := newTP().Tracer("com.anthropic.claude_code.tracing")
+	tracer := tp.Tracer("com.anthropic.claude_code.tracing")
 	sid := s.ID()
 	call := telemetry.ToolCall{Name: "Bash", UseID: "toolu_01A", Command: "go test ./...", RequestID: "req_011CV"}
 	std := sessionAttributes(sid)
-	raw := func() {
+	raw = func() {
 		start := time.Now()
-		kv := make([]attribute.KeyValue, 0, 16)
+		kv := make([]attribute.KeyValue, 0, 17)
 		kv = append(kv, std...)
-		kv = append(kv, attribute.String("span.type", "tool"), attribute.String("tool_name", call.Name),
-			attribute.String("tool_name_safe", call.Name), attribute.String("gen_ai.operation.name", "execute_tool"),
-			attribute.String("gen_ai.tool.name", call.Name), attribute.String("gen_ai.conversation.id", sid),
-			attribute.String("bash_command_class", "test"), attribute.String("bash_argv0", "go"),
-			attribute.String("tool_use_id", call.UseID), attribute.String("gen_ai.tool.call.id", call.UseID))
+		kv = append(kv, attribute.String("gen_ai.provider.name", "anthropic"), attribute.String("span.type", "tool"),
+			attribute.String("tool_name", call.Name), attribute.String("tool_name_safe", call.Name),
+			attribute.String("gen_ai.operation.name", "execute_tool"), attribute.String("gen_ai.tool.name", call.Name),
+			attribute.String("gen_ai.conversation.id", sid), attribute.String("bash_command_class", "test"),
+			attribute.String("bash_argv0", "go"), attribute.String("tool_use_id", call.UseID),
+			attribute.String("gen_ai.tool.call.id", call.UseID))
 		tctx, tool := tracer.Start(ctx, "claude_code.tool", trace.WithTimestamp(start), trace.WithAttributes(kv...))
 		_, blocked := tracer.Start(tctx, "claude_code.tool.blocked_on_user", trace.WithTimestamp(start))
 		now := time.Now()
-		blocked.SetAttributes(append(std[:len(std):len(std)], attribute.String("span.type", "tool.blocked_on_user"),
+		blocked.SetAttributes(append(std[:len(std):len(std)], attribute.String("gen_ai.provider.name", "anthropic"),
+			attribute.String("span.type", "tool.blocked_on_user"),
 			attribute.String("gen_ai.conversation.id", sid), attribute.Int64("duration_ms", 0),
 			attribute.String("decision", "accept"), attribute.String("source", "config"))...)
 		blocked.End(trace.WithTimestamp(now))
 		_, exec := tracer.Start(tctx, "claude_code.tool.execution", trace.WithTimestamp(now))
 		end := time.Now()
-		exec.SetAttributes(append(std[:len(std):len(std)], attribute.String("span.type", "tool.execution"),
+		exec.SetAttributes(append(std[:len(std):len(std)], attribute.String("gen_ai.provider.name", "anthropic"),
+			attribute.String("span.type", "tool.execution"),
 			attribute.String("gen_ai.conversation.id", sid), attribute.String("tool_use_id", call.UseID),
 			attribute.String("gen_ai.tool.call.id", call.UseID), attribute.Int64("duration_ms", 0),
 			attribute.Bool("success", true))...)
@@ -505,12 +524,29 @@ func BenchmarkToolSpans(b *testing.B) {
 		tool.SetAttributes(attribute.Int64("duration_ms", 0))
 		tool.End(trace.WithTimestamp(end))
 	}
-	interleave(b, raw, func() {
+	ours = func() {
 		tctx, run := s.StartTool(ctx, call)
 		run.Decide(tctx, metrics.DecisionAccept, metrics.SourceConfig)
 		run.Done(tctx, telemetry.ToolOutcome{Success: true})
-	})
+	}
+	return raw, ours
 }
+
+// spanKeys notes each ended span's name, kind and attribute keys.
+type spanKeys struct {
+	noopSpans
+	spans []string
+}
+
+func (k *spanKeys) OnEnd(s sdktrace.ReadOnlySpan) {
+	ks := []string{s.Name(), s.SpanKind().String()}
+	for _, a := range s.Attributes() {
+		ks = append(ks, string(a.Key))
+	}
+	k.spans = append(k.spans, strings.Join(ks, ","))
+}
+
+func (k *spanKeys) String() string { return strings.Join(k.spans, "; ") }
 
 type noopSpans struct{}
 
