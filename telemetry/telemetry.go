@@ -58,6 +58,7 @@ type Telemetry struct {
 
 	metrics *metrics.Recorder
 	events  *events.Emitter
+	logger  log.Logger // the events' logger, asked whether to build an event's context
 	tracer  trace.Tracer
 	genai   *genAI // genai.go; nil unless the GenAI conventions are opted in
 	spans   *spans.Tracer
@@ -207,8 +208,8 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		_ = t.Shutdown(ctx)
 		return nil, fmt.Errorf("ccotel: creating instruments: %w", err)
 	}
-	logger := t.loggerProvider.Logger(LoggerName, log.WithInstrumentationVersion(t.version))
-	t.events, _ = core.NewEmitter(logger, t.state, cfg.Traces.Detailed).(*events.Emitter)
+	t.logger = t.loggerProvider.Logger(LoggerName, log.WithInstrumentationVersion(t.version))
+	t.events, _ = core.NewEmitter(t.logger, t.state, cfg.Traces.Detailed).(*events.Emitter)
 
 	if o.global {
 		otel.SetMeterProvider(t.meterProvider)

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/log"
 
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/internal/spans"
@@ -59,7 +59,7 @@ type ToolCall struct {
 type ToolRun struct {
 	s         *Session
 	call      ToolCall
-	span      *spans.ToolSpan
+	span      spans.ToolSpan
 	start     time.Time
 	execStart time.Time
 	exec      *spans.ExecutionSpan // set by Execute
@@ -170,8 +170,8 @@ func (r *ToolRun) decide(ctx context.Context, decision metrics.Decision, source 
 		now = r.s.t.state.Now()
 	}
 	bctx := ctx
-	if sc := blocked.SpanContext(); sc.IsValid() {
-		bctx = trace.ContextWithSpanContext(ctx, sc)
+	if r.s.t.logger.Enabled(ctx, log.EnabledParameters{}) { // else the context costs two allocations for nothing
+		bctx = blocked.Context(ctx)
 	}
 	r.s.t.events.ToolDecision(bctx, events.ToolDecision{
 		Decision: string(decision), Source: string(source), ToolName: r.call.Name, ToolUseID: r.call.UseID,

@@ -73,6 +73,16 @@ func TestToolRunForAgents(t *testing.T) {
 	if err := kit.CheckEvent("tool_decision", map[string]any{"tool_name": "Write", "source": "user_temporary", "permission_mode": "acceptEdits"}); err != nil {
 		t.Error(err)
 	}
+	// Each decision is emitted inside its wait, as Claude Code's are.
+	decisions := kit.Events("tool_decision")
+	if len(decisions) != len(blocked) {
+		t.Fatalf("%d tool_decision events, want %d", len(decisions), len(blocked))
+	}
+	for i, e := range decisions {
+		if sc := blocked[i].SpanContext; e.TraceID != sc.TraceID() || e.SpanID != sc.SpanID() {
+			t.Errorf("tool_decision %d is in span %s/%s, want its blocked_on_user span %s/%s", i, e.TraceID, e.SpanID, sc.TraceID(), sc.SpanID())
+		}
+	}
 	if err := kit.CheckSum("claude_code.lines_of_code.count", 3, attrModel("claude-sonnet-4-5"), attrType("added")); err != nil {
 		t.Error(err)
 	}

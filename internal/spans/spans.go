@@ -194,8 +194,11 @@ func (t *Tracer) event(span trace.Span, spanName, event string, at time.Time, kv
 	span.AddEvent(event, trace.WithTimestamp(at), trace.WithAttributes(t.attrs(spanName, kv)...))
 }
 
+// start starts span name at start. Claude Code's spans are all of kind
+// INTERNAL, which is what a span started without trace.WithSpanKind is: not
+// passing it saves an allocation a span.
 func (t *Tracer) start(ctx context.Context, name string, start time.Time, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
-	opts = append(opts, trace.WithSpanKind(trace.SpanKindInternal), trace.WithTimestamp(start))
+	opts = append(opts, trace.WithTimestamp(start))
 	return t.tracer.Start(ctx, name, opts...)
 }
 

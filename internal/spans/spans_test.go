@@ -544,6 +544,7 @@ func TestNilTracer(t *testing.T) {
 		tr.RecordLLMRequest(c, LLMRequest{}, LLMResult{})
 		c, tl := tr.StartTool(c, Tool{Name: "Bash", Command: "echo"})
 		tl.StartBlockedOnUser(time.Time{}).End(Blocked{})
+		_ = tl.StartBlockedOnUser(time.Time{}).Context(c)
 		_, x := tl.StartExecution(c, time.Time{})
 		x.End(Execution{})
 		tl.AddOutput(ToolOutput{Output: "x"})

@@ -92,7 +92,9 @@ type ToolResult struct {
 	Duration time.Duration
 }
 
-// ToolSpan is a started claude_code.tool span.
+// ToolSpan is a started claude_code.tool span. It is a value, kept by the
+// caller for the tool's life (telemetry.ToolRun holds it), so a tool span
+// allocates nothing of its own; the zero ToolSpan does nothing.
 type ToolSpan struct {
 	t     *Tracer
 	ctx   context.Context // the tool's context, parent of its children
@@ -103,13 +105,13 @@ type ToolSpan struct {
 }
 
 // StartTool starts a tool span under the span in ctx.
-func (t *Tracer) StartTool(ctx context.Context, tl Tool) (context.Context, *ToolSpan) {
+func (t *Tracer) StartTool(ctx context.Context, tl Tool) (context.Context, ToolSpan) {
 	if t == nil {
-		return ctx, nil
+		return ctx, ToolSpan{}
 	}
 	start := t.startTime(tl.Start)
 	ctx, span := t.start(ctx, NameTool, start)
-	s := &ToolSpan{t: t, ctx: ctx, span: span, start: start, useID: tl.UseID}
+	s := ToolSpan{t: t, ctx: ctx, span: span, start: start, useID: tl.UseID}
 	if !span.IsRecording() {
 		return ctx, s
 	}
@@ -186,13 +188,16 @@ func mcpNames(tl Tool) (server, bare string, isMCP bool) {
 
 // SpanContext identifies the span.
 func (s *ToolSpan) SpanContext() trace.SpanContext {
-	if s == nil {
+	if s == nil || s.t == nil {
 		return trace.SpanContext{}
 	}
 	return s.span.SpanContext()
 }
 
-// BlockedSpan is a started claude_code.tool.blocked_on_user span.
+// BlockedSpan is a started claude_code.tool.blocked_on_user span. It is a
+// value, as the wait is ended by the code that started it, so a tool's
+// permission wait allocates nothing of its own; the zero BlockedSpan does
+// nothing.
 type BlockedSpan struct {
 	t     *Tracer
 	span  trace.Span
@@ -201,30 +206,31 @@ type BlockedSpan struct {
 	conv  string
 }
 
-// SpanContext identifies the span: the tool_decision event is emitted inside
-// it, as in Claude Code.
-func (b *BlockedSpan) SpanContext() trace.SpanContext {
-	if b == nil {
-		return trace.SpanContext{}
+// Context returns ctx under the wait's span, for the tool_decision event
+// emitted inside it, as in Claude Code; ctx itself when the span is not
+// valid, which would hide a parent ctx holds.
+func (b BlockedSpan) Context(ctx context.Context) context.Context {
+	if b.t == nil || !b.span.SpanContext().IsValid() {
+		return ctx
 	}
-	return b.span.SpanContext()
+	return trace.ContextWithSpan(ctx, b.span)
 }
 
 // StartBlockedOnUser starts the permission wait under the tool span. A zero
 // start means now.
-func (s *ToolSpan) StartBlockedOnUser(start time.Time) *BlockedSpan {
-	if s == nil {
-		return nil
+func (s *ToolSpan) StartBlockedOnUser(start time.Time) BlockedSpan {
+	if s == nil || s.t == nil {
+		return BlockedSpan{}
 	}
 	start = s.t.startTime(start)
 	_, span := s.t.start(s.ctx, NameBlockedOnUser, start)
-	return &BlockedSpan{t: s.t, span: span, start: start,
+	return BlockedSpan{t: s.t, span: span, start: start,
 		ss: s.t.st.Session(s.ctx), conv: s.conv}
 }
 
 // End ends the wait with the decision. b.Start is ignored.
-func (b *BlockedSpan) End(d Blocked) {
-	if b == nil {
+func (b BlockedSpan) End(d Blocked) {
+	if b.t == nil {
 		return
 	}
 	end := b.t.endTime(b.start, d.Duration)
@@ -258,12 +264,20 @@ type ExecutionSpan struct {
 // started from the returned context, such as a subagent's model calls, nest
 // under the execution. A zero start means now.
 func (s *ToolSpan) StartExecution(ctx context.Context, start time.Time) (context.Context, *ExecutionSpan) {
-	if s == nil {
+	if s == nil || s.t == nil {
 		return ctx, nil
 	}
+	ctx, x := s.startExecution(trace.ContextWithSpan(ctx, s.span), start)
+	return ctx, &x
+}
+
+// startExecution starts the execution span under ctx, which holds the tool
+// span. End calls it with the tool's own context and ends the span at once,
+// so the ExecutionSpan stays a value, not an allocation.
+func (s *ToolSpan) startExecution(ctx context.Context, start time.Time) (context.Context, ExecutionSpan) {
 	start = s.t.startTime(start)
-	ctx, span := s.t.start(trace.ContextWithSpan(ctx, s.span), NameToolExecution, start)
-	return ctx, &ExecutionSpan{t: s.t, span: span, start: start,
+	ctx, span := s.t.start(ctx, NameToolExecution, start)
+	return ctx, ExecutionSpan{t: s.t, span: span, start: start,
 		ss: s.t.st.Session(ctx), useID: s.useID, conv: s.conv}
 }
 
@@ -302,7 +316,7 @@ func (x *ExecutionSpan) End(e Execution) {
 
 // AddOutput adds the tool.output event now, when OTEL_LOG_TOOL_CONTENT is on.
 func (s *ToolSpan) AddOutput(o ToolOutput) {
-	if s == nil {
+	if s == nil || s.t == nil {
 		return
 	}
 	s.addOutput(o, s.t.now())
@@ -339,7 +353,7 @@ func (s *ToolSpan) addOutput(o ToolOutput, at time.Time) {
 // End ends the tool span, first recording any children and output res
 // carries.
 func (s *ToolSpan) End(res ToolResult) {
-	if s == nil {
+	if s == nil || s.t == nil {
 		return
 	}
 	t := s.t
@@ -348,7 +362,7 @@ func (s *ToolSpan) End(res ToolResult) {
 		s.StartBlockedOnUser(s.childStart(b.Start)).End(*b)
 	}
 	if e := res.Execution; e != nil {
-		_, x := s.StartExecution(s.ctx, s.childStart(e.Start))
+		_, x := s.startExecution(s.ctx, s.childStart(e.Start))
 		x.End(*e)
 	}
 	if res.Output != nil {
@@ -397,7 +411,7 @@ func init() {
 // ClassifyBash returns bash_command_class and bash_argv0 of a command line:
 // the first word after any VAR=value assignments, without its directory.
 func ClassifyBash(command string) (class, argv0 string) {
-	for _, w := range strings.Fields(command) {
+	for w := range strings.FieldsSeq(command) { // Fields would allocate the slice of words
 		if i := strings.IndexByte(w, '='); i > 0 && !strings.ContainsAny(w[:i], `/"'$`) {
 			continue
 		}
