@@ -87,15 +87,21 @@ type builder struct {
 
 var builders = sync.Pool{New: func() any { return &builder{kv: make([]attribute.KeyValue, 0, 48)} }}
 
+// bodyPrefix starts every event's body: the event is named by what follows.
+const bodyPrefix = "claude_code."
+
 // begin starts a record: body, timestamps and the prefix every event has.
-// It returns false when the event's gate is closed or the logger is off.
-func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redact.Gate) (*builder, bool) {
+// body is the event's full name, claude_code.<name>, a constant so that
+// neither it nor the name is built per event. It returns false when the
+// event's gate is closed or the logger is off.
+func (e *Emitter) begin(ctx context.Context, body string, early bool, gate redact.Gate) (*builder, bool) {
 	if !gate.Open(e.flags) {
 		return nil, false
 	}
 	if !e.logger.Enabled(ctx, log.EnabledParameters{}) {
 		return nil, false
 	}
+	name := strings.TrimPrefix(body, bodyPrefix)
 	b := builders.Get().(*builder)
 	b.e, b.name, b.flags = e, name, e.flags
 	b.r = log.Record{}
@@ -106,7 +112,7 @@ func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redac
 	now := e.st.TimeOf(ctx).Truncate(time.Millisecond)
 	b.r.SetTimestamp(now)
 	b.r.SetObservedTimestamp(now)
-	b.r.SetBody(attribute.StringValue("claude_code." + name))
+	b.r.SetBody(attribute.StringValue(body))
 	// No severity and no EventName: Claude Code sets neither, and consumers
 	// key on the body.
 
@@ -116,7 +122,9 @@ func (e *Emitter) begin(ctx context.Context, name string, early bool, gate redac
 	} else {
 		b.kv = append(b.kv, ss.EventAttributes...)
 	}
-	var ts [24]byte
+	// Room for the nine fraction digits AppendFormat writes before it keeps
+	// three: a [24]byte would be reallocated.
+	var ts [len("2006-01-02T15:04:05.000000000Z")]byte
 	b.kv = append(b.kv,
 		attribute.String("event.name", name),
 		attribute.String("event.timestamp", string(now.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05.000Z"))),

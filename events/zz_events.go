@@ -37,7 +37,7 @@ func (e *Emitter) UserPrompt(ctx context.Context, ev UserPrompt) {
 
 func (e *Emitter) userPrompt(ctx context.Context, ev *UserPrompt) {
 	defer e.recover("user_prompt")
-	b, ok := e.begin(ctx, "user_prompt", false, 0)
+	b, ok := e.begin(ctx, "claude_code.user_prompt", false, 0)
 	if !ok {
 		return
 	}
@@ -88,7 +88,7 @@ func (e *Emitter) AssistantResponse(ctx context.Context, ev AssistantResponse) {
 
 func (e *Emitter) assistantResponse(ctx context.Context, ev *AssistantResponse) {
 	defer e.recover("assistant_response")
-	b, ok := e.begin(ctx, "assistant_response", false, 0)
+	b, ok := e.begin(ctx, "claude_code.assistant_response", false, 0)
 	if !ok {
 		return
 	}
@@ -160,7 +160,7 @@ func (e *Emitter) ToolResult(ctx context.Context, ev ToolResult) {
 
 func (e *Emitter) toolResult(ctx context.Context, ev *ToolResult) {
 	defer e.recover("tool_result")
-	b, ok := e.begin(ctx, "tool_result", false, 0)
+	b, ok := e.begin(ctx, "claude_code.tool_result", false, 0)
 	if !ok {
 		return
 	}
@@ -253,7 +253,7 @@ func (e *Emitter) APIRequest(ctx context.Context, ev APIRequest) {
 
 func (e *Emitter) aPIRequest(ctx context.Context, ev *APIRequest) {
 	defer e.recover("api_request")
-	b, ok := e.begin(ctx, "api_request", false, 0)
+	b, ok := e.begin(ctx, "claude_code.api_request", false, 0)
 	if !ok {
 		return
 	}
@@ -359,7 +359,7 @@ func (e *Emitter) APIError(ctx context.Context, ev APIError) {
 
 func (e *Emitter) aPIError(ctx context.Context, ev *APIError) {
 	defer e.recover("api_error")
-	b, ok := e.begin(ctx, "api_error", false, 0)
+	b, ok := e.begin(ctx, "claude_code.api_error", false, 0)
 	if !ok {
 		return
 	}
@@ -463,7 +463,7 @@ func (e *Emitter) APIRefusal(ctx context.Context, ev APIRefusal) {
 
 func (e *Emitter) aPIRefusal(ctx context.Context, ev *APIRefusal) {
 	defer e.recover("api_refusal")
-	b, ok := e.begin(ctx, "api_refusal", false, 0)
+	b, ok := e.begin(ctx, "claude_code.api_refusal", false, 0)
 	if !ok {
 		return
 	}
@@ -554,7 +554,7 @@ func (e *Emitter) APIRequestBody(ctx context.Context, ev APIRequestBody) {
 
 func (e *Emitter) aPIRequestBody(ctx context.Context, ev *APIRequestBody) {
 	defer e.recover("api_request_body")
-	b, ok := e.begin(ctx, "api_request_body", false, redact.RawAPIBodies)
+	b, ok := e.begin(ctx, "claude_code.api_request_body", false, redact.RawAPIBodies)
 	if !ok {
 		return
 	}
@@ -615,7 +615,7 @@ func (e *Emitter) APIResponseBody(ctx context.Context, ev APIResponseBody) {
 
 func (e *Emitter) aPIResponseBody(ctx context.Context, ev *APIResponseBody) {
 	defer e.recover("api_response_body")
-	b, ok := e.begin(ctx, "api_response_body", false, redact.RawAPIBodies)
+	b, ok := e.begin(ctx, "claude_code.api_response_body", false, redact.RawAPIBodies)
 	if !ok {
 		return
 	}
@@ -687,7 +687,7 @@ func (e *Emitter) ToolDecision(ctx context.Context, ev ToolDecision) {
 
 func (e *Emitter) toolDecision(ctx context.Context, ev *ToolDecision) {
 	defer e.recover("tool_decision")
-	b, ok := e.begin(ctx, "tool_decision", false, 0)
+	b, ok := e.begin(ctx, "claude_code.tool_decision", false, 0)
 	if !ok {
 		return
 	}
@@ -744,7 +744,7 @@ func (e *Emitter) PermissionModeChanged(ctx context.Context, ev PermissionModeCh
 
 func (e *Emitter) permissionModeChanged(ctx context.Context, ev *PermissionModeChanged) {
 	defer e.recover("permission_mode_changed")
-	b, ok := e.begin(ctx, "permission_mode_changed", false, 0)
+	b, ok := e.begin(ctx, "claude_code.permission_mode_changed", false, 0)
 	if !ok {
 		return
 	}
@@ -780,7 +780,7 @@ func (e *Emitter) Auth(ctx context.Context, ev Auth) {
 
 func (e *Emitter) auth(ctx context.Context, ev *Auth) {
 	defer e.recover("auth")
-	b, ok := e.begin(ctx, "auth", false, 0)
+	b, ok := e.begin(ctx, "claude_code.auth", false, 0)
 	if !ok {
 		return
 	}
@@ -834,7 +834,7 @@ func (e *Emitter) MCPServerConnection(ctx context.Context, ev MCPServerConnectio
 
 func (e *Emitter) mCPServerConnection(ctx context.Context, ev *MCPServerConnection) {
 	defer e.recover("mcp_server_connection")
-	b, ok := e.begin(ctx, "mcp_server_connection", false, 0)
+	b, ok := e.begin(ctx, "claude_code.mcp_server_connection", false, 0)
 	if !ok {
 		return
 	}
@@ -889,7 +889,7 @@ func (e *Emitter) InternalError(ctx context.Context, ev InternalError) {
 
 func (e *Emitter) internalError(ctx context.Context, ev *InternalError) {
 	defer e.recover("internal_error")
-	b, ok := e.begin(ctx, "internal_error", false, 0)
+	b, ok := e.begin(ctx, "claude_code.internal_error", false, 0)
 	if !ok {
 		return
 	}
@@ -924,7 +924,7 @@ func (e *Emitter) PluginInstalled(ctx context.Context, ev PluginInstalled) {
 
 func (e *Emitter) pluginInstalled(ctx context.Context, ev *PluginInstalled) {
 	defer e.recover("plugin_installed")
-	b, ok := e.begin(ctx, "plugin_installed", false, 0)
+	b, ok := e.begin(ctx, "claude_code.plugin_installed", false, 0)
 	if !ok {
 		return
 	}
@@ -990,7 +990,7 @@ func (e *Emitter) PluginLoaded(ctx context.Context, ev PluginLoaded) {
 
 func (e *Emitter) pluginLoaded(ctx context.Context, ev *PluginLoaded) {
 	defer e.recover("plugin_loaded")
-	b, ok := e.begin(ctx, "plugin_loaded", true, 0)
+	b, ok := e.begin(ctx, "claude_code.plugin_loaded", true, 0)
 	if !ok {
 		return
 	}
@@ -1054,7 +1054,7 @@ func (e *Emitter) SkillActivated(ctx context.Context, ev SkillActivated) {
 
 func (e *Emitter) skillActivated(ctx context.Context, ev *SkillActivated) {
 	defer e.recover("skill_activated")
-	b, ok := e.begin(ctx, "skill_activated", false, 0)
+	b, ok := e.begin(ctx, "claude_code.skill_activated", false, 0)
 	if !ok {
 		return
 	}
@@ -1101,7 +1101,7 @@ func (e *Emitter) AtMention(ctx context.Context, ev AtMention) {
 
 func (e *Emitter) atMention(ctx context.Context, ev *AtMention) {
 	defer e.recover("at_mention")
-	b, ok := e.begin(ctx, "at_mention", false, 0)
+	b, ok := e.begin(ctx, "claude_code.at_mention", false, 0)
 	if !ok {
 		return
 	}
@@ -1138,7 +1138,7 @@ func (e *Emitter) APIRetriesExhausted(ctx context.Context, ev APIRetriesExhauste
 
 func (e *Emitter) aPIRetriesExhausted(ctx context.Context, ev *APIRetriesExhausted) {
 	defer e.recover("api_retries_exhausted")
-	b, ok := e.begin(ctx, "api_retries_exhausted", false, 0)
+	b, ok := e.begin(ctx, "claude_code.api_retries_exhausted", false, 0)
 	if !ok {
 		return
 	}
@@ -1192,7 +1192,7 @@ func (e *Emitter) HookRegistered(ctx context.Context, ev HookRegistered) {
 
 func (e *Emitter) hookRegistered(ctx context.Context, ev *HookRegistered) {
 	defer e.recover("hook_registered")
-	b, ok := e.begin(ctx, "hook_registered", false, 0)
+	b, ok := e.begin(ctx, "claude_code.hook_registered", false, 0)
 	if !ok {
 		return
 	}
@@ -1248,7 +1248,7 @@ func (e *Emitter) HookExecutionStart(ctx context.Context, ev HookExecutionStart)
 
 func (e *Emitter) hookExecutionStart(ctx context.Context, ev *HookExecutionStart) {
 	defer e.recover("hook_execution_start")
-	b, ok := e.begin(ctx, "hook_execution_start", false, 0)
+	b, ok := e.begin(ctx, "claude_code.hook_execution_start", false, 0)
 	if !ok {
 		return
 	}
@@ -1318,7 +1318,7 @@ func (e *Emitter) HookExecutionComplete(ctx context.Context, ev HookExecutionCom
 
 func (e *Emitter) hookExecutionComplete(ctx context.Context, ev *HookExecutionComplete) {
 	defer e.recover("hook_execution_complete")
-	b, ok := e.begin(ctx, "hook_execution_complete", false, 0)
+	b, ok := e.begin(ctx, "claude_code.hook_execution_complete", false, 0)
 	if !ok {
 		return
 	}
@@ -1370,7 +1370,7 @@ func (e *Emitter) HookPluginMetrics(ctx context.Context, ev HookPluginMetrics) {
 
 func (e *Emitter) hookPluginMetrics(ctx context.Context, ev *HookPluginMetrics) {
 	defer e.recover("hook_plugin_metrics")
-	b, ok := e.begin(ctx, "hook_plugin_metrics", false, 0)
+	b, ok := e.begin(ctx, "claude_code.hook_plugin_metrics", false, 0)
 	if !ok {
 		return
 	}
@@ -1412,7 +1412,7 @@ func (e *Emitter) Compaction(ctx context.Context, ev Compaction) {
 
 func (e *Emitter) compaction(ctx context.Context, ev *Compaction) {
 	defer e.recover("compaction")
-	b, ok := e.begin(ctx, "compaction", false, 0)
+	b, ok := e.begin(ctx, "claude_code.compaction", false, 0)
 	if !ok {
 		return
 	}
@@ -1472,7 +1472,7 @@ func (e *Emitter) SubagentCompleted(ctx context.Context, ev SubagentCompleted) {
 
 func (e *Emitter) subagentCompleted(ctx context.Context, ev *SubagentCompleted) {
 	defer e.recover("subagent_completed")
-	b, ok := e.begin(ctx, "subagent_completed", false, 0)
+	b, ok := e.begin(ctx, "claude_code.subagent_completed", false, 0)
 	if !ok {
 		return
 	}
@@ -1532,7 +1532,7 @@ func (e *Emitter) FeedbackSurvey(ctx context.Context, ev FeedbackSurvey) {
 
 func (e *Emitter) feedbackSurvey(ctx context.Context, ev *FeedbackSurvey) {
 	defer e.recover("feedback_survey")
-	b, ok := e.begin(ctx, "feedback_survey", false, 0)
+	b, ok := e.begin(ctx, "claude_code.feedback_survey", false, 0)
 	if !ok {
 		return
 	}
@@ -1590,7 +1590,7 @@ func (e *Emitter) RetentionSweep(ctx context.Context, ev RetentionSweep) {
 
 func (e *Emitter) retentionSweep(ctx context.Context, ev *RetentionSweep) {
 	defer e.recover("retention_sweep")
-	b, ok := e.begin(ctx, "retention_sweep", false, 0)
+	b, ok := e.begin(ctx, "claude_code.retention_sweep", false, 0)
 	if !ok {
 		return
 	}
@@ -1651,7 +1651,7 @@ func (e *Emitter) ManagedSettingsResolved(ctx context.Context, ev ManagedSetting
 
 func (e *Emitter) managedSettingsResolved(ctx context.Context, ev *ManagedSettingsResolved) {
 	defer e.recover("managed_settings_resolved")
-	b, ok := e.begin(ctx, "managed_settings_resolved", true, 0)
+	b, ok := e.begin(ctx, "claude_code.managed_settings_resolved", true, 0)
 	if !ok {
 		return
 	}
@@ -1690,7 +1690,7 @@ func (e *Emitter) Tool(ctx context.Context, ev Tool) {
 
 func (e *Emitter) tool(ctx context.Context, ev *Tool) {
 	defer e.recover("tool")
-	b, ok := e.begin(ctx, "tool", false, redact.DetailedBeta)
+	b, ok := e.begin(ctx, "claude_code.tool", false, redact.DetailedBeta)
 	if !ok {
 		return
 	}

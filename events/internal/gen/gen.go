@@ -90,7 +90,7 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 	if ev.Gate != 0 {
 		gate = gateExpr(ev.Gate)
 	}
-	w("\tb, ok := e.begin(ctx, %q, %v, %s)\n\tif !ok {\n\t\treturn\n\t}\n", ev.Name, ev.Early, gate)
+	w("\tb, ok := e.begin(ctx, %q, %v, %s)\n\tif !ok {\n\t\treturn\n\t}\n", "claude_code."+ev.Name, ev.Early, gate)
 	if ev.Prelude != "" {
 		w("\t%s\n", ev.Prelude)
 	}
