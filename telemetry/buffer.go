@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccotel/ccotel/events"
@@ -28,7 +29,9 @@ type Buffer struct {
 	capacity int
 	pending  []buffered
 	dropped  int64
-	target   *Telemetry // set once flushed
+	// target is set once flushed, under mu; read without it, it lets a
+	// flushed buffer's calls skip the lock. Nothing else changes then.
+	target atomic.Pointer[Telemetry]
 }
 
 type buffered struct {
@@ -60,8 +63,18 @@ func (b *Buffer) Emit(ctx context.Context, emit func(context.Context, *events.Em
 	if b == nil || emit == nil {
 		return
 	}
+	// Once flushed, Emit goes straight to the handle. An Emit that sees
+	// target nil takes the lock, so it cannot overtake a flush in progress.
+	if t := b.target.Load(); t != nil {
+		emit(ctx, t.Events())
+		return
+	}
+	b.buffer(ctx, emit)
+}
+
+func (b *Buffer) buffer(ctx context.Context, emit func(context.Context, *events.Emitter)) {
 	b.mu.Lock()
-	if t := b.target; t != nil {
+	if t := b.target.Load(); t != nil {
 		b.mu.Unlock()
 		emit(ctx, t.Events())
 		return
@@ -77,9 +90,13 @@ func (b *Buffer) Emit(ctx context.Context, emit func(context.Context, *events.Em
 
 // Len is the number of events waiting to be flushed.
 func (b *Buffer) Len() int {
-	if b == nil {
-		return 0
+	if b == nil || b.target.Load() != nil {
+		return 0 // flushed: nothing waits
 	}
+	return b.pendingLen()
+}
+
+func (b *Buffer) pendingLen() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.pending)
@@ -90,6 +107,13 @@ func (b *Buffer) Dropped() int64 {
 	if b == nil {
 		return 0
 	}
+	if b.target.Load() != nil {
+		return b.dropped // written only before the flush, which the Load orders before this read
+	}
+	return b.lockedDropped()
+}
+
+func (b *Buffer) lockedDropped() int64 {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.dropped
@@ -104,15 +128,15 @@ func (b *Buffer) flushTo(t *Telemetry) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.target != nil {
+	if b.target.Load() != nil {
 		return
 	}
-	b.target = t
 	e := t.Events()
 	for _, p := range b.pending {
 		p.emit(p.ctx, e)
 	}
 	b.pending = nil
+	b.target.Store(t) // after the pending events, which no later Emit may overtake
 	if b.dropped > 0 && t.Enabled() {
 		t.state.Error(fmt.Errorf("ccotel: %d events emitted before Start were dropped: the buffer holds %d", b.dropped, b.capacity))
 	}

@@ -96,7 +96,7 @@ func TestPrecedenceLadder(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer tel.Shutdown(context.Background())
-			if c.name != "config.WithVariable" && !c.optionWon(tel.Config()) {
+			if c.name != "config.WithVariable" && !c.optionWon(*tel.Config()) {
 				t.Error("the option did not apply to the configuration given whole")
 			}
 		})
@@ -124,5 +124,5 @@ func startWith(t *testing.T, opt telemetry.Option, load ...config.LoadOption) (c
 	defer tel.Shutdown(context.Background())
 	mu.Lock()
 	defer mu.Unlock()
-	return tel.Config(), warnings
+	return *tel.Config(), warnings
 }

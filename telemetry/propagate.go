@@ -29,6 +29,13 @@ func (t *Telemetry) HTTPTransport(base http.RoundTripper) http.RoundTripper {
 // not pass its own OTEL_* variables to subprocesses; neither does this: it
 // only adds the trace context.
 func (t *Telemetry) SubprocessEnv(ctx context.Context, env []string) []string {
+	if env != nil && (t == nil || t.state == nil) {
+		return env // the off path, small enough to inline into the host's call
+	}
+	return t.subprocessEnv(ctx, env)
+}
+
+func (t *Telemetry) subprocessEnv(ctx context.Context, env []string) []string {
 	if env == nil {
 		env = os.Environ()
 	}

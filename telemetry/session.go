@@ -82,10 +82,14 @@ func WithSessionProvider(p Provider) SessionOption {
 // disabled Telemetry it returns ctx and a nil *Session, whose methods do
 // nothing.
 func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (context.Context, *Session) {
-	ctx = orBackground(ctx)
-	if !t.Enabled() {
-		return ctx, nil // a nil *Session does nothing: the off path allocates nothing
+	if t.Enabled() {
+		return t.startSession(ctx, opts)
 	}
+	return orBackground(ctx), nil // a nil *Session does nothing: the off path allocates nothing
+}
+
+func (t *Telemetry) startSession(ctx context.Context, opts []SessionOption) (context.Context, *Session) {
+	ctx = orBackground(ctx)
 	o := sessionOptions{startType: metrics.StartFresh}
 	for _, opt := range opts {
 		if opt != nil {
@@ -133,14 +137,17 @@ func (s *Session) ID() string {
 
 // Context returns ctx carrying the session.
 func (s *Session) Context(ctx context.Context) context.Context {
-	ctx = orBackground(ctx)
 	if s == nil || s.core == nil {
-		return ctx
+		return orBackground(ctx)
 	}
-	return s.withSession(ctx)
+	return s.withSession(orBackground(ctx))
 }
 
-func (s *Session) enabled() bool { return s != nil && s.core != nil && s.t.Enabled() }
+// enabled reports whether s records. Only StartSession on an enabled
+// Telemetry sets core, and a Telemetry stays enabled, so core alone tells;
+// the check is small enough for every method's off path to inline into the
+// host's call.
+func (s *Session) enabled() bool { return s != nil && s.core != nil }
 
 // start is when something that took d and ended now began, unless given.
 func (s *Session) start(given time.Time, d time.Duration) time.Time {
@@ -242,7 +249,14 @@ func (d RequestDetail) request(r spans.LLMRequest) spans.LLMRequest {
 // that contrib/anthropic's transport or middleware recorded and that the
 // agent records again with the same request id counts once.
 func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
-	if !s.enabled() || !s.firstRecord(r.RequestID) {
+	if s.enabled() { // inlined into the host's call: the off path copies r once, not twice
+		s.apiResponse(ctx, &r)
+	}
+}
+
+func (s *Session) apiResponse(ctx context.Context, rp *APIResponse) {
+	r := rp
+	if !s.firstRecord(r.RequestID) {
 		return
 	}
 	ctx, family := s.served(ctx, r.Provider)
@@ -343,7 +357,13 @@ type APIFailure struct {
 // when the retries ran out. Like APIResponse, it ignores a RequestID the
 // session already recorded.
 func (s *Session) APIError(ctx context.Context, f APIFailure) {
-	if !s.enabled() || !s.firstRecord(f.RequestID) {
+	if s.enabled() {
+		s.apiError(ctx, &f)
+	}
+}
+
+func (s *Session) apiError(ctx context.Context, f *APIFailure) {
+	if !s.firstRecord(f.RequestID) {
 		return
 	}
 	ctx, family := s.served(ctx, f.Provider)
@@ -416,6 +436,10 @@ func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int)
 	if !s.enabled() {
 		return 0, 0
 	}
+	return s.editDecision(ctx, e)
+}
+
+func (s *Session) editDecision(ctx context.Context, e Edit) (added, removed int) {
 	ctx = s.Context(ctx)
 	e.ToolName = s.t.tools.kind("", e.ToolName)
 	if e.Model == "" {
@@ -453,9 +477,12 @@ func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int)
 
 // Commit records a git commit the agent created.
 func (s *Session) Commit(ctx context.Context) {
-	if !s.enabled() {
-		return
+	if s.enabled() {
+		s.commit(ctx)
 	}
+}
+
+func (s *Session) commit(ctx context.Context) {
 	s.t.metrics.Commit(s.Context(ctx))
 	s.mu.Lock()
 	s.totals.Commits++
@@ -464,9 +491,12 @@ func (s *Session) Commit(ctx context.Context) {
 
 // PullRequest records a pull or merge request the agent created.
 func (s *Session) PullRequest(ctx context.Context) {
-	if !s.enabled() {
-		return
+	if s.enabled() {
+		s.pullRequest(ctx)
 	}
+}
+
+func (s *Session) pullRequest(ctx context.Context) {
 	s.t.metrics.PullRequest(s.Context(ctx))
 	s.mu.Lock()
 	s.totals.PullRequests++
@@ -477,9 +507,12 @@ func (s *Session) PullRequest(ctx context.Context) {
 // interaction, ActiveCLI for tool execution and model responses (Prompt.End
 // records the latter for a whole prompt).
 func (s *Session) ActiveTime(ctx context.Context, d time.Duration, t metrics.ActiveType) {
-	if !s.enabled() || d <= 0 {
-		return
+	if s.enabled() && d > 0 {
+		s.activeTime(ctx, d, t)
 	}
+}
+
+func (s *Session) activeTime(ctx context.Context, d time.Duration, t metrics.ActiveType) {
 	s.t.metrics.ActiveTime(s.Context(ctx), d.Seconds(), t)
 	s.mu.Lock()
 	if t == metrics.ActiveUser {
@@ -511,9 +544,13 @@ type Totals struct {
 
 // Totals returns a snapshot of the session's totals.
 func (s *Session) Totals() Totals {
-	if s == nil {
-		return Totals{}
+	if s == nil || s.core == nil {
+		return Totals{} // without the lock, and inlined: a disabled session has no totals
 	}
+	return s.lockedTotals()
+}
+
+func (s *Session) lockedTotals() Totals {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.totals
@@ -532,10 +569,14 @@ type Prompt struct {
 // StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
 // context carrying the prompt. Call End when the agent has answered.
 func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (context.Context, *Prompt) {
-	ctx = orBackground(ctx)
 	if !s.enabled() {
-		return ctx, nil // a nil *Prompt does nothing
+		return orBackground(ctx), nil // a nil *Prompt does nothing
 	}
+	return s.startPrompt(orBackground(ctx), &p, opts)
+}
+
+func (s *Session) startPrompt(ctx context.Context, pp *events.UserPrompt, opts []PromptOption) (context.Context, *Prompt) {
+	p := *pp
 	pr := &Prompt{s: s}
 	var o promptOptions
 	for _, opt := range opts {
@@ -575,9 +616,12 @@ func (p *Prompt) ID() string {
 // End closes the prompt and records its duration as CLI active time, as
 // Claude Code does when an interaction ends. It is safe to call twice.
 func (p *Prompt) End(ctx context.Context) {
-	if p == nil || p.core == nil {
-		return
+	if p != nil && p.core != nil {
+		p.end(ctx)
 	}
+}
+
+func (p *Prompt) end(ctx context.Context) {
 	p.once.Do(func() {
 		p.span.End()
 		p.s.ActiveTime(ctx, p.s.t.state.Now().Sub(p.start), metrics.ActiveCLI)

@@ -96,6 +96,10 @@ func (t *Telemetry) Stats() Stats {
 	if !t.Enabled() {
 		return Stats{}
 	}
+	return t.stats()
+}
+
+func (t *Telemetry) stats() Stats {
 	cs := t.pipelines.Counts()
 	s := Stats{Exporters: make([]ExporterStats, 0, len(cs))}
 	for _, c := range cs {

@@ -46,7 +46,10 @@ const (
 // concurrent use. A Telemetry whose configuration is disabled does nothing,
 // at almost no cost, and holds no goroutine, socket or file.
 type Telemetry struct {
-	cfg     config.Config
+	cfg config.Config
+	// shown is what Config returns: a copy of cfg made at Start, so a host
+	// that modifies it changes nothing the handle does.
+	shown   *config.Config
 	version string
 	state   *core.State
 
@@ -103,6 +106,8 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	}
 	o.applyEdits(&cfg)
 	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices, tools: o.tools}
+	shown := cfg
+	t.shown = &shown
 	if t.prices == nil {
 		t.prices = pricing.Default()
 	}
@@ -240,13 +245,21 @@ func (t *Telemetry) Resource() *resource.Resource {
 // Enabled reports whether anything is recorded.
 func (t *Telemetry) Enabled() bool { return t != nil && t.state != nil }
 
-// Config is the effective configuration.
-func (t *Telemetry) Config() config.Config {
+// Config is the effective configuration, read-only: every call returns the
+// same Config, its maps and slices included, so a caller must not modify it
+// (copy it, *Config, to change a field). The handle works from a copy of its
+// own, so a modification changes only what Config shows. A nil Telemetry
+// returns the zero Config. It is a pointer because the Config is over a
+// kilobyte, which a return by value would copy on every call.
+func (t *Telemetry) Config() *config.Config {
 	if t == nil {
-		return config.Config{}
+		return &nilConfig
 	}
-	return t.cfg
+	return t.shown
 }
+
+// nilConfig is what a nil Telemetry's Config returns.
+var nilConfig config.Config
 
 // Metrics returns the typed metric recorder; nil (a valid no-op) when disabled.
 func (t *Telemetry) Metrics() *metrics.Recorder {
@@ -308,8 +321,12 @@ func (t *Telemetry) TracerProvider() trace.TracerProvider {
 // Shutdown; otherwise nil.
 func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	if !t.Enabled() {
-		return nil
+		return nil // checked here so that the off path inlines into the host's call
 	}
+	return t.forceFlush(ctx)
+}
+
+func (t *Telemetry) forceFlush(ctx context.Context) error {
 	if t.shutDown.Load() {
 		return ErrShutdown
 	}
@@ -338,6 +355,10 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 	if !t.Enabled() {
 		return nil
 	}
+	return t.shutdown(ctx)
+}
+
+func (t *Telemetry) shutdown(ctx context.Context) error {
 	t.shutdownOnce.Do(func() {
 		t.shutDown.Store(true)
 		ctx, cancel := withDefaultTimeout(ctx, t.cfg.ShutdownTimeout)

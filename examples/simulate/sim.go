@@ -275,7 +275,7 @@ func simulateUser(ctx context.Context, p params, up *userPlan, start startFunc, 
 		}
 	}
 	u := &user{
-		userPlan: up, tel: tel, ev: tel.Events(), clk: clk, cfg: tel.Config(), sum: sum, bar: bar, ctx: ctx, first: true, models: p.Models,
+		userPlan: up, tel: tel, ev: tel.Events(), clk: clk, cfg: *tel.Config(), sum: sum, bar: bar, ctx: ctx, first: true, models: p.Models,
 		rng: rand.New(rand.NewPCG(up.seed, 0xda7a)),
 	}
 	for i, sp := range up.sessions {
