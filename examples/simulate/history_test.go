@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -274,18 +275,26 @@ func TestHistoryLabelsAsThePipeline(t *testing.T) {
 			names[kv[:strings.IndexByte(kv, '=')]] = true
 		}
 	}
-	prom.WaitForQuery(t, `count(claude_code_session_count_total)`, func(v promtest.Vector) bool { return v.Sum() > 0 }, 60*time.Second)
+	// Every family is awaited with all its label names, not one family's first sample: the Collector's prometheus
+	// exporter updates its registry metric by metric, so a scrape can hold some families of an export and not others.
 	for name, labels := range want {
-		v := prom.Query(t, name)
+		var v promtest.Vector
+		got := map[string]bool{}
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(promtest.PollInterval) {
+			v = prom.Query(t, name)
+			clear(got)
+			for _, s := range v {
+				for k := range s.Metric {
+					got[k] = true
+				}
+			}
+			if maps.Equal(got, labels) || time.Now().After(deadline) {
+				break
+			}
+		}
 		if len(v) == 0 {
 			t.Errorf("%s: not in Prometheus", name)
 			continue
-		}
-		got := map[string]bool{}
-		for _, s := range v {
-			for k := range s.Metric {
-				got[k] = true
-			}
 		}
 		for k := range labels {
 			if !got[k] {

@@ -60,17 +60,30 @@ func TestRecordingRules(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", cmd, err, out)
 	}
-	// Prometheus loads new blocks on its next compaction cycle (every minute): no restart needed.
-	prom.WaitForQueryAt(t, `count(count_over_time(claude_code:cost_usage_USD:added1m[25h]))`, end,
-		func(v promtest.Vector) bool { return v.Sum() > 0 }, 5*time.Minute)
+	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*math.Max(1, math.Abs(want)) }
+	tr := eventTruth(kits)
+	day := "[25h]"
+	// Prometheus loads new blocks on its next compaction cycle (every minute): no restart needed. promtool writes
+	// its blocks one by one (a rule and a time range each), so a cycle during its run loads part of them and the
+	// next one the rest: completion is every rule's day total being the events' (a block missing lowers it).
+	for rule, metric := range map[string]string{
+		"claude_code:cost_usage_USD:added1m":          "claude_code.cost.usage",
+		"claude_code:token_usage_tokens:added1m":      "claude_code.token.usage",
+		"claude_code:session_count:added1m":           "claude_code.session.count",
+		"claude_code:commit_count:added1m":            "claude_code.commit.count",
+		"claude_code:pull_request_count:added1m":      "claude_code.pull_request.count",
+		"claude_code:lines_of_code_count:added1m":     "claude_code.lines_of_code.count",
+		"claude_code:code_edit_tool_decision:added1m": "claude_code.code_edit_tool.decision",
+		"claude_code:active_time_seconds:added1m":     "claude_code.active_time.total",
+	} {
+		want := kitSums(kits, metric, "")[""]
+		prom.WaitForQueryAt(t, `sum(sum_over_time(`+rule+day+`))`, end,
+			func(v promtest.Vector) bool { return len(v) == 1 && near(v[0].Value, want) }, 5*time.Minute)
+	}
 
 	// A grid time of the rules' evaluations at or before end: every hour back from it is one too.
 	grid := time.UnixMilli(int64(math.Round(1000 * prom.QueryAt(t, `max(timestamp(claude_code:cost_usage_USD:added1m))`, end).Sum())))
 	at := grid
-	day := "[25h]"
-
-	near := func(got, want float64) bool { return math.Abs(got-want) <= 1e-9*math.Max(1, math.Abs(want)) }
-	tr := eventTruth(kits)
 	byUser := map[string]float64{}
 	for _, kit := range kits {
 		for _, e := range kit.Events("api_request") {
