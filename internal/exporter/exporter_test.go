@@ -18,7 +18,8 @@ import (
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 )
 
-const wait = 15 * time.Second
+// wait bounds every wait for a peer to see something: generous, as it ends as soon as the peer has it.
+const wait = time.Minute
 
 func attr(kvs []*commonpb.KeyValue, k string) *commonpb.AnyValue {
 	for _, kv := range kvs {

@@ -57,7 +57,13 @@ func TestPeriodicReaderShutdownWhileExportHangs(t *testing.T) {
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(r))
 	c, _ := mp.Meter("m").Float64Counter("c")
 	c.Add(context.Background(), 1)
-	time.Sleep(50 * time.Millisecond) // a tick starts an export, which hangs
+	// A tick starts an export, which hangs: wait for it by count (a loaded machine may run the first tick late; a
+	// Shutdown before it would only meet its own final export, which it returns instead of reporting).
+	for deadline := time.Now().Add(time.Minute); exp.exports.Load() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no periodic export started within a minute")
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -69,6 +75,8 @@ func TestPeriodicReaderShutdownWhileExportHangs(t *testing.T) {
 	if err == nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 		t.Errorf("Shutdown of a hanging export should say why: %v", err)
 	}
+	// Shutdown has waited for the aborted loop, which reported before it ended; the pause only gives a stray
+	// global report a chance to show.
 	time.Sleep(50 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()

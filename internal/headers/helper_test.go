@@ -79,12 +79,14 @@ func TestHelperRefreshesAndKeepsLastGood(t *testing.T) {
 [ $n -ge 3 ] && exit 1
 echo "{\"n\":\"$n\"}"`)
 	var e errs
-	h := Start(p, 50*time.Millisecond, time.Second, e.add)
+	// A run's timeout far longer than a loaded machine needs to start a shell: only the third run fails.
+	h := Start(p, 50*time.Millisecond, time.Minute, e.add)
 	defer h.Close()
-	if got := h.Headers(context.Background())["n"]; got != "1" {
-		t.Fatalf("first Headers = %q, want 1 (must wait for the first run)", got)
+	// The second run may already have replaced the first's value when a loaded machine runs the test late.
+	if got := h.Headers(context.Background())["n"]; got != "1" && got != "2" {
+		t.Fatalf("first Headers = %q, want 1 (or 2; it must wait for the first run)", got)
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for len(e.get()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
