@@ -251,10 +251,21 @@ func newFakeAPI(t *testing.T, replies ...reply) *fakeAPI {
 			w.Header().Set("Content-Type", "text/event-stream")
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
-			time.Sleep(rp.pause)
+			// A client that closed the stream ends the wait (and the handler, which the server's Close waits for).
+			sleep := func(d time.Duration) bool {
+				select {
+				case <-time.After(d):
+					return true
+				case <-req.Context().Done():
+					return false
+				}
+			}
+			if !sleep(rp.pause) {
+				return
+			}
 			for i, ev := range rp.sse {
-				if i > 0 {
-					time.Sleep(rp.gap)
+				if i > 0 && !sleep(rp.gap) {
+					return
 				}
 				_, _ = w.Write([]byte(ev))
 				w.(http.Flusher).Flush()
@@ -661,7 +672,9 @@ func TestStreamErrorEvent(t *testing.T) {
 
 func TestAbandonedStreamCountsWhatWasBilled(t *testing.T) {
 	r := newRig(t)
-	api := newFakeAPI(t, reply{gap: 300 * time.Millisecond, sse: []string{
+	// The events after message_start come far later than a loaded machine's pause between reading it and closing
+	// the stream (with 300 ms, a late first read could also take the message_delta's 3 output tokens).
+	api := newFakeAPI(t, reply{gap: 10 * time.Second, sse: []string{
 		streamStart(9),
 		sse("content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`),
 		sse("content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"partial"}}`),
