@@ -43,9 +43,13 @@ func (e env) with(kv ...string) env {
 }
 
 // otlpEnv is the configuration of an agent exporting metrics and events over OTLP to endpoint with protocol,
-// with export intervals long enough that only ForceFlush and Shutdown export (the tests decide when).
+// with export intervals long enough that only ForceFlush and Shutdown export (the tests decide when), and
+// ForceFlush and Shutdown budgets far longer than a loaded machine needs to deliver to a healthy local peer (the
+// defaults, 5 s and 2 s, decided tests by the wall clock). Tests against a peer that fails set their own.
 func otlpEnv(protocol, endpoint, temporality string) env {
 	return env{
+		"CLAUDE_CODE_OTEL_FLUSH_TIMEOUT_MS":                 "60000",
+		"CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS":              "60000",
 		"CLAUDE_CODE_ENABLE_TELEMETRY":                      "1",
 		"OTEL_METRICS_EXPORTER":                             "otlp",
 		"OTEL_LOGS_EXPORTER":                                "otlp",
