@@ -137,3 +137,39 @@ func TestSeriesRacingCollection(t *testing.T) {
 		t.Fatalf("interval 3: the SDK has %d sets, ccotel %d; want 1 and 1: the race left nothing behind", sdk, ours.N)
 	}
 }
+
+// distinctSet holds each hash once, finds every one it holds and none it
+// does not, across its growths and its wrap-around, in at most 12.5 bytes a
+// set.
+func TestDistinctSet(t *testing.T) {
+	var s distinctSet
+	const n = 10_000
+	hash := func(i int) uint64 { return uint64(i)*0x9E3779B97F4A7C15 | 1 }
+	for i := range n {
+		if s.has(hash(i)) {
+			t.Fatalf("%d: held before added", i)
+		}
+		s.add(hash(i))
+		if !s.has(hash(i)) || s.n != i+1 {
+			t.Fatalf("%d: not held after added (n=%d)", i, s.n)
+		}
+	}
+	for i := range 2 * n {
+		if got := s.has(hash(i)); got != (i < n) {
+			t.Fatalf("%d: held %v", i, got)
+		}
+	}
+	if per := float64(len(s.slots)*8) / n; per > 12.5 {
+		t.Errorf("%.1f bytes a set, want at most 12.5", per)
+	}
+	// Hashes that all start at the last slot wrap to the first ones.
+	var w distinctSet
+	for i := range 6 {
+		w.add(^uint64(0) - uint64(2*i))
+	}
+	for i := range 6 {
+		if !w.has(^uint64(0) - uint64(2*i)) {
+			t.Errorf("wrapped hash %d lost", i)
+		}
+	}
+}
