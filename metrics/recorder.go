@@ -146,12 +146,19 @@ func (r *Recorder) APIUsage(ctx context.Context, usd float64, t TokenCounts, att
 // calls that differ only in what events carry (ids unique per call, among
 // them) share one cache entry. It holds no event-only field: a session keeps
 // one per attribution it used.
+//
+// The six names (Agent, Skill, Plugin, Marketplace, MCPServer, MCPTool) are
+// kept as values and origins apart: a [6]Name pads each one-byte Origin to
+// eight bytes, and the 200-byte key put every session's usage entry in the
+// 352-byte size class instead of 288.
 type usageKey struct {
 	model, query, effort string // query is the metrics' query_source
+	names                [6]string
+	origins              [6]Origin
 	fast                 bool
-	// names are Agent, Skill, Plugin, Marketplace, MCPServer and MCPTool.
-	names [6]Name
 }
+
+func (k *usageKey) name(i int) Name { return Name{Value: k.names[i], Origin: k.origins[i]} }
 
 func newUsageKey(u *UsageAttrs) usageKey {
 	if u == nil {
@@ -160,10 +167,9 @@ func newUsageKey(u *UsageAttrs) usageKey {
 	// Cut as in recordOne: a longer value then never matches in place
 	// (sends) and is looked up by its cut key.
 	k := usageKey{model: redact.Cut(u.Model, redact.IdentifierMax), query: u.Query.metricValue(),
-		effort: redact.Cut(string(u.Effort), redact.IdentifierMax), fast: u.Speed == SpeedFast,
-		names: [6]Name{u.Agent, u.Skill, u.Plugin, u.Marketplace, u.MCPServer, u.MCPTool}}
-	for i := range k.names {
-		k.names[i].Value = redact.Cut(k.names[i].Value, redact.IdentifierMax)
+		effort: redact.Cut(string(u.Effort), redact.IdentifierMax), fast: u.Speed == SpeedFast}
+	for i, n := range [6]Name{u.Agent, u.Skill, u.Plugin, u.Marketplace, u.MCPServer, u.MCPTool} {
+		k.names[i], k.origins[i] = redact.Cut(n.Value, redact.IdentifierMax), n.Origin
 	}
 	return k
 }
@@ -176,8 +182,8 @@ func (k *usageKey) sends(u *UsageAttrs) bool {
 		return *k == usageKey{}
 	}
 	return k.model == u.Model && k.effort == string(u.Effort) && k.fast == (u.Speed == SpeedFast) &&
-		k.names[0] == u.Agent && k.names[1] == u.Skill && k.names[2] == u.Plugin &&
-		k.names[3] == u.Marketplace && k.names[4] == u.MCPServer && k.names[5] == u.MCPTool &&
+		k.name(0) == u.Agent && k.name(1) == u.Skill && k.name(2) == u.Plugin &&
+		k.name(3) == u.Marketplace && k.name(4) == u.MCPServer && k.name(5) == u.MCPTool &&
 		k.query == u.Query.metricValue()
 }
 
@@ -194,8 +200,8 @@ func (k *usageKey) fields(dst []field) []field {
 		speed = string(SpeedFast)
 	}
 	dst = append(dst, field{value: k.model}, field{value: k.query}, field{value: speed}, field{value: k.effort})
-	for _, n := range k.names {
-		dst = append(dst, field{value: n.Value, origin: n.Origin})
+	for i, v := range k.names {
+		dst = append(dst, field{value: v, origin: k.origins[i]})
 	}
 	return dst
 }
