@@ -54,11 +54,35 @@ type handKey struct{}
 // hand-written handSession recording the same points on an SDK configured
 // alike. Both SDKs keep the same series, so the difference is the state
 // each side adds. x-raw is ccotel's bytes over the hand-written ones.
+//
+// host_reader records to the host's reader alone, as the hand-written side
+// does. delta_exporter records to ccotel's own OTLP exporter with delta
+// temporality, which counts the folded series (the sets of the interval,
+// kept until its collection, which here comes only at Shutdown): the
+// hand-written side, which counts none, still records to a plain reader.
 func BenchmarkSessionMemory(b *testing.B) {
+	b.Run("host_reader", func(b *testing.B) {
+		sessionMemory(b, func() *telemetry.Telemetry {
+			return startCcotel(b, enabledEnv, telemetry.WithMetricReader(unlimitedReader()))
+		})
+	})
+	b.Run("delta_exporter", func(b *testing.B) {
+		rcv := otlptest.Start(b, otlptest.Options{})
+		env := append([]string{"OTEL_METRICS_EXPORTER=otlp", "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+			"OTEL_EXPORTER_OTLP_ENDPOINT=" + rcv.HTTPEndpoint(), "OTEL_METRIC_EXPORT_INTERVAL=3600000",
+			"OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"}, enabledEnv...)
+		sessionMemory(b, func() *telemetry.Telemetry {
+			// Above the sessions' sets, as unlimitedReader is.
+			return startCcotel(b, env, telemetry.WithCardinalityLimit(100_000))
+		})
+	})
+}
+
+func sessionMemory(b *testing.B, start func() *telemetry.Telemetry) {
 	const n = 2000
 	var ours, raw uint64
 	for range b.N {
-		tel := startCcotel(b, enabledEnv, telemetry.WithMetricReader(unlimitedReader()))
+		tel := start()
 		ours += heapGrowth(func() any {
 			keep := make([]context.Context, n)
 			for i := range keep {
@@ -69,7 +93,6 @@ func BenchmarkSessionMemory(b *testing.B) {
 			return keep
 		})
 		_ = tel.Shutdown(context.Background())
-
 		m := rawMeter(b, unlimitedReader())
 		count, _ := m.Float64Counter("claude_code.session.count")
 		ru := newRawUsage(b, m, [5]attribute.Set{})
