@@ -48,10 +48,14 @@ type otlpClient struct {
 	once     sync.Once
 }
 
-// transport delivers one encoded request, retrying per the policy, and
-// fills resp with the Collector's response.
+// transport delivers one request, retrying per the policy, and fills resp
+// with the Collector's response.
 type transport interface {
-	send(ctx context.Context, req, resp proto.Message, p retryPolicy) error
+	// encode returns req's body as it is sent, before compression, and its
+	// size; a transport encoding in its own call (gRPC) returns no body.
+	encode(req proto.Message) (body []byte, size int, err error)
+	// send delivers req, encoded as body when encode returned one.
+	send(ctx context.Context, req proto.Message, body []byte, resp proto.Message, p retryPolicy) error
 	close()
 }
 
@@ -61,8 +65,9 @@ func newOTLPClient(signal, protocol, endpoint string, timeout time.Duration, r r
 	return c
 }
 
-// export sends req, which holds items items. It returns nil when all were
-// delivered and an *ExportError otherwise.
+// export sends req, which holds items items, in requests of at most
+// MaxRequestBytes. It returns nil when all were delivered and an
+// *ExportError otherwise.
 func (c *otlpClient) export(ctx context.Context, req, resp proto.Message, items int) error {
 	if items == 0 {
 		return nil
@@ -70,12 +75,23 @@ func (c *otlpClient) export(ctx context.Context, req, resp proto.Message, items 
 	if c.stop.Err() != nil {
 		return c.fail(items, items, errShutdown)
 	}
+	body, size, err := c.t.encode(req)
+	if err != nil {
+		return c.fail(items, items, fmt.Errorf("encoding the request: %w", err))
+	}
+	if size > MaxRequestBytes {
+		a, b, na := halve(req)
+		if a == nil {
+			return c.fail(items, items, fmt.Errorf("a single item encodes to %d bytes, more than the %d bytes of a request (MaxRequestBytes)", size, MaxRequestBytes))
+		}
+		fresh := func() proto.Message { return resp.ProtoReflect().New().Interface() }
+		return c.join(items, c.export(ctx, a, fresh(), na), c.export(ctx, b, fresh(), items-na))
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	stop := context.AfterFunc(c.stop, cancel)
 	defer stop()
-	err := c.t.send(ctx, req, resp, c.retry)
-	if err != nil {
+	if err := c.t.send(ctx, req, body, resp, c.retry); err != nil {
 		if c.stop.Err() != nil {
 			err = fmt.Errorf("%w: %w", errShutdown, err)
 		}
@@ -88,6 +104,30 @@ func (c *otlpClient) export(ctx context.Context, req, resp proto.Message, items 
 		return c.fail(items, int(min(n, int64(items))), errors.New("rejected by the Collector: "+msg))
 	}
 	return nil
+}
+
+// join is the outcome of the parts of a split request holding items items
+// in all: nil when every part was delivered, else one *ExportError with the
+// parts' rejected items summed and each distinct cause once.
+func (c *otlpClient) join(items int, parts ...error) error {
+	rejected := 0
+	var causes []error
+	seen := map[string]bool{}
+	for _, err := range parts {
+		var ee *ExportError
+		if !errors.As(err, &ee) {
+			continue // nil: export returns nothing else
+		}
+		rejected += ee.Rejected
+		if msg := ee.Err.Error(); !seen[msg] {
+			seen[msg] = true
+			causes = append(causes, ee.Err)
+		}
+	}
+	if causes == nil {
+		return nil
+	}
+	return c.fail(items, rejected, errors.Join(causes...))
 }
 
 // rejectedBy reads the partial success of an Export*ServiceResponse.
@@ -127,7 +167,11 @@ type grpcTransport struct {
 	callOpts []grpc.CallOption
 }
 
-func (g *grpcTransport) send(ctx context.Context, req, resp proto.Message, p retryPolicy) error {
+func (g *grpcTransport) encode(req proto.Message) ([]byte, int, error) {
+	return nil, proto.Size(req), nil
+}
+
+func (g *grpcTransport) send(ctx context.Context, req proto.Message, _ []byte, resp proto.Message, p retryPolicy) error {
 	return p.do(ctx, func(ctx context.Context) error {
 		md := g.md.Copy()
 		if g.dynamic != nil {
@@ -189,7 +233,7 @@ type httpTransport struct {
 // is a few bytes, an error page may be anything.
 const maxResponse = 64 << 10
 
-func (h *httpTransport) send(ctx context.Context, req, resp proto.Message, p retryPolicy) error {
+func (h *httpTransport) encode(req proto.Message) ([]byte, int, error) {
 	var (
 		body []byte
 		err  error
@@ -199,9 +243,10 @@ func (h *httpTransport) send(ctx context.Context, req, resp proto.Message, p ret
 	} else {
 		body, err = proto.Marshal(req)
 	}
-	if err != nil {
-		return fmt.Errorf("encoding the request: %w", err)
-	}
+	return body, len(body), err
+}
+
+func (h *httpTransport) send(ctx context.Context, _ proto.Message, body []byte, resp proto.Message, p retryPolicy) error {
 	if h.gzip {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
