@@ -53,7 +53,8 @@ func (t *Tracer) StartHook(ctx context.Context, h Hook) (context.Context, *HookS
 		return ctx, s
 	}
 	ss := t.st.Session(ctx)
-	kv := header(ss.Attributes, ss.Provider.Family, NameHook, 5)
+	buf := header(ss.Attributes, ss.Provider.Family, NameHook)
+	kv := *buf
 	kv = append(kv,
 		attribute.String("gen_ai.conversation.id", conversation(ctx, h.ConversationID, ss)),
 		attribute.String("hook_event", h.Event),
@@ -62,7 +63,7 @@ func (t *Tracer) StartHook(ctx context.Context, h Hook) (context.Context, *HookS
 	if t.st.Content.ToolDetails && h.Definitions != "" {
 		kv = append(kv, attribute.String("hook_definitions", t.content(h.Definitions)))
 	}
-	t.set(span, NameHook, kv)
+	t.setPooled(span, NameHook, buf, kv)
 	return ctx, s
 }
 

@@ -83,7 +83,8 @@ func (t *Tracer) StartInteraction(ctx context.Context, in Interaction) (context.
 	if t.st.Content.UserPrompts {
 		prompt = t.content(in.Prompt)
 	}
-	kv := header(ss.EarlyAttributes, ss.Provider.Family, NameInteraction, 8)
+	buf := header(ss.EarlyAttributes, ss.Provider.Family, NameInteraction)
+	kv := *buf
 	kv = append(kv,
 		attribute.String("gen_ai.operation.name", "invoke_agent"),
 		attribute.String("gen_ai.conversation.id", conversation(ctx, in.ConversationID, ss)),
@@ -93,7 +94,7 @@ func (t *Tracer) StartInteraction(ctx context.Context, in Interaction) (context.
 		attribute.String("parent.source", source),
 		attribute.Int("queued_sends", in.QueuedSends),
 	)
-	t.set(span, NameInteraction, kv)
+	t.setPooled(span, NameInteraction, buf, kv)
 	return ctx, &InteractionSpan{t: t, span: span, start: start}
 }
 

@@ -143,7 +143,8 @@ func (t *Tracer) StartLLMRequest(ctx context.Context, r LLMRequest) (context.Con
 	if safe == "" {
 		safe = strings.ReplaceAll(qs, ":", ".")
 	}
-	kv := header(ss.Attributes, ss.Provider.Family, NameLLMRequest, 16)
+	buf := header(ss.Attributes, ss.Provider.Family, NameLLMRequest)
+	kv := *buf
 	kv = append(kv,
 		attribute.String("model", r.Model),
 		attribute.String("gen_ai.system", ss.Provider.Family),
@@ -174,7 +175,7 @@ func (t *Tracer) StartLLMRequest(ctx context.Context, r LLMRequest) (context.Con
 			kv = append(kv, attribute.Int("system_reminders_count", r.SystemRemindersCount))
 		}
 	}
-	t.set(span, NameLLMRequest, kv)
+	t.setPooled(span, NameLLMRequest, buf, kv)
 	return ctx, s
 }
 

@@ -2,6 +2,7 @@ package spans
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -128,15 +129,35 @@ func (t *Tracer) endTime(start time.Time, d time.Duration) time.Time {
 	return start
 }
 
-// header returns the attributes every span starts with: the standard ones,
-// gen_ai.provider.name (the model family) and span.type, with room for n
-// more.
-func header(std []attribute.KeyValue, family, spanName string, n int) []attribute.KeyValue {
-	kv := make([]attribute.KeyValue, 0, len(std)+2+n)
-	kv = append(kv, std...)
-	return append(kv,
+// kvBufs holds the buffers span attributes are built in. The SDK's
+// SetAttributes copies what it is given, so a buffer is free again once
+// setPooled returns: a span's attributes cost no allocation of their own.
+var kvBufs = sync.Pool{New: func() any {
+	kv := make([]attribute.KeyValue, 0, 32)
+	return &kv
+}}
+
+// header returns a pooled buffer (see setPooled) holding the attributes
+// every span starts with: the standard ones, gen_ai.provider.name (the model
+// family) and span.type.
+func header(std []attribute.KeyValue, family, spanName string) *[]attribute.KeyValue {
+	p := kvBufs.Get().(*[]attribute.KeyValue)
+	kv := append((*p)[:0], std...)
+	*p = append(kv,
 		attribute.String("gen_ai.provider.name", family),
 		attribute.String("span.type", spanName[len("claude_code."):]))
+	return p
+}
+
+// setPooled sets kv, appended to the buffer p that header returned, on span
+// as set does, and returns the buffer to the pool.
+func (t *Tracer) setPooled(span trace.Span, name string, p *[]attribute.KeyValue, kv []attribute.KeyValue) {
+	t.set(span, name, kv)
+	if cap(kv) <= 128 { // do not keep a buffer a freak span grew
+		clear(kv)
+		*p = kv[:0]
+		kvBufs.Put(p)
+	}
 }
 
 // set sets kv (a slice this package owns) on span through attrs.
@@ -146,33 +167,48 @@ func (t *Tracer) set(span trace.Span, name string, kv []attribute.KeyValue) {
 
 // attrs runs the host redactor over kv and bounds what it keeps: content
 // at the content limit, every other value at redact.IdentifierMax. Every
-// attribute of a span or span event passes here.
+// attribute of a span or span event passes here. kv is rewritten in place,
+// and only where a value changes: a write of an attribute, which holds
+// pointers, costs a write barrier while the GC runs.
 func (t *Tracer) attrs(name string, kv []attribute.KeyValue) []attribute.KeyValue {
+	if t.st.Redact == nil {
+		for i := range kv {
+			if v, cut := t.bound(name, string(kv[i].Key), kv[i].Value); cut {
+				kv[i].Value = v
+			}
+		}
+		return kv
+	}
 	out := kv[:0]
 	for _, a := range kv {
-		if t.st.Redact != nil {
-			v, keep := t.st.Redact(name, string(a.Key), a.Value)
-			if !keep {
-				continue
-			}
-			a.Value = v
+		v, keep := t.st.Redact(name, string(a.Key), a.Value)
+		if !keep {
+			continue
 		}
-		a.Value = t.bound(name, string(a.Key), a.Value)
+		a.Value, _ = t.bound(name, string(a.Key), v)
 		out = append(out, a)
 	}
 	return out
 }
 
-// bound bounds the value of key on the span name.
-func (t *Tracer) bound(name, key string, v attribute.Value) attribute.Value {
+// bound bounds the value of key on the span name, and reports whether it
+// cut it.
+func (t *Tracer) bound(name, key string, v attribute.Value) (attribute.Value, bool) {
+	switch v.Type() { // most values fit both limits: no need to look at the key
+	case attribute.BOOL, attribute.INT64, attribute.FLOAT64:
+		return v, false
+	case attribute.STRING:
+		if len(v.AsString()) <= min(redact.IdentifierMax, t.max()) {
+			return v, false
+		}
+	}
 	if contentKey(name, key) && v.Type() == attribute.STRING {
 		if s := v.AsString(); len(s) > t.max() { // bytes >= UTF-16 units: shorter fits
-			return attribute.StringValue(t.content(s))
+			return attribute.StringValue(t.content(s)), true
 		}
-		return v
+		return v, false
 	}
-	v, _ = redact.Bound(v, redact.IdentifierMax)
-	return v
+	return redact.Bound(v, redact.IdentifierMax)
 }
 
 // contentKey reports the keys that carry content, cut at the content limit
@@ -207,7 +243,8 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 // fail sets the error status of the span name, its description bounded as
 // the span's error attribute is.
 func (t *Tracer) fail(span trace.Span, name, msg string) {
-	span.SetStatus(codes.Error, t.bound(name, "error", attribute.StringValue(msg)).AsString())
+	v, _ := t.bound(name, "error", attribute.StringValue(msg))
+	span.SetStatus(codes.Error, v.AsString())
 }
 
 // content cuts s at the content limit, as every content-bearing attribute is.

@@ -122,7 +122,8 @@ func (t *Tracer) StartTool(ctx context.Context, tl Tool) (context.Context, ToolS
 	if isMCP {
 		safe = "mcp_other"
 	}
-	kv := header(ss.Attributes, ss.Provider.Family, NameTool, 14)
+	buf := header(ss.Attributes, ss.Provider.Family, NameTool)
+	kv := *buf
 	kv = append(kv,
 		attribute.String("tool_name", tl.Name),
 		attribute.String("tool_name_safe", safe),
@@ -155,7 +156,7 @@ func (t *Tracer) StartTool(ctx context.Context, tl Tool) (context.Context, ToolS
 	kv = append(kv,
 		attribute.String("tool_use_id", tl.UseID),
 		attribute.String("gen_ai.tool.call.id", tl.UseID))
-	t.set(span, NameTool, kv)
+	t.setPooled(span, NameTool, buf, kv)
 	return ctx, s
 }
 
@@ -238,13 +239,14 @@ func (b BlockedSpan) End(d Blocked) {
 		end = b.start.Add(d.Duration)
 	}
 	if b.span.IsRecording() {
-		kv := header(b.ss.Attributes, b.ss.Provider.Family, NameBlockedOnUser, 4)
+		buf := header(b.ss.Attributes, b.ss.Provider.Family, NameBlockedOnUser)
+		kv := *buf
 		kv = append(kv,
 			attribute.String("gen_ai.conversation.id", b.conv),
 			attribute.Int64("duration_ms", ms(end.Sub(b.start))),
 			attribute.String("decision", d.Decision),
 			attribute.String("source", d.Source))
-		b.t.set(b.span, NameBlockedOnUser, kv)
+		b.t.setPooled(b.span, NameBlockedOnUser, buf, kv)
 	}
 	b.span.End(trace.WithTimestamp(end))
 }
@@ -289,7 +291,8 @@ func (x *ExecutionSpan) End(e Execution) {
 	t := x.t
 	end := t.endTime(x.start, e.Duration)
 	if x.span.IsRecording() {
-		kv := header(x.ss.Attributes, x.ss.Provider.Family, NameToolExecution, 6)
+		buf := header(x.ss.Attributes, x.ss.Provider.Family, NameToolExecution)
+		kv := *buf
 		kv = append(kv,
 			attribute.String("gen_ai.conversation.id", x.conv),
 			attribute.String("tool_use_id", x.useID),
@@ -305,10 +308,10 @@ func (x *ExecutionSpan) End(e Execution) {
 				msg = t.content(e.Error)
 			}
 			kv = append(kv, attribute.String("error", msg))
-			t.set(x.span, NameToolExecution, kv)
+			t.setPooled(x.span, NameToolExecution, buf, kv)
 			t.fail(x.span, NameToolExecution, msg)
 		} else {
-			t.set(x.span, NameToolExecution, kv)
+			t.setPooled(x.span, NameToolExecution, buf, kv)
 		}
 	}
 	x.span.End(trace.WithTimestamp(end))
