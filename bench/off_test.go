@@ -393,3 +393,65 @@ func BenchmarkOff(b *testing.B) {
 		}
 	}
 }
+
+// The sinks take the literal's address and do nothing: what is left is the
+// host building the argument.
+//
+//go:noinline
+func sinkAPIResponse(*telemetry.APIResponse) {}
+
+//go:noinline
+func sinkAPIFailure(*telemetry.APIFailure) {}
+
+//go:noinline
+func sinkToolCall(*telemetry.ToolCall) {}
+
+//go:noinline
+func sinkAPIRefusal(*events.APIRefusal) {}
+
+//go:noinline
+func sinkHookPluginMetrics(*events.HookPluginMetrics) {}
+
+// BenchmarkOffLiteral is the floor of the off-path calls with the largest
+// arguments: the same literals as offCalls' (APIResponse is 624 bytes,
+// APIFailure 520, the events that embed metrics.Attribution over 320),
+// built and handed to a function that does nothing, timed as BenchmarkOff
+// times a call. A call that costs no more than its literal costs nothing of
+// its own; the rest is the host writing the argument.
+func BenchmarkOffLiteral(b *testing.B) {
+	for _, c := range []offCall{
+		{"Session.APIResponse", func() {
+			sinkAPIResponse(&telemetry.APIResponse{Model: "claude-sonnet-4-5-20250929",
+				Usage:    pricing.Usage{InputTokens: 107, OutputTokens: 45, CacheReadTokens: 2000},
+				Duration: 2100 * time.Millisecond, RequestID: "req_011CV", StopReason: "end_turn"})
+		}},
+		{"Session.APIError", func() {
+			sinkAPIFailure(&telemetry.APIFailure{Model: "claude-sonnet-4-5-20250929", Error: "overloaded", StatusCode: 529,
+				Duration: time.Second, Attempts: 3, RequestID: "req_011CV"})
+		}},
+		{"Session.StartTool", func() {
+			sinkToolCall(&telemetry.ToolCall{Name: "Bash", UseID: "toolu_01A", Command: "go test ./...",
+				Input: `{"command":"go test ./..."}`, RequestID: "req_011CV"})
+		}},
+		{"Emitter.APIRefusal", func() {
+			sinkAPIRefusal(&events.APIRefusal{Model: "claude-sonnet-4-5-20250929", RequestID: "req_011CV", Attempt: 1})
+		}},
+		{"Emitter.HookPluginMetrics", func() {
+			sinkHookPluginMetrics(&events.HookPluginMetrics{PluginID: "p", HookEvent: "Stop",
+				Metrics: []attribute.KeyValue{attribute.Int("files", 3)}})
+		}},
+		{"(empty call)", func() {}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			b.ReportAllocs()
+			n, start := 0, threadCPU()
+			for b.Loop() {
+				c.call()
+				n++
+			}
+			b.ReportMetric(float64(threadCPU()-start)/float64(n), "cpu-ns/op")
+		})
+	}
+}

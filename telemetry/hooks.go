@@ -41,14 +41,14 @@ type HookOutcome struct {
 // tracing, the claude_code.hook span (counts as ints). It is StartHooks and
 // Complete in one call, for hooks whose run nothing else overlapped.
 func (s *Session) Hooks(ctx context.Context, h HookRun, o HookOutcome) {
-	if s.enabled() {
+	if s.enabled() { // inlined into the host's call: the off path copies h and o once
 		s.hooks(ctx, &h, &o)
 	}
 }
 
 func (s *Session) hooks(ctx context.Context, h *HookRun, o *HookOutcome) {
 	h.Start = s.start(h.Start, o.Duration)
-	s.startHooks(orBackground(ctx), h).Complete(ctx, *o)
+	s.StartHooks(ctx, *h).Complete(ctx, *o)
 }
 
 // RunningHooks are hooks started with StartHooks and not yet complete.
@@ -65,14 +65,10 @@ type RunningHooks struct {
 // between them, in the order Claude Code sends it. A nil *RunningHooks does
 // nothing.
 func (s *Session) StartHooks(ctx context.Context, h HookRun) *RunningHooks {
+	ctx = orBackground(ctx)
 	if !s.enabled() {
 		return nil
 	}
-	return s.startHooks(orBackground(ctx), &h)
-}
-
-func (s *Session) startHooks(ctx context.Context, hp *HookRun) *RunningHooks {
-	h := *hp
 	ctx = s.Context(ctx)
 	if h.Start.IsZero() {
 		h.Start = s.t.state.Now()
@@ -91,13 +87,11 @@ func (s *Session) startHooks(ctx context.Context, hp *HookRun) *RunningHooks {
 // Complete records how the hooks ended. o.Duration is, by default, the time
 // since StartHooks. Only the first call counts.
 func (r *RunningHooks) Complete(ctx context.Context, o HookOutcome) {
-	if r != nil && r.s.enabled() {
-		r.completeOnce(orBackground(ctx), &o)
+	ctx = orBackground(ctx)
+	if r == nil || !r.s.enabled() {
+		return
 	}
-}
-
-func (r *RunningHooks) completeOnce(ctx context.Context, o *HookOutcome) {
-	r.once.Do(func() { r.complete(r.s.Context(ctx), *o) })
+	r.once.Do(func() { r.complete(r.s.Context(ctx), o) })
 }
 
 func (r *RunningHooks) complete(ctx context.Context, o HookOutcome) {

@@ -82,14 +82,10 @@ func WithSessionProvider(p Provider) SessionOption {
 // disabled Telemetry it returns ctx and a nil *Session, whose methods do
 // nothing.
 func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (context.Context, *Session) {
-	if t.Enabled() {
-		return t.startSession(ctx, opts)
-	}
-	return orBackground(ctx), nil // a nil *Session does nothing: the off path allocates nothing
-}
-
-func (t *Telemetry) startSession(ctx context.Context, opts []SessionOption) (context.Context, *Session) {
 	ctx = orBackground(ctx)
+	if !t.Enabled() {
+		return ctx, nil // a nil *Session does nothing: the off path allocates nothing
+	}
 	o := sessionOptions{startType: metrics.StartFresh}
 	for _, opt := range opts {
 		if opt != nil {
@@ -137,10 +133,11 @@ func (s *Session) ID() string {
 
 // Context returns ctx carrying the session.
 func (s *Session) Context(ctx context.Context) context.Context {
+	ctx = orBackground(ctx)
 	if s == nil || s.core == nil {
-		return orBackground(ctx)
+		return ctx
 	}
-	return s.withSession(orBackground(ctx))
+	return s.withSession(ctx)
 }
 
 // enabled reports whether s records. Only StartSession on an enabled
@@ -436,10 +433,6 @@ func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int)
 	if !s.enabled() {
 		return 0, 0
 	}
-	return s.editDecision(ctx, e)
-}
-
-func (s *Session) editDecision(ctx context.Context, e Edit) (added, removed int) {
 	ctx = s.Context(ctx)
 	e.ToolName = s.t.tools.kind("", e.ToolName)
 	if e.Model == "" {
@@ -569,14 +562,10 @@ type Prompt struct {
 // StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
 // context carrying the prompt. Call End when the agent has answered.
 func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (context.Context, *Prompt) {
+	ctx = orBackground(ctx)
 	if !s.enabled() {
-		return orBackground(ctx), nil // a nil *Prompt does nothing
+		return ctx, nil // a nil *Prompt does nothing
 	}
-	return s.startPrompt(orBackground(ctx), &p, opts)
-}
-
-func (s *Session) startPrompt(ctx context.Context, pp *events.UserPrompt, opts []PromptOption) (context.Context, *Prompt) {
-	p := *pp
 	pr := &Prompt{s: s}
 	var o promptOptions
 	for _, opt := range opts {

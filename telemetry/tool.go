@@ -93,14 +93,10 @@ func (r *ToolRun) enabled() bool { return r != nil && r.s.enabled() }
 // outcome with Done. A tool that never asks for permission needs no Decide:
 // Execute or Done record it as accepted by configuration at its start.
 func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context, *ToolRun) {
+	ctx = orBackground(ctx)
 	if !s.enabled() {
-		return orBackground(ctx), nil // a nil *ToolRun does nothing
+		return ctx, nil // a nil *ToolRun does nothing
 	}
-	return s.startTool(orBackground(ctx), &call)
-}
-
-func (s *Session) startTool(ctx context.Context, cp *ToolCall) (context.Context, *ToolRun) {
-	call := *cp
 	r := &ToolRun{s: s, call: call}
 	r.call.Kind = s.t.tools.kind(call.Kind, call.Name)
 	if s.t.tools.kindNames {
@@ -143,12 +139,9 @@ func WithPermissionMode(mode string) DecideOption {
 // span and the tool_decision event inside it. A rejected tool ends here, with
 // no tool_result, as in Claude Code. Only the first decision counts.
 func (r *ToolRun) Decide(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource, opts ...DecideOption) {
-	if r.enabled() {
-		r.decideNow(ctx, decision, source, opts)
+	if !r.enabled() {
+		return
 	}
-}
-
-func (r *ToolRun) decideNow(ctx context.Context, decision metrics.Decision, source metrics.DecisionSource, opts []DecideOption) {
 	r.decide(ctx, decision, source, time.Time{}, opts)
 }
 
@@ -201,13 +194,10 @@ func (r *ToolRun) decide(ctx context.Context, decision metrics.Decision, source 
 // is timed from the start. After a rejection or on a disabled Telemetry, ctx
 // is returned unchanged.
 func (r *ToolRun) Execute(ctx context.Context) context.Context {
+	ctx = orBackground(ctx)
 	if !r.enabled() {
-		return orBackground(ctx)
+		return ctx
 	}
-	return r.execute(orBackground(ctx))
-}
-
-func (r *ToolRun) execute(ctx context.Context) context.Context {
 	r.acceptAtStart(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -244,13 +234,10 @@ func (r *ToolRun) acceptAtStart(ctx context.Context) {
 // tool_result event, and the end of the tool span. A tool with no recorded
 // decision counts as accepted by configuration at its start.
 func (r *ToolRun) Done(ctx context.Context, o ToolOutcome) {
-	if r.enabled() {
-		r.finishRun(orBackground(ctx), &o)
+	ctx = orBackground(ctx)
+	if !r.enabled() {
+		return
 	}
-}
-
-func (r *ToolRun) finishRun(ctx context.Context, op *ToolOutcome) {
-	o := *op
 	r.acceptAtStart(ctx)
 	r.mu.Lock()
 	rejected, done := r.rejected, r.done
@@ -301,14 +288,10 @@ func (r *ToolRun) finish(res spans.ToolResult) {
 // and file, its decision and source (accepted by configuration at its start
 // when none was recorded), and the session's last model. Fields set in e win.
 func (r *ToolRun) Edit(ctx context.Context, e Edit) (added, removed int) {
+	ctx = orBackground(ctx)
 	if !r.enabled() {
 		return 0, 0
 	}
-	return r.edit(orBackground(ctx), &e)
-}
-
-func (r *ToolRun) edit(ctx context.Context, ep *Edit) (added, removed int) {
-	e := *ep
 	r.acceptAtStart(ctx)
 	r.mu.Lock()
 	if e.ToolName == "" {
