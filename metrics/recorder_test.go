@@ -445,16 +445,25 @@ func TestNilRecorder(t *testing.T) {
 	}
 }
 
+// Repeated emits allocate nothing, also while the folded series are counted
+// (a delta and a cumulative reader registered with the Series).
 func TestRepeatedEmitsDoNotAllocate(t *testing.T) {
-	g := defaultRig(t)
 	u := UsageAttrs{Model: "claude-sonnet-4-5", Attribution: Attribution{Query: QuerySubagent(builtin("general-purpose")), Speed: SpeedFast, Effort: EffortHigh,
 		Agent: builtin("general-purpose"), MCPServer: Name{Value: "srv", Origin: OriginMCP}, MCPTool: Name{Value: "tool", Origin: OriginMCP},
 		AgentID: "a0123456789abcdef", ClientRequestID: "c1"}}
-	g.st.Redact = func(_, _ string, v attribute.Value) (attribute.Value, bool) { return v, true }
-	for i, call := range allMethods(u) {
-		call(g.r, g.ctx)
-		if n := testing.AllocsPerRun(200, func() { call(g.r, g.ctx) }); n != 0 {
-			t.Errorf("%s: %v allocs per repeated emit, want 0", methodNames[i], n)
+	for _, counted := range []bool{false, true} {
+		g := defaultRig(t)
+		g.st.Redact = func(_, _ string, v attribute.Value) (attribute.Value, bool) { return v, true }
+		if counted {
+			g.st.Series = core.NewSeries(100)
+			g.st.Series.Delta()
+			g.st.Series.Cumulative()
+		}
+		for i, call := range allMethods(u) {
+			call(g.r, g.ctx)
+			if n := testing.AllocsPerRun(200, func() { call(g.r, g.ctx) }); n != 0 {
+				t.Errorf("counted %v: %s: %v allocs per repeated emit, want 0", counted, methodNames[i], n)
+			}
 		}
 	}
 }
