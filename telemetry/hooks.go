@@ -41,14 +41,11 @@ type HookOutcome struct {
 // tracing, the claude_code.hook span (counts as ints). It is StartHooks and
 // Complete in one call, for hooks whose run nothing else overlapped.
 func (s *Session) Hooks(ctx context.Context, h HookRun, o HookOutcome) {
-	if s.enabled() { // inlined into the host's call: the off path copies h and o once
-		s.hooks(ctx, &h, &o)
+	if !s.enabled() {
+		return
 	}
-}
-
-func (s *Session) hooks(ctx context.Context, h *HookRun, o *HookOutcome) {
 	h.Start = s.start(h.Start, o.Duration)
-	s.StartHooks(ctx, *h).Complete(ctx, *o)
+	s.StartHooks(ctx, h).Complete(ctx, o)
 }
 
 // RunningHooks are hooks started with StartHooks and not yet complete.
