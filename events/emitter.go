@@ -75,12 +75,15 @@ func newEmitter(logger log.Logger, st *core.State, detailedBeta bool) *Emitter {
 	return e
 }
 
-// builder collects one record. It is pooled so an emit allocates only what
-// the SDK itself allocates plus the formatted timestamp.
+// builder collects one record's attributes. It is pooled so an emit
+// allocates only what the SDK itself allocates plus the formatted timestamp;
+// the log.Record itself is built on finish's stack, where filling and
+// copying its 400 bytes costs no write barrier.
 type builder struct {
 	e     *Emitter
 	name  string
-	r     log.Record
+	body  string
+	now   time.Time
 	kv    []attribute.KeyValue
 	flags redact.Gate
 }
@@ -103,18 +106,11 @@ func (e *Emitter) begin(ctx context.Context, body string, early bool, gate redac
 	}
 	name := strings.TrimPrefix(body, bodyPrefix)
 	b := builders.Get().(*builder)
-	b.e, b.name, b.flags = e, name, e.flags
-	b.r = log.Record{}
-	b.kv = b.kv[:0]
-
 	// Claude Code uses JavaScript Date: millisecond resolution, the same
 	// instant for the timestamps and event.timestamp.
 	now := e.st.TimeOf(ctx).Truncate(time.Millisecond)
-	b.r.SetTimestamp(now)
-	b.r.SetObservedTimestamp(now)
-	b.r.SetBody(attribute.StringValue(body))
-	// No severity and no EventName: Claude Code sets neither, and consumers
-	// key on the body.
+	b.e, b.name, b.body, b.now, b.flags = e, name, body, now, e.flags
+	b.kv = b.kv[:0]
 
 	ss := e.st.Session(ctx)
 	if early {
@@ -230,9 +226,14 @@ func pluginMetricKey(k string) bool {
 
 // finish hands the record to the SDK, which takes the trace context from ctx.
 func (e *Emitter) finish(ctx context.Context, b *builder) {
-	b.r.AddAttributes(b.kv...)
-	e.logger.Emit(ctx, b.r)
-	b.r = log.Record{}
+	var r log.Record
+	r.SetTimestamp(b.now)
+	r.SetObservedTimestamp(b.now)
+	r.SetBody(attribute.StringValue(b.body))
+	// No severity and no EventName: Claude Code sets neither, and consumers
+	// key on the body.
+	r.AddAttributes(b.kv...)
+	e.logger.Emit(ctx, r)
 	if cap(b.kv) <= 256 { // do not keep a buffer a freak event grew
 		clear(b.kv)
 		b.kv = b.kv[:0]
