@@ -142,8 +142,9 @@ func TestNoLossConverse(t *testing.T) {
 	release := make(chan struct{})
 	proxy := stallingProxy(t, c.HTTPEndpoint(), release)
 	var errs errorLog
-	tel := start(t, otlpEnv("http/protobuf", proxy, "delta").with("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", "30000"),
-		telemetry.WithErrorHandler(errs.handle))
+	// The held export must outlast the burst however slow the machine (a timeout would be a failure, not a drop).
+	tel := start(t, otlpEnv("http/protobuf", proxy, "delta").with("CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS", "30000",
+		"OTEL_EXPORTER_OTLP_TIMEOUT", "60000"), telemetry.WithErrorHandler(errs.handle))
 	ctx, s := tel.StartSession(context.Background())
 	turns := noLossOutrunEvents / noLossEventsPer
 	t0 := time.Now()
