@@ -14,7 +14,7 @@ import (
 // the number the SDK folds into its otel.metric.overflow=true series can be
 // told: the SDK admits the first limit-1 distinct sets of an instrument (per
 // collection with delta temporality, for ever with cumulative) and folds
-// every later one, and never says how many. Sets are keyed by
+// every later one, and never says how many. Sets are keyed by (a hash of)
 // attribute.Distinct, the SDK's own key, so equal sets of different
 // sessions count once as they do there.
 //
