@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -52,8 +53,14 @@ func WithGenAISemconv() Option {
 type genAI struct {
 	tokens, duration metric.Float64Histogram
 	cache            sync.Map     // genAIKey -> *genAIEntry
+	cached           atomic.Int64 // entries in cache
 	series           *core.Series // counts the sets, for the folded series count
 }
+
+// maxGenAIEntries bounds the attribute sets genAI remembers: a host that
+// reports endless model names or error types gets them recorded, each call
+// building its set anew, without growing the cache.
+const maxGenAIEntries = 1024
 
 // genAIKey determines one attribute set. The conventions' attributes carry
 // no session or user: the histograms are for fleet-wide latency and usage.
@@ -107,7 +114,14 @@ func (g *genAI) entry(k genAIKey) *genAIEntry {
 		kv = append(kv, attribute.String("error.type", k.errorType))
 	}
 	set := attribute.NewSet(kv...)
-	v, _ := g.cache.LoadOrStore(k, &genAIEntry{set: set, opts: []metric.RecordOption{metric.WithAttributeSet(set)}})
+	e := &genAIEntry{set: set, opts: []metric.RecordOption{metric.WithAttributeSet(set)}}
+	if g.cached.Load() >= maxGenAIEntries {
+		return e
+	}
+	v, loaded := g.cache.LoadOrStore(k, e)
+	if !loaded {
+		g.cached.Add(1)
+	}
 	return v.(*genAIEntry)
 }
 

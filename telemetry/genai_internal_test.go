@@ -2,10 +2,12 @@ package telemetry
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/pricing"
@@ -54,5 +56,44 @@ func BenchmarkGenAIResponse(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		g.response(ctx, "anthropic", "claude-sonnet-4-5", u, time.Second)
+	}
+}
+
+// TestGenAICacheBounded: a host reporting endless model names gets every call recorded, and the cache of attribute
+// sets stops at maxGenAIEntries.
+func TestGenAICacheBounded(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
+	if err != nil || g == nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const models = 2 * maxGenAIEntries
+	for i := range models {
+		g.response(ctx, "anthropic", fmt.Sprint("model-", i), pricing.Usage{InputTokens: 1, OutputTokens: 1}, time.Second)
+	}
+	n := 0
+	g.cache.Range(func(any, any) bool { n++; return true })
+	if n != maxGenAIEntries {
+		t.Errorf("cache holds %d entries, want the bound %d", n, maxGenAIEntries)
+	}
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(ctx, &rm); err != nil {
+		t.Fatal(err)
+	}
+	var tokens float64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if h, ok := m.Data.(metricdata.Histogram[float64]); ok && m.Name == GenAITokenUsage {
+				for _, p := range h.DataPoints {
+					tokens += p.Sum
+				}
+			}
+		}
+	}
+	if tokens != 2*models {
+		t.Errorf("recorded %v tokens, want %d (every call, cached or not)", tokens, 2*models)
 	}
 }
