@@ -62,6 +62,13 @@ type RunningHooks struct {
 // between them, in the order Claude Code sends it. A nil *RunningHooks does
 // nothing.
 func (s *Session) StartHooks(ctx context.Context, h HookRun) *RunningHooks {
+	if !s.enabled() {
+		return nil // the off path, inlined into the host's call
+	}
+	return s.startHooks(ctx, h)
+}
+
+func (s *Session) startHooks(ctx context.Context, h HookRun) *RunningHooks {
 	ctx = orBackground(ctx)
 	if !s.enabled() {
 		return nil
@@ -84,6 +91,12 @@ func (s *Session) StartHooks(ctx context.Context, h HookRun) *RunningHooks {
 // Complete records how the hooks ended. o.Duration is, by default, the time
 // since StartHooks. Only the first call counts.
 func (r *RunningHooks) Complete(ctx context.Context, o HookOutcome) {
+	if r != nil && r.s.enabled() { // the off path, inlined into the host's call
+		r.completeOnce(ctx, o)
+	}
+}
+
+func (r *RunningHooks) completeOnce(ctx context.Context, o HookOutcome) {
 	ctx = orBackground(ctx)
 	if r == nil || !r.s.enabled() {
 		return

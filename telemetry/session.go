@@ -133,6 +133,13 @@ func (s *Session) ID() string {
 
 // Context returns ctx carrying the session.
 func (s *Session) Context(ctx context.Context) context.Context {
+	if ctx != nil && !s.enabled() {
+		return ctx // the off path, inlined into the host's call
+	}
+	return s.contextFor(ctx)
+}
+
+func (s *Session) contextFor(ctx context.Context) context.Context {
 	ctx = orBackground(ctx)
 	if s == nil || s.core == nil {
 		return ctx

@@ -86,7 +86,9 @@ func ToolRunFromContext(ctx context.Context) *ToolRun {
 	return r
 }
 
-func (r *ToolRun) enabled() bool { return r != nil && r.s.enabled() }
+// enabled reports whether r records: only StartTool on a recording session
+// sets s. Small, so that the methods' off path inlines into the host's call.
+func (r *ToolRun) enabled() bool { return r != nil && r.s != nil }
 
 // StartTool begins a tool use and returns a context carrying the run
 // (ToolRunFromContext). Record the permission decision with Decide, then the
@@ -194,6 +196,13 @@ func (r *ToolRun) decide(ctx context.Context, decision metrics.Decision, source 
 // is timed from the start. After a rejection or on a disabled Telemetry, ctx
 // is returned unchanged.
 func (r *ToolRun) Execute(ctx context.Context) context.Context {
+	if ctx != nil && !r.enabled() {
+		return ctx // the off path, inlined into the host's call
+	}
+	return r.execute(ctx)
+}
+
+func (r *ToolRun) execute(ctx context.Context) context.Context {
 	ctx = orBackground(ctx)
 	if !r.enabled() {
 		return ctx
@@ -234,6 +243,12 @@ func (r *ToolRun) acceptAtStart(ctx context.Context) {
 // tool_result event, and the end of the tool span. A tool with no recorded
 // decision counts as accepted by configuration at its start.
 func (r *ToolRun) Done(ctx context.Context, o ToolOutcome) {
+	if r.enabled() { // the off path, inlined into the host's call
+		r.record(ctx, o)
+	}
+}
+
+func (r *ToolRun) record(ctx context.Context, o ToolOutcome) {
 	ctx = orBackground(ctx)
 	if !r.enabled() {
 		return
