@@ -37,30 +37,37 @@ const chunk = 64
 // reported ns/op, B/op and allocs/op are ours alone, per call (allocations
 // counted over 100 calls before timing); x-raw is ours' total time over
 // raw's, raw-ns/op and raw-allocs/op raw's time and allocations per call.
-// Both run once before timing, so first-use costs (building a cached set)
-// are out.
+// x-raw-cpu is the same ratio on the benchmark thread's CPU clock
+// (threadCPU), which the other engineers' load on the machine does not
+// stretch as it does the wall clock; it leaves out the GC's background work
+// on other threads, not its assists. Both run once before timing, so
+// first-use costs (building a cached set) are out.
 func interleave(b *testing.B, raw, ours func()) {
 	b.Helper()
 	raw()
 	ours()
 	allocs, bytes := allocsOf(ours)
 	rawAllocs, _ := allocsOf(raw)
-	b.ReportAllocs() // printed from the figures reported below
-	var rawDur, ourDur time.Duration
+	b.ReportAllocs()       // printed from the figures reported below
+	runtime.LockOSThread() // threadCPU is this thread's
+	defer runtime.UnlockOSThread()
+	var rawDur, ourDur, rawCPU, ourCPU time.Duration
 	calls := 0
 	for k := 0; b.Loop(); k++ {
 		for side := range 2 {
-			t := time.Now()
+			t, c := time.Now(), threadCPU()
 			if (k+side)%2 == 0 {
 				for range chunk {
 					raw()
 				}
 				rawDur += time.Since(t)
+				rawCPU += threadCPU() - c
 			} else {
 				for range chunk {
 					ours()
 				}
 				ourDur += time.Since(t)
+				ourCPU += threadCPU() - c
 			}
 		}
 		calls += chunk
@@ -70,6 +77,9 @@ func interleave(b *testing.B, raw, ours func()) {
 	b.ReportMetric(allocs, "allocs/op")
 	if rawDur > 0 {
 		b.ReportMetric(float64(ourDur)/float64(rawDur), "x-raw")
+	}
+	if rawCPU > 0 {
+		b.ReportMetric(float64(ourCPU)/float64(rawCPU), "x-raw-cpu")
 	}
 	b.ReportMetric(float64(rawDur.Nanoseconds())/float64(calls), "raw-ns/op")
 	b.ReportMetric(rawAllocs, "raw-allocs/op")

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -75,64 +74,73 @@ func newEmitter(logger log.Logger, st *core.State, detailedBeta bool) *Emitter {
 	return e
 }
 
-// builder collects one record's attributes. It is pooled so an emit
-// allocates only what the SDK itself allocates plus the formatted timestamp;
-// the log.Record itself is built on finish's stack, where filling and
-// copying its 400 bytes costs no write barrier.
+// builder collects one record's attributes. It lives on the stack of the
+// event's method, so filling it costs no allocation and no write barrier
+// (a pooled heap buffer paid one per attribute while the GC ran); only an
+// event with more than len(arr) attributes spills to the heap.
 type builder struct {
 	e     *Emitter
 	name  string
 	body  string
 	now   time.Time
-	kv    []attribute.KeyValue
 	flags redact.Gate
+	arr   [64]attribute.KeyValue
+	n     int
+	more  []attribute.KeyValue // past arr
 }
 
-var builders = sync.Pool{New: func() any { return &builder{kv: make([]attribute.KeyValue, 0, 48)} }}
+// push appends kvs to the record's attributes.
+func (b *builder) push(kvs ...attribute.KeyValue) {
+	for _, a := range kvs {
+		if b.n < len(b.arr) {
+			b.arr[b.n] = a
+			b.n++
+		} else {
+			b.more = append(b.more, a)
+		}
+	}
+}
 
 // bodyPrefix starts every event's body: the event is named by what follows.
 const bodyPrefix = "claude_code."
 
-// begin starts a record: body, timestamps and the prefix every event has.
+// begin starts a record in b: timestamps and the prefix every event has.
 // body is the event's full name, claude_code.<name>, a constant so that
 // neither it nor the name is built per event. It returns false when the
 // event's gate is closed or the logger is off.
-func (e *Emitter) begin(ctx context.Context, body string, early bool, gate redact.Gate) (*builder, bool) {
+func (e *Emitter) begin(ctx context.Context, b *builder, body string, early bool, gate redact.Gate) bool {
 	if !gate.Open(e.flags) {
-		return nil, false
+		return false
 	}
 	if !e.logger.Enabled(ctx, log.EnabledParameters{}) {
-		return nil, false
+		return false
 	}
-	name := strings.TrimPrefix(body, bodyPrefix)
-	b := builders.Get().(*builder)
 	// Claude Code uses JavaScript Date: millisecond resolution, the same
 	// instant for the timestamps and event.timestamp.
 	now := e.st.TimeOf(ctx).Truncate(time.Millisecond)
-	b.e, b.name, b.body, b.now, b.flags = e, name, body, now, e.flags
-	b.kv = b.kv[:0]
+	b.e, b.name, b.body, b.now, b.flags = e, strings.TrimPrefix(body, bodyPrefix), body, now, e.flags
 
 	ss := e.st.Session(ctx)
 	if early {
-		b.kv = append(b.kv, ss.EventEarlyAttributes...)
+		b.push(ss.EventEarlyAttributes...)
 	} else {
-		b.kv = append(b.kv, ss.EventAttributes...)
+		b.push(ss.EventAttributes...)
 	}
 	// Room for the nine fraction digits AppendFormat writes before it keeps
 	// three: a [24]byte would be reallocated.
 	var ts [len("2006-01-02T15:04:05.000000000Z")]byte
-	b.kv = append(b.kv,
-		attribute.String("event.name", name),
+	b.push(
+		attribute.String("event.name", b.name),
 		attribute.String("event.timestamp", string(now.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05.000Z"))),
 		attribute.Int64("event.sequence", e.st.NextSequence()),
 	)
 	if p := core.PromptFromContext(ctx); p != nil && p.ID != "" {
-		b.kv = append(b.kv, attribute.String("prompt.id", redact.Cut(p.ID, redact.IdentifierMax)))
+		b.push(attribute.String("prompt.id", redact.Cut(p.ID, redact.IdentifierMax)))
 	}
 	if e.hostPaths.Type() != attribute.EMPTY {
-		b.kv = append(b.kv, attribute.KeyValue{Key: "workspace.host_paths", Value: e.hostPaths})
+		b.push(attribute.KeyValue{Key: "workspace.host_paths", Value: e.hostPaths})
 	}
-	return b, true
+	return true
 }
 
 // add appends an event-specific attribute after the host's redactor, bounded
@@ -141,7 +149,7 @@ func (e *Emitter) begin(ctx context.Context, body string, early bool, gate redac
 func (b *builder) add(a attribute.KeyValue) {
 	if b.redo(&a) {
 		a.Value, _ = redact.Bound(a.Value, redact.IdentifierMax)
-		b.kv = append(b.kv, a)
+		b.push(a)
 	}
 }
 
@@ -159,7 +167,7 @@ func (b *builder) addContent(a attribute.KeyValue) {
 			a.Value, _ = redact.Bound(a.Value, redact.IdentifierMax)
 		}
 	}
-	b.kv = append(b.kv, a)
+	b.push(a)
 }
 
 // redo runs the host's redactor on a and reports whether to keep it.
@@ -232,14 +240,9 @@ func (e *Emitter) finish(ctx context.Context, b *builder) {
 	r.SetBody(attribute.StringValue(b.body))
 	// No severity and no EventName: Claude Code sets neither, and consumers
 	// key on the body.
-	r.AddAttributes(b.kv...)
+	r.AddAttributes(b.arr[:b.n]...)
+	r.AddAttributes(b.more...)
 	e.logger.Emit(ctx, r)
-	if cap(b.kv) <= 256 { // do not keep a buffer a freak event grew
-		clear(b.kv)
-		b.kv = b.kv[:0]
-		b.e = nil
-		builders.Put(b)
-	}
 }
 
 // recover turns a panic in an emit (a host redactor, an exporter called

@@ -582,3 +582,28 @@ func TestEventValuesBounded(t *testing.T) {
 		t.Error("the redactor's prompt is content: cut with the marker")
 	}
 }
+
+// An event with more attributes than the builder holds on the stack keeps
+// them all, in order.
+func TestBuilderSpills(t *testing.T) {
+	e, rec, _ := setup(t, config.Content{})
+	var b builder
+	if !e.begin(context.Background(), &b, "claude_code.test", false, 0) {
+		t.Fatal("begin refused an open event")
+	}
+	first := b.n
+	want := len(b.arr) + 10 - first
+	for i := range want {
+		b.add(attribute.Int("k"+strconv.Itoa(i), i))
+	}
+	e.finish(context.Background(), &b)
+	got := attrs(rec.recs[0])[first:]
+	if len(got) != want {
+		t.Fatalf("%d event attributes, want %d", len(got), want)
+	}
+	for i, a := range got {
+		if a.key != "k"+strconv.Itoa(i) || a.val.AsInt64() != int64(i) {
+			t.Fatalf("attribute %d is %s=%v, want k%d=%d", i, a.key, a.val.String(), i, i)
+		}
+	}
+}

@@ -37,8 +37,8 @@ func (e *Emitter) UserPrompt(ctx context.Context, ev UserPrompt) {
 
 func (e *Emitter) userPrompt(ctx context.Context, ev *UserPrompt) {
 	defer e.recover("user_prompt")
-	b, ok := e.begin(ctx, "claude_code.user_prompt", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.user_prompt", false, 0) {
 		return
 	}
 	b.add(attribute.String("prompt_length", strconv.Itoa(redact.UTF16Len(ev.Prompt))))
@@ -59,7 +59,7 @@ func (e *Emitter) userPrompt(ctx context.Context, ev *UserPrompt) {
 	if ev.CommandSource != "" {
 		b.add(attribute.String("command_source", ev.CommandSource))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // AssistantResponse is the claude_code.assistant_response event (since 2.1.193).
@@ -88,8 +88,8 @@ func (e *Emitter) AssistantResponse(ctx context.Context, ev AssistantResponse) {
 
 func (e *Emitter) assistantResponse(ctx context.Context, ev *AssistantResponse) {
 	defer e.recover("assistant_response")
-	b, ok := e.begin(ctx, "claude_code.assistant_response", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.assistant_response", false, 0) {
 		return
 	}
 	b.add(attribute.Int64("response_length", int64(redact.UTF16Len(ev.Response))))
@@ -111,7 +111,7 @@ func (e *Emitter) assistantResponse(ctx context.Context, ev *AssistantResponse) 
 	if ev.AgentID != "" {
 		b.add(attribute.String("agent_id", ev.AgentID))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // ToolResult is the claude_code.tool_result event (since launch).
@@ -160,8 +160,8 @@ func (e *Emitter) ToolResult(ctx context.Context, ev ToolResult) {
 
 func (e *Emitter) toolResult(ctx context.Context, ev *ToolResult) {
 	defer e.recover("tool_result")
-	b, ok := e.begin(ctx, "claude_code.tool_result", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.tool_result", false, 0) {
 		return
 	}
 	if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "mcp_tool"}, ev.ToolName, !isMCPTool(ev.ToolName, ev.MCPServerScope)); ok {
@@ -212,7 +212,7 @@ func (e *Emitter) toolResult(ctx context.Context, ev *ToolResult) {
 			b.add(attribute.String("workflow.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // APIRequest is the claude_code.api_request event (since launch).
@@ -253,8 +253,8 @@ func (e *Emitter) APIRequest(ctx context.Context, ev APIRequest) {
 
 func (e *Emitter) aPIRequest(ctx context.Context, ev *APIRequest) {
 	defer e.recover("api_request")
-	b, ok := e.begin(ctx, "claude_code.api_request", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.api_request", false, 0) {
 		return
 	}
 	if ev.Model != "" {
@@ -328,7 +328,7 @@ func (e *Emitter) aPIRequest(ctx context.Context, ev *APIRequest) {
 			b.add(attribute.String("workflow.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // APIError is the claude_code.api_error event (since launch).
@@ -359,8 +359,8 @@ func (e *Emitter) APIError(ctx context.Context, ev APIError) {
 
 func (e *Emitter) aPIError(ctx context.Context, ev *APIError) {
 	defer e.recover("api_error")
-	b, ok := e.begin(ctx, "claude_code.api_error", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.api_error", false, 0) {
 		return
 	}
 	if ev.Model != "" {
@@ -430,7 +430,7 @@ func (e *Emitter) aPIError(ctx context.Context, ev *APIError) {
 			b.add(attribute.String("workflow.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // APIRefusal is the claude_code.api_refusal event (since 2026-06-05).
@@ -463,8 +463,8 @@ func (e *Emitter) APIRefusal(ctx context.Context, ev APIRefusal) {
 
 func (e *Emitter) aPIRefusal(ctx context.Context, ev *APIRefusal) {
 	defer e.recover("api_refusal")
-	b, ok := e.begin(ctx, "claude_code.api_refusal", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.api_refusal", false, 0) {
 		return
 	}
 	if ev.Model != "" {
@@ -528,7 +528,7 @@ func (e *Emitter) aPIRefusal(ctx context.Context, ev *APIRefusal) {
 			b.add(attribute.String("mcp_tool.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // APIRequestBody is the claude_code.api_request_body event (since 2.1.111).
@@ -554,8 +554,8 @@ func (e *Emitter) APIRequestBody(ctx context.Context, ev APIRequestBody) {
 
 func (e *Emitter) aPIRequestBody(ctx context.Context, ev *APIRequestBody) {
 	defer e.recover("api_request_body")
-	b, ok := e.begin(ctx, "claude_code.api_request_body", false, redact.RawAPIBodies)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.api_request_body", false, redact.RawAPIBodies) {
 		return
 	}
 	if ev.RequestBodyID == "" {
@@ -583,7 +583,7 @@ func (e *Emitter) aPIRequestBody(ctx context.Context, ev *APIRequestBody) {
 	if ev.RequestBodyID != "" {
 		b.add(attribute.String("request_body_id", ev.RequestBodyID))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // APIResponseBody is the claude_code.api_response_body event (since 2.1.111).
@@ -615,8 +615,8 @@ func (e *Emitter) APIResponseBody(ctx context.Context, ev APIResponseBody) {
 
 func (e *Emitter) aPIResponseBody(ctx context.Context, ev *APIResponseBody) {
 	defer e.recover("api_response_body")
-	b, ok := e.begin(ctx, "claude_code.api_response_body", false, redact.RawAPIBodies)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.api_response_body", false, redact.RawAPIBodies) {
 		return
 	}
 	rb := e.rawBody(ev.Body, firstNonEmpty(ev.RequestID, ev.RequestBodyID, ev.MessageID)+".response.json")
@@ -650,7 +650,7 @@ func (e *Emitter) aPIResponseBody(ctx context.Context, ev *APIResponseBody) {
 	if ev.MessageUUID != "" {
 		b.add(attribute.String("message.uuid", ev.MessageUUID))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // ToolDecision is the claude_code.tool_decision event (since launch).
@@ -687,8 +687,8 @@ func (e *Emitter) ToolDecision(ctx context.Context, ev ToolDecision) {
 
 func (e *Emitter) toolDecision(ctx context.Context, ev *ToolDecision) {
 	defer e.recover("tool_decision")
-	b, ok := e.begin(ctx, "claude_code.tool_decision", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.tool_decision", false, 0) {
 		return
 	}
 	b.add(attribute.String("decision", ev.Decision))
@@ -721,7 +721,7 @@ func (e *Emitter) toolDecision(ctx context.Context, ev *ToolDecision) {
 			b.add(attribute.String("workflow.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // PermissionModeChanged is the claude_code.permission_mode_changed event (since 2026-04-21).
@@ -744,8 +744,8 @@ func (e *Emitter) PermissionModeChanged(ctx context.Context, ev PermissionModeCh
 
 func (e *Emitter) permissionModeChanged(ctx context.Context, ev *PermissionModeChanged) {
 	defer e.recover("permission_mode_changed")
-	b, ok := e.begin(ctx, "claude_code.permission_mode_changed", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.permission_mode_changed", false, 0) {
 		return
 	}
 	b.add(attribute.String("from_mode", ev.FromMode))
@@ -753,7 +753,7 @@ func (e *Emitter) permissionModeChanged(ctx context.Context, ev *PermissionModeC
 	if ev.Trigger != "" {
 		b.add(attribute.String("trigger", ev.Trigger))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // Auth is the claude_code.auth event (since 2026-04-21).
@@ -780,8 +780,8 @@ func (e *Emitter) Auth(ctx context.Context, ev Auth) {
 
 func (e *Emitter) auth(ctx context.Context, ev *Auth) {
 	defer e.recover("auth")
-	b, ok := e.begin(ctx, "claude_code.auth", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.auth", false, 0) {
 		return
 	}
 	b.add(attribute.String("action", ev.Action))
@@ -795,7 +795,7 @@ func (e *Emitter) auth(ctx context.Context, ev *Auth) {
 	if ev.StatusCode != 0 {
 		b.add(attribute.String("status_code", strconv.FormatInt(ev.StatusCode, 10)))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // MCPServerConnection is the claude_code.mcp_server_connection event (since 2026-04-21).
@@ -834,8 +834,8 @@ func (e *Emitter) MCPServerConnection(ctx context.Context, ev MCPServerConnectio
 
 func (e *Emitter) mCPServerConnection(ctx context.Context, ev *MCPServerConnection) {
 	defer e.recover("mcp_server_connection")
-	b, ok := e.begin(ctx, "claude_code.mcp_server_connection", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.mcp_server_connection", false, 0) {
 		return
 	}
 	b.add(attribute.String("status", ev.Status))
@@ -868,7 +868,7 @@ func (e *Emitter) mCPServerConnection(ctx context.Context, ev *MCPServerConnecti
 			b.add(attribute.String("error", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // InternalError is the claude_code.internal_error event (since 2026-04-21).
@@ -889,15 +889,15 @@ func (e *Emitter) InternalError(ctx context.Context, ev InternalError) {
 
 func (e *Emitter) internalError(ctx context.Context, ev *InternalError) {
 	defer e.recover("internal_error")
-	b, ok := e.begin(ctx, "claude_code.internal_error", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.internal_error", false, 0) {
 		return
 	}
 	b.add(attribute.String("error_name", ev.ErrorName))
 	if ev.ErrorCode != "" {
 		b.add(attribute.String("error_code", ev.ErrorCode))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // PluginInstalled is the claude_code.plugin_installed event (since 2026-04-14).
@@ -924,8 +924,8 @@ func (e *Emitter) PluginInstalled(ctx context.Context, ev PluginInstalled) {
 
 func (e *Emitter) pluginInstalled(ctx context.Context, ev *PluginInstalled) {
 	defer e.recover("plugin_installed")
-	b, ok := e.begin(ctx, "claude_code.plugin_installed", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.plugin_installed", false, 0) {
 		return
 	}
 	b.add(attribute.String("marketplace.is_official", strconv.FormatBool(ev.MarketplaceIsOfficial)))
@@ -947,7 +947,7 @@ func (e *Emitter) pluginInstalled(ctx context.Context, ev *PluginInstalled) {
 			b.add(attribute.String("marketplace.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // PluginLoaded is the claude_code.plugin_loaded event (since 2026-05-12).
@@ -990,8 +990,8 @@ func (e *Emitter) PluginLoaded(ctx context.Context, ev PluginLoaded) {
 
 func (e *Emitter) pluginLoaded(ctx context.Context, ev *PluginLoaded) {
 	defer e.recover("plugin_loaded")
-	b, ok := e.begin(ctx, "claude_code.plugin_loaded", true, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.plugin_loaded", true, 0) {
 		return
 	}
 	if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "third-party"}, ev.PluginName, firstPartyScope(ev.PluginScope)); ok {
@@ -1023,7 +1023,7 @@ func (e *Emitter) pluginLoaded(ctx context.Context, ev *PluginLoaded) {
 	b.add(attribute.Int64("command_path_count", ev.CommandPathCount))
 	b.add(attribute.Int64("agent_path_count", ev.AgentPathCount))
 	b.add(attribute.String("safe_mode", strconv.FormatBool(ev.SafeMode)))
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // SkillActivated is the claude_code.skill_activated event (since 2026-04-14).
@@ -1054,8 +1054,8 @@ func (e *Emitter) SkillActivated(ctx context.Context, ev SkillActivated) {
 
 func (e *Emitter) skillActivated(ctx context.Context, ev *SkillActivated) {
 	defer e.recover("skill_activated")
-	b, ok := e.begin(ctx, "claude_code.skill_activated", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.skill_activated", false, 0) {
 		return
 	}
 	if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom_skill"}, ev.SkillName, ev.SkillSource == "bundled"); ok {
@@ -1080,7 +1080,7 @@ func (e *Emitter) skillActivated(ctx context.Context, ev *SkillActivated) {
 			b.add(attribute.String("marketplace.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // AtMention is the claude_code.at_mention event (since 2.1.122).
@@ -1101,13 +1101,13 @@ func (e *Emitter) AtMention(ctx context.Context, ev AtMention) {
 
 func (e *Emitter) atMention(ctx context.Context, ev *AtMention) {
 	defer e.recover("at_mention")
-	b, ok := e.begin(ctx, "claude_code.at_mention", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.at_mention", false, 0) {
 		return
 	}
 	b.add(attribute.String("mention_type", ev.MentionType))
 	b.add(attribute.String("success", strconv.FormatBool(ev.Success)))
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // APIRetriesExhausted is the claude_code.api_retries_exhausted event (since 2026-04-21).
@@ -1138,8 +1138,8 @@ func (e *Emitter) APIRetriesExhausted(ctx context.Context, ev APIRetriesExhauste
 
 func (e *Emitter) aPIRetriesExhausted(ctx context.Context, ev *APIRetriesExhausted) {
 	defer e.recover("api_retries_exhausted")
-	b, ok := e.begin(ctx, "claude_code.api_retries_exhausted", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.api_retries_exhausted", false, 0) {
 		return
 	}
 	if ev.Model != "" {
@@ -1159,7 +1159,7 @@ func (e *Emitter) aPIRetriesExhausted(ctx context.Context, ev *APIRetriesExhaust
 	if ev.QuerySource != "" {
 		b.add(attribute.String("query_source", ev.QuerySource))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // HookRegistered is the claude_code.hook_registered event (since 2026-05-12).
@@ -1192,8 +1192,8 @@ func (e *Emitter) HookRegistered(ctx context.Context, ev HookRegistered) {
 
 func (e *Emitter) hookRegistered(ctx context.Context, ev *HookRegistered) {
 	defer e.recover("hook_registered")
-	b, ok := e.begin(ctx, "claude_code.hook_registered", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.hook_registered", false, 0) {
 		return
 	}
 	b.add(attribute.String("hook_event", ev.HookEvent))
@@ -1217,7 +1217,7 @@ func (e *Emitter) hookRegistered(ctx context.Context, ev *HookRegistered) {
 	if ev.PluginIDHash != "" {
 		b.add(attribute.String("plugin_id_hash", ev.PluginIDHash))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // HookExecutionStart is the claude_code.hook_execution_start event (since 2026-04-21).
@@ -1248,8 +1248,8 @@ func (e *Emitter) HookExecutionStart(ctx context.Context, ev HookExecutionStart)
 
 func (e *Emitter) hookExecutionStart(ctx context.Context, ev *HookExecutionStart) {
 	defer e.recover("hook_execution_start")
-	b, ok := e.begin(ctx, "claude_code.hook_execution_start", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.hook_execution_start", false, 0) {
 		return
 	}
 	b.add(attribute.String("hook_event", ev.HookEvent))
@@ -1267,7 +1267,7 @@ func (e *Emitter) hookExecutionStart(ctx context.Context, ev *HookExecutionStart
 			b.addContent(attribute.String("hook_definitions", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // HookExecutionComplete is the claude_code.hook_execution_complete event (since 2026-04-21).
@@ -1318,8 +1318,8 @@ func (e *Emitter) HookExecutionComplete(ctx context.Context, ev HookExecutionCom
 
 func (e *Emitter) hookExecutionComplete(ctx context.Context, ev *HookExecutionComplete) {
 	defer e.recover("hook_execution_complete")
-	b, ok := e.begin(ctx, "claude_code.hook_execution_complete", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.hook_execution_complete", false, 0) {
 		return
 	}
 	b.add(attribute.String("hook_event", ev.HookEvent))
@@ -1347,7 +1347,7 @@ func (e *Emitter) hookExecutionComplete(ctx context.Context, ev *HookExecutionCo
 			b.addContent(attribute.String("hook_definitions", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // HookPluginMetrics is the claude_code.hook_plugin_metrics event (since 2026-05-19).
@@ -1370,8 +1370,8 @@ func (e *Emitter) HookPluginMetrics(ctx context.Context, ev HookPluginMetrics) {
 
 func (e *Emitter) hookPluginMetrics(ctx context.Context, ev *HookPluginMetrics) {
 	defer e.recover("hook_plugin_metrics")
-	b, ok := e.begin(ctx, "claude_code.hook_plugin_metrics", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.hook_plugin_metrics", false, 0) {
 		return
 	}
 	b.add(attribute.String("plugin_id", strings.Clone(ev.PluginID)))
@@ -1381,7 +1381,7 @@ func (e *Emitter) hookPluginMetrics(ctx context.Context, ev *HookPluginMetrics) 
 	if len(ev.Metrics) > 0 {
 		b.pluginMetrics(ev.Metrics)
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // Compaction is the claude_code.compaction event (since 2026-04-21).
@@ -1412,8 +1412,8 @@ func (e *Emitter) Compaction(ctx context.Context, ev Compaction) {
 
 func (e *Emitter) compaction(ctx context.Context, ev *Compaction) {
 	defer e.recover("compaction")
-	b, ok := e.begin(ctx, "claude_code.compaction", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.compaction", false, 0) {
 		return
 	}
 	b.add(attribute.String("trigger", ev.Trigger))
@@ -1427,7 +1427,7 @@ func (e *Emitter) compaction(ctx context.Context, ev *Compaction) {
 	if ev.PrecomputeReuse != "" {
 		b.add(attribute.String("precompute_reuse", ev.PrecomputeReuse))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // SubagentCompleted is the claude_code.subagent_completed event (since 2026-08-11).
@@ -1472,8 +1472,8 @@ func (e *Emitter) SubagentCompleted(ctx context.Context, ev SubagentCompleted) {
 
 func (e *Emitter) subagentCompleted(ctx context.Context, ev *SubagentCompleted) {
 	defer e.recover("subagent_completed")
-	b, ok := e.begin(ctx, "claude_code.subagent_completed", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.subagent_completed", false, 0) {
 		return
 	}
 	if v, ok := b.apply(redact.Rule{Gate: redact.ToolDetails, Mode: redact.Placeholder, Placeholder: "custom"}, ev.AgentType, ev.IsBuiltIn); ok {
@@ -1505,7 +1505,7 @@ func (e *Emitter) subagentCompleted(ctx context.Context, ev *SubagentCompleted) 
 			b.add(attribute.String("plugin.name", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // FeedbackSurvey is the claude_code.feedback_survey event (since 2026-05-19).
@@ -1532,8 +1532,8 @@ func (e *Emitter) FeedbackSurvey(ctx context.Context, ev FeedbackSurvey) {
 
 func (e *Emitter) feedbackSurvey(ctx context.Context, ev *FeedbackSurvey) {
 	defer e.recover("feedback_survey")
-	b, ok := e.begin(ctx, "claude_code.feedback_survey", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.feedback_survey", false, 0) {
 		return
 	}
 	b.add(attribute.String("event_type", ev.EventType))
@@ -1549,7 +1549,7 @@ func (e *Emitter) feedbackSurvey(ctx context.Context, ev *FeedbackSurvey) {
 	if ev.EnabledViaOverride {
 		b.add(attribute.Bool("enabled_via_override", ev.EnabledViaOverride))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // RetentionSweep is the claude_code.retention_sweep event (since 2.1.227).
@@ -1590,8 +1590,8 @@ func (e *Emitter) RetentionSweep(ctx context.Context, ev RetentionSweep) {
 
 func (e *Emitter) retentionSweep(ctx context.Context, ev *RetentionSweep) {
 	defer e.recover("retention_sweep")
-	b, ok := e.begin(ctx, "claude_code.retention_sweep", false, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.retention_sweep", false, 0) {
 		return
 	}
 	b.add(attribute.String("result", ev.Result))
@@ -1624,7 +1624,7 @@ func (e *Emitter) retentionSweep(ctx context.Context, ev *RetentionSweep) {
 	if ev.Result == "complete" {
 		b.add(attribute.String("history_entries_pruned", strconv.FormatInt(ev.HistoryEntriesPruned, 10)))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // ManagedSettingsResolved is the claude_code.managed_settings_resolved event (since 2.1.330).
@@ -1651,8 +1651,8 @@ func (e *Emitter) ManagedSettingsResolved(ctx context.Context, ev ManagedSetting
 
 func (e *Emitter) managedSettingsResolved(ctx context.Context, ev *ManagedSettingsResolved) {
 	defer e.recover("managed_settings_resolved")
-	b, ok := e.begin(ctx, "claude_code.managed_settings_resolved", true, 0)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.managed_settings_resolved", true, 0) {
 		return
 	}
 	b.add(attribute.String("managed_settings.trigger", ev.Trigger))
@@ -1666,7 +1666,7 @@ func (e *Emitter) managedSettingsResolved(ctx context.Context, ev *ManagedSettin
 	if ev.HelperApplied != "" {
 		b.add(attribute.String("managed_settings.helper.applied", ev.HelperApplied))
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }
 
 // Tool is the claude_code.tool event (since 2.1.330).
@@ -1690,8 +1690,8 @@ func (e *Emitter) Tool(ctx context.Context, ev Tool) {
 
 func (e *Emitter) tool(ctx context.Context, ev *Tool) {
 	defer e.recover("tool")
-	b, ok := e.begin(ctx, "claude_code.tool", false, redact.DetailedBeta)
-	if !ok {
+	var b builder
+	if !e.begin(ctx, &b, "claude_code.tool", false, redact.DetailedBeta) {
 		return
 	}
 	b.add(attribute.String("tool_name", ev.ToolName))
@@ -1703,5 +1703,5 @@ func (e *Emitter) tool(ctx context.Context, ev *Tool) {
 			b.addContent(attribute.String("tool", v))
 		}
 	}
-	e.finish(ctx, b)
+	e.finish(ctx, &b)
 }

@@ -90,7 +90,7 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 	if ev.Gate != 0 {
 		gate = gateExpr(ev.Gate)
 	}
-	w("\tb, ok := e.begin(ctx, %q, %v, %s)\n\tif !ok {\n\t\treturn\n\t}\n", "claude_code."+ev.Name, ev.Early, gate)
+	w("\tvar b builder\n\tif !e.begin(ctx, &b, %q, %v, %s) {\n\t\treturn\n\t}\n", "claude_code."+ev.Name, ev.Early, gate)
 	if ev.Prelude != "" {
 		w("\t%s\n", ev.Prelude)
 	}
@@ -102,7 +102,7 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 			return fmt.Errorf("%s: %w", a.Key, err)
 		}
 	}
-	w("\te.finish(ctx, b)\n}\n\n")
+	w("\te.finish(ctx, &b)\n}\n\n")
 	return nil
 }
 
