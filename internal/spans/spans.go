@@ -153,8 +153,11 @@ func header(std []attribute.KeyValue, family, spanName string) *[]attribute.KeyV
 // as set does, and returns the buffer to the pool.
 func (t *Tracer) setPooled(span trace.Span, name string, p *[]attribute.KeyValue, kv []attribute.KeyValue) {
 	t.set(span, name, kv)
+	// Not cleared (a clear of pointers costs as much as the copy while the GC
+	// runs): the next header overwrites the values it held, and the pool
+	// drops an idle buffer at the second GC, so what it keeps alive is a
+	// few strings for a short while.
 	if cap(kv) <= 128 { // do not keep a buffer a freak span grew
-		clear(kv)
 		*p = kv[:0]
 		kvBufs.Put(p)
 	}
