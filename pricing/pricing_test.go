@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -86,5 +87,14 @@ func BenchmarkCost(b *testing.B) {
 	u := Usage{InputTokens: 107, OutputTokens: 45, CacheReadTokens: 2000, CacheCreationTokens: 300}
 	for b.Loop() {
 		Default().Cost("claude-sonnet-4-5-20250929", u)
+	}
+}
+
+// BenchmarkLookupHugeModel: an unknown 10 MB model id costs a linear scan, not a regular expression's (about a
+// second before).
+func BenchmarkLookupHugeModel(b *testing.B) {
+	model := strings.Repeat("a", 10<<20)
+	for b.Loop() {
+		Default().Lookup(model)
 	}
 }
