@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccotel/ccotel/config"
 	"github.com/ccotel/ccotel/doctor"
+	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/telemetry"
 )
 
@@ -23,7 +24,7 @@ import (
 // and JSON, the *telemetry.DeliveryError, the *ExportError reached with
 // errors.As and the error handler's messages; on every protocol.
 func TestEndpointMaskedEverywhere(t *testing.T) {
-	const user, pass, token, frag = "Zq9user", "Zq9pass", "Zq9token", "Zq9frag"
+	const user, pass, token, frag, header = "Zq9user", "Zq9pass", "Zq9token", "Zq9frag", "Zq9header"
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +38,8 @@ func TestEndpointMaskedEverywhere(t *testing.T) {
 				endpoint = "http://" + user + ":" + pass + "@" + addr + "?api_key=" + token
 			}
 			env := []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_LOGS_EXPORTER=otlp", "OTEL_EXPORTER_OTLP_PROTOCOL=" + protocol,
-				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=" + endpoint, "OTEL_EXPORTER_OTLP_TIMEOUT=2000"}
+				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=" + endpoint, "OTEL_EXPORTER_OTLP_TIMEOUT=2000",
+				"OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer " + header}
 			cfg, err := config.Load(config.WithEnviron(env), config.WithoutManagedSettings())
 			if err != nil {
 				t.Fatal(err)
@@ -71,6 +73,19 @@ func TestEndpointMaskedEverywhere(t *testing.T) {
 			var sink errSink
 			tel := start(t, env, telemetry.WithErrorHandler(sink.handle))
 			ctx, s := tel.StartSession(context.Background())
+			pctx, p := s.StartPrompt(ctx, events.UserPrompt{Prompt: "print me"})
+			_, run := s.StartTool(pctx, telemetry.ToolCall{Name: "Bash"})
+			hooks := s.StartHooks(pctx, telemetry.HookRun{Event: "PreToolUse"})
+			handles := map[string]any{"Telemetry": tel, "Session": s, "Prompt": p, "ToolRun": run, "RunningHooks": hooks,
+				"Metrics": tel.Metrics(), "Events": tel.Events(), "Stats": tel.Stats()}
+			for name, h := range handles {
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+					surfaces[name+" "+verb] = fmt.Sprintf(verb, h)
+				}
+			}
+			hooks.Complete(pctx, telemetry.HookOutcome{})
+			run.Done(pctx, telemetry.ToolOutcome{})
+			p.End(pctx)
 			s.Commit(ctx)
 			s.PullRequest(ctx)
 			lost := tel.Shutdown(context.Background())
@@ -87,7 +102,7 @@ func TestEndpointMaskedEverywhere(t *testing.T) {
 			}
 
 			for where, out := range surfaces {
-				for _, secret := range []string{user, pass, token, frag, "xxxxx", "***@"} {
+				for _, secret := range []string{user, pass, token, frag, header, "xxxxx", "***@"} {
 					if strings.Contains(out, secret) && !(secret == "***@" && strings.Contains(out, config.Masked+"@")) {
 						t.Errorf("%s shows %q: %.400s", where, secret, out)
 					}

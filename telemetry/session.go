@@ -97,7 +97,7 @@ func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (co
 	ctx = s.withSession(ctx)
 	t.startOnce.Do(func() {
 		t.state.SetDefaultSession(s.core)
-		t.events.ManagedSettingsResolved(ctx, managedSettings(t.cfg))
+		t.events.ManagedSettingsResolved(ctx, managedSettings(*t.cfg))
 	})
 	t.metrics.SessionCount(ctx, o.startType)
 	return ctx, s

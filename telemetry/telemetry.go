@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -46,7 +47,10 @@ const (
 // concurrent use. A Telemetry whose configuration is disabled does nothing,
 // at almost no cost, and holds no goroutine, socket or file.
 type Telemetry struct {
-	cfg config.Config
+	// cfg is a pointer so that a handle reached through another value's
+	// fields (a Session printed with %s) shows an address, not the
+	// configuration: fmt cannot call Format through unexported fields.
+	cfg *config.Config
 	// shown is what Config returns: a copy of cfg made at Start, so a host
 	// that modifies it changes nothing the handle does.
 	shown   *config.Config
@@ -105,7 +109,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		return nil, err
 	}
 	o.applyEdits(&cfg)
-	t := &Telemetry{cfg: cfg, version: o.version(), prices: o.prices, tools: o.tools}
+	t := &Telemetry{cfg: &cfg, version: o.version(), prices: o.prices, tools: o.tools}
 	shown := cfg
 	t.shown = &shown
 	if t.prices == nil {
@@ -507,4 +511,18 @@ func (o *options) static(cfg config.Config, version string) core.Static {
 		st.Repository = core.DetectRepository(dir)
 	}
 	return st
+}
+
+// Format prints the handle as its configuration's Format does, secrets
+// masked: fmt cannot reach config.Secret's own Format through the handle's
+// unexported fields, so without it %v printed tokens and passwords.
+func (t *Telemetry) Format(f fmt.State, verb rune) {
+	if f == nil {
+		return
+	}
+	if t == nil {
+		io.WriteString(f, "<nil>")
+		return
+	}
+	fmt.Fprintf(f, "&telemetry.Telemetry{Enabled:%t Config:%+v}", t.Enabled(), t.shown)
 }
