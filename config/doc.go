@@ -80,8 +80,10 @@
 //     BETA_TRACING_ENDPOINT or the prometheus host or port. Then no other
 //     source may set any OTLP endpoint, BETA_TRACING_ENDPOINT,
 //     ENABLE_BETA_TRACING_DETAILED (detailed tracing sends spans to its own
-//     endpoint), OTEL_EXPORTER_PROMETHEUS_HOST or _PORT. Signals managed
-//     settings give no endpoint go to the defaults (localhost).
+//     endpoint), OTEL_EXPORTER_PROMETHEUS_HOST or _PORT, nor the way there:
+//     the proxy variables and NODE_EXTRA_CA_CERTS from any other source are
+//     ignored too (the managed ones stay). Signals managed settings give no
+//     endpoint go to the defaults (localhost).
 //   - A content flag managed settings turn off (a set, non-truthy value)
 //     cannot be got around through another variable exporting the same
 //     content: OTEL_LOG_USER_PROMPTS off removes OTEL_LOG_RAW_API_BODIES
@@ -94,9 +96,9 @@
 //
 // Per-signal variables set in managed settings themselves stay. Exporter
 // selectors, the generic protocol, headers and TLS files managed settings
-// leave alone, the proxy variables and content flags turned on follow the
-// normal per-key precedence: none sends telemetry to a place the developer
-// chose instead of the managed one.
+// leave alone, and content flags turned on, follow the normal per-key
+// precedence: none sends telemetry to a place the developer chose instead of
+// the managed one.
 //
 // There is no variable that relocates the managed settings file: that would
 // let a user escape the lock. [WithManagedSettingsPath] is for the host's

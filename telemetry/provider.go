@@ -12,7 +12,10 @@ import (
 // response's (APIResponse.Provider), for hosts that are not Claude Code or
 // that choose a provider per session or per call. A zero Provider means the
 // one it would replace; any other is taken whole, its empty fields meaning
-// the defaults below.
+// the defaults below. The price table holds Claude models only: a response
+// of another provider's model sets APIResponse.CostUSD (or the host adds
+// prices with WithPrices), else its cost is 0 and the model is reported once
+// as a *pricing.UnknownModelError.
 type Provider struct {
 	// Name is anthropic.provider. Claude Code sends "firstParty" (the Claude
 	// API), "bedrock", "vertex" or "foundry"; another provider has no value

@@ -425,7 +425,9 @@ type Edit struct {
 	// default, the model of the session's last API response.
 	Model string
 	// OldText and NewText are the replaced and the new content; for a new
-	// file OldText is "". Lines are counted as Claude Code counts them.
+	// file OldText is "". Lines are counted as Claude Code counts them: a
+	// text's lines are what splitting on "\n" gives, so a trailing newline
+	// is one more line ("a\nb\n" is 3 lines).
 	OldText, NewText string
 	// LinesAdded and LinesRemoved are the counts when the host has them
 	// rather than the texts; used when OldText and NewText are both "".
