@@ -269,6 +269,9 @@ func publicCalls(t *testing.T) []string {
 					recv = star.X
 				}
 				typ := recv.(*ast.Ident).Name
+				if fn.Name.Name == "Format" {
+					continue // fmt's hook for printing a handle, not a call a host makes
+				}
 				if slices.Contains(handles, typ) || takesContext(fn) {
 					calls = append(calls, typ+"."+fn.Name.Name)
 				}
