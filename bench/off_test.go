@@ -346,17 +346,7 @@ func BenchmarkOff(b *testing.B) {
 	defer runtime.UnlockOSThread()
 	if *offEach {
 		for _, c := range calls {
-			b.Run(c.name, func(b *testing.B) {
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
-				b.ReportAllocs()
-				n, start := 0, threadCPU()
-				for b.Loop() {
-					c.call()
-					n++
-				}
-				b.ReportMetric(float64(threadCPU()-start)/float64(n), "cpu-ns/op")
-			})
+			b.Run(c.name, cpuPerCall(c.call))
 		}
 		return
 	}
@@ -445,16 +435,22 @@ func BenchmarkOffLiteral(b *testing.B) {
 		}},
 		{"(empty call)", func() {}},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			n, start := 0, threadCPU()
-			for b.Loop() {
-				c.call()
-				n++
-			}
-			b.ReportMetric(float64(threadCPU()-start)/float64(n), "cpu-ns/op")
-		})
+		b.Run(c.name, cpuPerCall(c.call))
+	}
+}
+
+// cpuPerCall is a benchmark of call alone, reporting the thread's CPU time per
+// call (cpu-ns/op) beside the wall clock's ns/op.
+func cpuPerCall(call func()) func(*testing.B) {
+	return func(b *testing.B) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		b.ReportAllocs()
+		n, start := 0, threadCPU()
+		for b.Loop() {
+			call()
+			n++
+		}
+		b.ReportMetric(float64(threadCPU()-start)/float64(n), "cpu-ns/op")
 	}
 }
