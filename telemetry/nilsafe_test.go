@@ -120,3 +120,14 @@ func TestNilReceiversAndContexts(t *testing.T) {
 }
 
 func eventsPrompt(text string) events.UserPrompt { return events.UserPrompt{Prompt: text} }
+
+// TestNilConfigIsFresh: a nil Telemetry's Config is a zero Config of its
+// own, so a caller that writes to it changes nothing another caller sees.
+func TestNilConfigIsFresh(t *testing.T) {
+	var a, b *telemetry.Telemetry
+	a.Config().Enabled = true
+	a.Config().Provenance = map[string]config.Source{"x": config.Source("shell")}
+	if got := b.Config(); got.Enabled || got.Provenance != nil {
+		t.Errorf("a nil handle's Config shows another's write: Enabled=%v Provenance=%v", got.Enabled, got.Provenance)
+	}
+}

@@ -253,17 +253,15 @@ func (t *Telemetry) Enabled() bool { return t != nil && t.state != nil }
 // same Config, its maps and slices included, so a caller must not modify it
 // (copy it, *Config, to change a field). The handle works from a copy of its
 // own, so a modification changes only what Config shows. A nil Telemetry
-// returns the zero Config. It is a pointer because the Config is over a
+// returns a new zero Config on every call, so no caller can change what
+// another nil handle shows. It is a pointer because the Config is over a
 // kilobyte, which a return by value would copy on every call.
 func (t *Telemetry) Config() *config.Config {
 	if t == nil {
-		return &nilConfig
+		return new(config.Config)
 	}
 	return t.shown
 }
-
-// nilConfig is what a nil Telemetry's Config returns.
-var nilConfig config.Config
 
 // Metrics returns the typed metric recorder; nil (a valid no-op) when disabled.
 func (t *Telemetry) Metrics() *metrics.Recorder {
