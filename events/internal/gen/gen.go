@@ -78,12 +78,17 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 	}
 	w("}\n\n")
 
-	// The exported method is small enough to inline, so a nil Emitter costs
-	// a compare and the struct is never copied.
+	// The exported method is small enough to inline, so a nil Emitter (the
+	// off path) costs a compare on top of the host writing its literal. The
+	// address the outlined method takes is of a copy made inside the check:
+	// were it ev's own, the compiler would build the host's literal in a
+	// temporary and copy it into ev before the check, a second copy of the
+	// struct paid with telemetry off; unaddressed, ev is the literal, built
+	// once in place.
 	lower := strings.ToLower(ev.Type[:1]) + ev.Type[1:]
 	w("// %s emits claude_code.%s.\n", ev.Type, ev.Name)
 	w("func (e *Emitter) %s(ctx context.Context, ev %s) {\n", ev.Type, ev.Type)
-	w("\tif e != nil {\n\t\te.%s(ctx, &ev)\n\t}\n}\n\n", lower)
+	w("\tif e != nil {\n\t\tev := ev // the copy is made on, not off: see gen.go\n\t\te.%s(ctx, &ev)\n\t}\n}\n\n", lower)
 	w("func (e *Emitter) %s(ctx context.Context, ev *%s) {\n", lower, ev.Type)
 	w("\tdefer e.recover(%q)\n", ev.Name)
 	gate := "0"
