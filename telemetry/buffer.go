@@ -104,16 +104,16 @@ func (b *Buffer) pendingLen() int {
 
 // Dropped is the number of events dropped because the buffer was full.
 func (b *Buffer) Dropped() int64 {
-	if b == nil {
-		return 0
-	}
-	if b.target.Load() != nil {
+	if b != nil && b.target.Load() != nil {
 		return b.dropped // written only before the flush, which the Load orders before this read
 	}
 	return b.lockedDropped()
 }
 
 func (b *Buffer) lockedDropped() int64 {
+	if b == nil {
+		return 0
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.dropped

@@ -41,9 +41,12 @@ type HookOutcome struct {
 // tracing, the claude_code.hook span (counts as ints). It is StartHooks and
 // Complete in one call, for hooks whose run nothing else overlapped.
 func (s *Session) Hooks(ctx context.Context, h HookRun, o HookOutcome) {
-	if !s.enabled() {
-		return
+	if s.enabled() { // the off path, inlined into the host's call
+		s.hooks(ctx, h, o)
 	}
+}
+
+func (s *Session) hooks(ctx context.Context, h HookRun, o HookOutcome) {
 	h.Start = s.start(h.Start, o.Duration)
 	s.StartHooks(ctx, h).Complete(ctx, o)
 }

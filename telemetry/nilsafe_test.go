@@ -131,3 +131,65 @@ func TestNilConfigIsFresh(t *testing.T) {
 		t.Errorf("a nil handle's Config shows another's write: Enabled=%v Provenance=%v", got.Enabled, got.Provenance)
 	}
 }
+
+// TestOffPathContexts: with telemetry off (a disabled handle, nil handles,
+// zero ones) the calls that return a context return the caller's, and a
+// usable one for a nil context, with nil handles: the off checks that
+// inline into the host's call pass nil contexts on to the slow path.
+func TestOffPathContexts(t *testing.T) {
+	off, err := telemetry.Start(context.Background(), env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{}
+	host := context.WithValue(context.Background(), key{}, 1)
+	var (
+		nilTel     *telemetry.Telemetry
+		nilSession *telemetry.Session
+		nilRun     *telemetry.ToolRun
+	)
+	for _, tc := range []struct {
+		name string
+		call func(context.Context) (context.Context, bool) // the context and whether the handle is nil
+	}{
+		{"disabled Telemetry.StartSession", func(ctx context.Context) (context.Context, bool) {
+			ctx, s := off.StartSession(ctx)
+			return ctx, s == nil
+		}},
+		{"nil Telemetry.StartSession", func(ctx context.Context) (context.Context, bool) {
+			ctx, s := nilTel.StartSession(ctx)
+			return ctx, s == nil
+		}},
+		{"zero Telemetry.StartSession", func(ctx context.Context) (context.Context, bool) {
+			ctx, s := new(telemetry.Telemetry).StartSession(ctx)
+			return ctx, s == nil
+		}},
+		{"nil Session.StartPrompt", func(ctx context.Context) (context.Context, bool) {
+			ctx, p := nilSession.StartPrompt(ctx, events.UserPrompt{Prompt: "hi"})
+			return ctx, p == nil
+		}},
+		{"zero Session.StartPrompt", func(ctx context.Context) (context.Context, bool) {
+			ctx, p := new(telemetry.Session).StartPrompt(ctx, events.UserPrompt{Prompt: "hi"})
+			return ctx, p == nil
+		}},
+		{"nil Session.StartTool", func(ctx context.Context) (context.Context, bool) {
+			ctx, r := nilSession.StartTool(ctx, telemetry.ToolCall{Name: "Bash"})
+			return ctx, r == nil
+		}},
+		{"zero Session.StartTool", func(ctx context.Context) (context.Context, bool) {
+			ctx, r := new(telemetry.Session).StartTool(ctx, telemetry.ToolCall{Name: "Bash"})
+			return ctx, r == nil
+		}},
+		{"nil Session.Context", func(ctx context.Context) (context.Context, bool) { return nilSession.Context(ctx), true }},
+		{"nil ToolRun.Execute", func(ctx context.Context) (context.Context, bool) { return nilRun.Execute(ctx), true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if ctx, isNil := tc.call(host); ctx != host || !isNil {
+				t.Errorf("with a context: got %v (the caller's: %v), nil handle %v", ctx, ctx == host, isNil)
+			}
+			if ctx, isNil := tc.call(nil); ctx == nil || !isNil {
+				t.Errorf("with a nil context: got %v, nil handle %v", ctx, isNil)
+			}
+		})
+	}
+}

@@ -81,7 +81,16 @@ func WithSessionProvider(p Provider) SessionOption {
 // claude_code.managed_settings_resolved, as Claude Code does at startup. On a
 // disabled Telemetry it returns ctx and a nil *Session, whose methods do
 // nothing.
-func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (context.Context, *Session) {
+func (t *Telemetry) StartSession(ctx context.Context, opts ...SessionOption) (_ context.Context, s *Session) {
+	// The off path inlines, as StartTool's; t.Enabled() written out, as
+	// the call would put it over the compiler's budget.
+	if t != nil && t.state != nil || ctx == nil {
+		ctx, s = t.startSession(ctx, opts)
+	}
+	return ctx, s
+}
+
+func (t *Telemetry) startSession(ctx context.Context, opts []SessionOption) (context.Context, *Session) {
 	ctx = orBackground(ctx)
 	if !t.Enabled() {
 		return ctx, nil // a nil *Session does nothing: the off path allocates nothing
@@ -253,13 +262,17 @@ func (d RequestDetail) request(r spans.LLMRequest) spans.LLMRequest {
 // that contrib/anthropic's transport or middleware recorded and that the
 // agent records again with the same request id counts once.
 func (s *Session) APIResponse(ctx context.Context, r APIResponse) {
-	if s.enabled() { // inlined into the host's call: the off path copies r once, not twice
-		s.apiResponse(ctx, &r)
+	// Inlined into the host's call. r goes on by value: taking its address
+	// here would make the compiler build the host's literal in a temporary
+	// and copy it into r before the check, twice the writing with
+	// telemetry off; unaddressed, r is the literal, and only the on path
+	// copies it.
+	if s.enabled() {
+		s.apiResponse(ctx, r)
 	}
 }
 
-func (s *Session) apiResponse(ctx context.Context, rp *APIResponse) {
-	r := rp
+func (s *Session) apiResponse(ctx context.Context, r APIResponse) {
 	if !s.firstRecord(r.RequestID) {
 		return
 	}
@@ -361,12 +374,12 @@ type APIFailure struct {
 // when the retries ran out. Like APIResponse, it ignores a RequestID the
 // session already recorded.
 func (s *Session) APIError(ctx context.Context, f APIFailure) {
-	if s.enabled() {
-		s.apiError(ctx, &f)
+	if s.enabled() { // by value, as in APIResponse
+		s.apiError(ctx, f)
 	}
 }
 
-func (s *Session) apiError(ctx context.Context, f *APIFailure) {
+func (s *Session) apiError(ctx context.Context, f APIFailure) {
 	if !s.firstRecord(f.RequestID) {
 		return
 	}
@@ -439,6 +452,13 @@ type Edit struct {
 // changed (claude_code.lines_of_code.count added and removed, zeros included).
 // It returns the lines counted.
 func (s *Session) EditDecision(ctx context.Context, e Edit) (added, removed int) {
+	if s != nil { // the off path, a nil Session, inlines into the host's call
+		added, removed = s.editDecision(ctx, e)
+	}
+	return added, removed
+}
+
+func (s *Session) editDecision(ctx context.Context, e Edit) (added, removed int) {
 	if !s.enabled() {
 		return 0, 0
 	}
@@ -570,7 +590,14 @@ type Prompt struct {
 
 // StartPrompt begins a prompt: it emits claude_code.user_prompt and returns a
 // context carrying the prompt. Call End when the agent has answered.
-func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (context.Context, *Prompt) {
+func (s *Session) StartPrompt(ctx context.Context, p events.UserPrompt, opts ...PromptOption) (_ context.Context, prompt *Prompt) {
+	if s != nil || ctx == nil { // the off path inlines, as StartTool's
+		ctx, prompt = s.startPrompt(ctx, p, opts)
+	}
+	return ctx, prompt
+}
+
+func (s *Session) startPrompt(ctx context.Context, p events.UserPrompt, opts []PromptOption) (context.Context, *Prompt) {
 	ctx = orBackground(ctx)
 	if !s.enabled() {
 		return ctx, nil // a nil *Prompt does nothing

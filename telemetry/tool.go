@@ -94,7 +94,16 @@ func (r *ToolRun) enabled() bool { return r != nil && r.s != nil }
 // (ToolRunFromContext). Record the permission decision with Decide, then the
 // outcome with Done. A tool that never asks for permission needs no Decide:
 // Execute or Done record it as accepted by configuration at its start.
-func (s *Session) StartTool(ctx context.Context, call ToolCall) (context.Context, *ToolRun) {
+func (s *Session) StartTool(ctx context.Context, call ToolCall) (_ context.Context, run *ToolRun) {
+	// The off path, a nil Session, inlines into the host's call: under the
+	// compiler's budget only in this shape (a nil check, an assignment).
+	if s != nil || ctx == nil {
+		ctx, run = s.startTool(ctx, call)
+	}
+	return ctx, run
+}
+
+func (s *Session) startTool(ctx context.Context, call ToolCall) (context.Context, *ToolRun) {
 	ctx = orBackground(ctx)
 	if !s.enabled() {
 		return ctx, nil // a nil *ToolRun does nothing
@@ -303,6 +312,13 @@ func (r *ToolRun) finish(res spans.ToolResult) {
 // and file, its decision and source (accepted by configuration at its start
 // when none was recorded), and the session's last model. Fields set in e win.
 func (r *ToolRun) Edit(ctx context.Context, e Edit) (added, removed int) {
+	if r != nil { // the off path, a nil ToolRun, inlines into the host's call
+		added, removed = r.edit(ctx, e)
+	}
+	return added, removed
+}
+
+func (r *ToolRun) edit(ctx context.Context, e Edit) (added, removed int) {
 	ctx = orBackground(ctx)
 	if !r.enabled() {
 		return 0, 0
