@@ -7,6 +7,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -83,10 +84,17 @@ func newRecorder(meter metric.Meter, st *core.State) (*Recorder, error) {
 
 // LinesOfCode adds n lines of type t changed by model. Claude Code records
 // both types after every edit, zeros included; LinesChanged does that.
+//
+// Each exported method only checks r and calls an unexported one, so that
+// the check inlines into the host's call: with telemetry off a call costs
+// the host a comparison, not a call.
 func (r *Recorder) LinesOfCode(ctx context.Context, t LinesType, model string, n float64) {
-	if r == nil {
-		return
+	if r != nil {
+		r.linesOfCode(ctx, t, model, n)
 	}
+}
+
+func (r *Recorder) linesOfCode(ctx context.Context, t LinesType, model string, n float64) {
 	if i := linesIndex(t); i >= 0 {
 		r.recordLines(ctx, model, i, n, 0)
 		return
@@ -105,18 +113,24 @@ func (r *Recorder) LinesChanged(ctx context.Context, model string, added, remove
 
 // Cost adds the cost in USD of one API call.
 func (r *Recorder) Cost(ctx context.Context, usd float64, u *UsageAttrs) {
-	if r == nil {
-		return
+	if r != nil {
+		r.cost(ctx, usd, u)
 	}
+}
+
+func (r *Recorder) cost(ctx context.Context, usd float64, u *UsageAttrs) {
 	ctx, e := r.usage(ctx, u, 1)
 	r.add(ctx, MetricCost, usd, e.opts[0:1], &e.seen[0])
 }
 
 // Tokens adds n tokens of type t of one API call.
 func (r *Recorder) Tokens(ctx context.Context, n float64, t TokenType, u *UsageAttrs) {
-	if r == nil {
-		return
+	if r != nil {
+		r.tokens(ctx, n, t, u)
 	}
+}
+
+func (r *Recorder) tokens(ctx context.Context, n float64, t TokenType, u *UsageAttrs) {
 	i := tokenIndex(t)
 	if i < 0 {
 		k := newUsageKey(u)
@@ -131,9 +145,12 @@ func (r *Recorder) Tokens(ctx context.Context, n float64, t TokenType, u *UsageA
 // four token counts in the order input, output, cacheRead, cacheCreation,
 // zeros included.
 func (r *Recorder) APIUsage(ctx context.Context, usd float64, t TokenCounts, attrs *UsageAttrs) {
-	if r == nil {
-		return
+	if r != nil {
+		r.apiUsage(ctx, usd, &t, attrs)
 	}
+}
+
+func (r *Recorder) apiUsage(ctx context.Context, usd float64, t *TokenCounts, attrs *UsageAttrs) {
 	ctx, e := r.usage(ctx, attrs, allUsage)
 	r.add(ctx, MetricCost, usd, e.opts[0:1], &e.seen[0])
 	r.add(ctx, MetricTokens, t.Input, e.opts[1:2], &e.seen[1])
@@ -177,14 +194,34 @@ func newUsageKey(u *UsageAttrs) usageKey {
 // sends reports whether u sends k, comparing in place: the hot path neither
 // copies u nor derives its key. The query source, the one derived field, is
 // compared last.
+//
+// A session most often passes the very strings its entry keeps (the entry's
+// key holds the first call's strings), so the strings' headers are compared
+// first, without a branch or a call per field; only when one differs are the
+// contents.
 func (k *usageKey) sends(u *UsageAttrs) bool {
 	if u == nil {
 		return *k == usageKey{}
 	}
-	return k.model == u.Model && k.effort == string(u.Effort) && k.fast == (u.Speed == SpeedFast) &&
+	if q := u.Query.metricValue(); k.fast != (u.Speed == SpeedFast) || moved(k.query, q) != 0 && k.query != q {
+		return false
+	}
+	if moved(k.model, u.Model)|moved(k.effort, string(u.Effort))|
+		moved(k.names[0], u.Agent.Value)|moved(k.names[1], u.Skill.Value)|moved(k.names[2], u.Plugin.Value)|
+		moved(k.names[3], u.Marketplace.Value)|moved(k.names[4], u.MCPServer.Value)|moved(k.names[5], u.MCPTool.Value)|
+		uintptr(k.origins[0]^u.Agent.Origin|k.origins[1]^u.Skill.Origin|k.origins[2]^u.Plugin.Origin|
+			k.origins[3]^u.Marketplace.Origin|k.origins[4]^u.MCPServer.Origin|k.origins[5]^u.MCPTool.Origin) == 0 {
+		return true
+	}
+	return k.model == u.Model && k.effort == string(u.Effort) &&
 		k.name(0) == u.Agent && k.name(1) == u.Skill && k.name(2) == u.Plugin &&
-		k.name(3) == u.Marketplace && k.name(4) == u.MCPServer && k.name(5) == u.MCPTool &&
-		k.query == u.Query.metricValue()
+		k.name(3) == u.Marketplace && k.name(4) == u.MCPServer && k.name(5) == u.MCPTool
+}
+
+// moved is zero when a and b are the same string in memory (same data, same
+// length), so equal without reading them.
+func moved(a, b string) uintptr {
+	return uintptr(len(a)^len(b)) | uintptr(unsafe.Pointer(unsafe.StringData(a))) ^ uintptr(unsafe.Pointer(unsafe.StringData(b)))
 }
 
 // field is one metric-specific value, in the position of its Attribute in
@@ -343,18 +380,27 @@ func (r *Recorder) start(ctx context.Context) (context.Context, *core.Session, *
 // add records one point unless n is not a counter's value. seen is the
 // mark of opt's set in its cache entry (nil when it is not cached).
 func (r *Recorder) add(ctx context.Context, m Metric, n float64, opt []metric.AddOption, seen *uint64) {
-	if n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
-		r.st.Error(fmt.Errorf("ccotel/metrics: %s: dropped value %v: counters take finite values >= 0", table[m].Name, n))
+	if !(n >= 0 && n <= math.MaxFloat64) { // NaN fails both
+		r.dropped(m, n)
 		return
 	}
 	r.st.Series.Mark(seen, table[m].Name, opt)
 	r.counters[m].Add(ctx, n, opt...)
 }
 
+func (r *Recorder) dropped(m Metric, n float64) {
+	r.st.Error(fmt.Errorf("ccotel/metrics: %s: dropped value %v: counters take finite values >= 0", table[m].Name, n))
+}
+
 // usage returns the entry of u's attribution with at least the points of
 // mask (see allUsage) built.
 func (r *Recorder) usage(ctx context.Context, u *UsageAttrs, mask uint8) (context.Context, *usageEntry) {
-	ctx, ss, c := r.start(ctx)
+	// start's, inlined on the hot path.
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ss := r.st.Session(ctx)
+	c := ss.MetricsCache(newCache).(*cache)
 	if e := c.usage.last.Load(); e != nil && e.built&mask == mask && e.key.sends(u) {
 		return ctx, e
 	}

@@ -713,3 +713,46 @@ func TestEveryKeyFieldSplitsSeries(t *testing.T) {
 		t.Errorf("%d cost series, want %d: one per changed field and the base", len(cost), 1+len(changes))
 	}
 }
+
+// usageKey.sends first compares the strings' headers (the host passing the
+// very strings of the entry's key); equal contents elsewhere in memory must
+// match as well, and a value of the same length but another content not.
+func TestSendsComparesContents(t *testing.T) {
+	off := func(v string) Name { return Name{Value: v, Origin: OriginOfficial} }
+	base := UsageAttrs{Model: "m1", Attribution: Attribution{Query: QuerySubagent(off("a1")), Effort: EffortLow,
+		Speed: SpeedFast, Agent: off("a1"), Skill: off("s1"), Plugin: off("p1"), Marketplace: off("k1"),
+		MCPServer: off("v1"), MCPTool: off("t1")}}
+	k := newUsageKey(&base)
+	if !k.sends(&base) {
+		t.Fatal("the key's own attribution does not match")
+	}
+	clone := func(n Name) Name { return Name{Value: strings.Clone(n.Value), Origin: n.Origin} }
+	copied := UsageAttrs{Model: strings.Clone(base.Model), Attribution: Attribution{
+		Query: QuerySource(strings.Clone(string(base.Query))), Effort: Effort(strings.Clone(string(base.Effort))),
+		Speed: Speed(strings.Clone(string(base.Speed))), Agent: clone(base.Agent), Skill: clone(base.Skill),
+		Plugin: clone(base.Plugin), Marketplace: clone(base.Marketplace), MCPServer: clone(base.MCPServer),
+		MCPTool: clone(base.MCPTool), AgentID: "0123456789abcdef0"}}
+	if !k.sends(&copied) {
+		t.Error("the same attribution in other strings does not match")
+	}
+	changes := []func(u *UsageAttrs){
+		func(u *UsageAttrs) { u.Model = "m2" },
+		func(u *UsageAttrs) { u.Query = QueryMain },
+		func(u *UsageAttrs) { u.Speed = SpeedNormal },
+		func(u *UsageAttrs) { u.Effort = "lox" },
+		func(u *UsageAttrs) { u.Agent = off("a2") },
+		func(u *UsageAttrs) { u.Skill = off("s2") },
+		func(u *UsageAttrs) { u.Plugin = off("p2") },
+		func(u *UsageAttrs) { u.Marketplace = off("k2") },
+		func(u *UsageAttrs) { u.MCPServer = off("v2") },
+		func(u *UsageAttrs) { u.MCPTool = off("t2") },
+		func(u *UsageAttrs) { u.MCPTool.Origin = OriginUser },
+	}
+	for i, change := range changes {
+		u := copied
+		change(&u)
+		if k.sends(&u) {
+			t.Errorf("change %d: %+v matches the key of %+v", i, u, base)
+		}
+	}
+}

@@ -134,10 +134,15 @@ func (s *Series) Cumulative() {
 // Mark counts the set of opt for instrument unless seen says it was
 // counted in this interval already. seen nil counts it every time (a set
 // not kept in a cache). A nil Series counts nothing.
+//
+// Only the check inlines into the recording call; the rest is markOpt.
 func (s *Series) Mark(seen *uint64, instrument string, opt []metric.AddOption) {
-	if s == nil || !s.counting.Load() {
-		return
+	if s != nil && s.counting.Load() {
+		s.markOpt(seen, instrument, opt)
 	}
+}
+
+func (s *Series) markOpt(seen *uint64, instrument string, opt []metric.AddOption) {
 	if i := s.interval.Load(); seen == nil || atomic.LoadUint64(seen) != i {
 		c := metric.NewAddConfig(opt)
 		s.mark(seen, i, instrument, c.Attributes())
