@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/log"
 
 	"github.com/ccotel/ccotel/internal/core"
+	"github.com/ccotel/ccotel/internal/logdedup"
 	"github.com/ccotel/ccotel/internal/redact"
 	"github.com/ccotel/ccotel/metrics"
 )
@@ -30,6 +31,9 @@ type Emitter struct {
 	hostRedo core.Redactor
 	// hostPaths is workspace.host_paths, bounded once.
 	hostPaths attribute.Value
+	// collide: the standard attributes copy OTEL_RESOURCE_ATTRIBUTES, so a
+	// record's keys may repeat (see finish).
+	collide bool
 }
 
 func init() {
@@ -55,6 +59,7 @@ func newEmitter(logger log.Logger, st *core.State, detailedBeta bool) *Emitter {
 		flags:    redact.Flags(st.Content, false),
 		max:      st.Content.MaxLength,
 		hostRedo: st.Redact,
+		collide:  st.CopiesResource(),
 	}
 	if e.max <= 0 {
 		e.max = redact.DefaultMaxLength
@@ -87,6 +92,9 @@ type builder struct {
 	arr   [64]attribute.KeyValue
 	n     int
 	more  []attribute.KeyValue // past arr
+	// check: a key or value came from the host or the user and may repeat
+	// a key (see finish).
+	check bool
 }
 
 // push appends kvs to the record's attributes.
@@ -119,6 +127,7 @@ func (e *Emitter) begin(ctx context.Context, b *builder, body string, early bool
 	// instant for the timestamps and event.timestamp.
 	now := e.st.TimeOf(ctx).Truncate(time.Millisecond)
 	b.e, b.name, b.body, b.now, b.flags = e, strings.TrimPrefix(body, bodyPrefix), body, now, e.flags
+	b.check = e.collide
 
 	ss := e.st.Session(ctx)
 	if early {
@@ -178,6 +187,10 @@ func (b *builder) redo(a *attribute.KeyValue) bool {
 			return false
 		}
 		a.Value = v
+		switch v.Type() {
+		case attribute.MAP, attribute.SLICE: // may hold duplicate keys
+			b.check = true
+		}
 	}
 	return true
 }
@@ -215,6 +228,7 @@ func (b *builder) pluginMetrics(kvs []attribute.KeyValue) {
 			continue
 		}
 		b.add(a)
+		b.check = true // plugin_id is a valid metric key, for one
 		n++
 	}
 }
@@ -233,6 +247,10 @@ func pluginMetricKey(k string) bool {
 }
 
 // finish hands the record to the SDK, which takes the trace context from ctx.
+// The provider does not de-duplicate keys (sdklog.WithAllowKeyDuplication):
+// ccotel's own keys are unique, and a record that holds keys or values from
+// the host or the user (b.check) is de-duplicated here as the SDK would have
+// done it, so the wire is the same.
 func (e *Emitter) finish(ctx context.Context, b *builder) {
 	var r log.Record
 	r.SetTimestamp(b.now)
@@ -240,8 +258,17 @@ func (e *Emitter) finish(ctx context.Context, b *builder) {
 	r.SetBody(attribute.StringValue(b.body))
 	// No severity and no EventName: Claude Code sets neither, and consumers
 	// key on the body.
-	r.AddAttributes(b.arr[:b.n]...)
-	r.AddAttributes(b.more...)
+	if b.check {
+		kvs := b.arr[:b.n]
+		if len(b.more) > 0 {
+			kvs = append(kvs[:len(kvs):len(kvs)], b.more...)
+		}
+		kvs, _ = logdedup.Attributes(kvs, logdedup.CountLimit)
+		r.AddAttributes(kvs...)
+	} else {
+		r.AddAttributes(b.arr[:b.n]...)
+		r.AddAttributes(b.more...)
+	}
 	e.logger.Emit(ctx, r)
 }
 

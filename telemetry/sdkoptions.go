@@ -5,6 +5,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/ccotel/ccotel/config"
+	"github.com/ccotel/ccotel/internal/logdedup"
 )
 
 // The providers' settings that the SDK would otherwise take from the
@@ -51,11 +52,17 @@ func spanLimits(t config.TracesConfig) sdktrace.SpanLimits {
 }
 
 // logLimits are the SDK's default log record limits (128 attributes, no
-// value length limit) with the configured value length limit.
+// value length limit) with the configured value length limit, and no key
+// de-duplication by the SDK (see hostLoggers).
 func logLimits(l config.LogsConfig) []sdklog.LoggerProviderOption {
 	length := -1
 	if l.AttributeValueLengthLimit > 0 {
 		length = l.AttributeValueLengthLimit
 	}
-	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(128), sdklog.WithAttributeValueLengthLimit(length)}
+	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(logdedup.CountLimit),
+		sdklog.WithAttributeValueLengthLimit(length),
+		// ccotel de-duplicates what may repeat a key itself, as the SDK
+		// would (internal/logdedup), so the SDK's de-duplication, most of an
+		// event's cost, is left out.
+		sdklog.WithAllowKeyDuplication()}
 }

@@ -59,6 +59,7 @@ type Telemetry struct {
 
 	meterProvider  *sdkmetric.MeterProvider
 	loggerProvider *sdklog.LoggerProvider
+	hostLoggers    *hostLoggers // what LoggerProvider returns (loggers.go)
 	tracerProvider *sdktrace.TracerProvider
 	pipelines      *exporter.Pipelines
 	resource       *resource.Resource
@@ -180,10 +181,14 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	t.meterProvider = sdkmetric.NewMeterProvider(mopts...)
 
 	lopts := append([]sdklog.LoggerProviderOption{sdklog.WithResource(res)}, logLimits(cfg.Logs)...)
-	for _, p := range append(t.pipelines.LogProcessors, o.logProcessors...) {
+	for _, p := range t.pipelines.LogProcessors {
 		lopts = append(lopts, sdklog.WithProcessor(p))
 	}
+	for _, p := range o.logProcessors {
+		lopts = append(lopts, sdklog.WithProcessor(hostProcessor{p}))
+	}
 	t.loggerProvider = sdklog.NewLoggerProvider(lopts...)
+	t.hostLoggers = &hostLoggers{p: t.loggerProvider}
 
 	if spans := append(t.pipelines.SpanProcessors, o.spanProcessors...); len(spans) > 0 {
 		topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res),
@@ -222,7 +227,7 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 
 	if o.global {
 		otel.SetMeterProvider(t.meterProvider)
-		otel.SetLoggerProvider(t.loggerProvider)
+		otel.SetLoggerProvider(t.hostLoggers)
 		if t.tracerProvider != nil {
 			otel.SetTracerProvider(t.tracerProvider)
 		}
@@ -298,12 +303,15 @@ func (t *Telemetry) MeterProvider() metric.MeterProvider {
 	return t.meterProvider
 }
 
-// LoggerProvider is the provider behind Events; a no-op when disabled.
+// LoggerProvider is the provider behind Events, for records of the host's
+// own; a no-op when disabled. Its records' keys are de-duplicated as the
+// SDK's provider does by default. It is not an *sdklog.LoggerProvider:
+// ForceFlush and Shutdown are the Telemetry's.
 func (t *Telemetry) LoggerProvider() log.LoggerProvider {
 	if !t.Enabled() {
 		return noopProviders.logger
 	}
-	return t.loggerProvider
+	return t.hostLoggers
 }
 
 // TracerProvider is the beta traces provider; a no-op unless the traces beta

@@ -130,3 +130,9 @@ var builtinKeys = map[string]bool{
 }
 
 func builtinKey(k string) bool { return builtinKeys[k] }
+
+// CopiesResource reports whether the standard attributes hold copies of
+// OTEL_RESOURCE_ATTRIBUTES, whose keys the user chooses: one may repeat a
+// key of an event (model, event.name), which only the SDK's key
+// de-duplication resolved.
+func (s *State) CopiesResource() bool { return len(s.resourceCopy) > 0 }

@@ -2,6 +2,7 @@ package exporter
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -76,3 +77,38 @@ func (c *captureProcessor) OnEmit(_ context.Context, r *sdklog.Record) error {
 func (c *captureProcessor) Shutdown(context.Context) error                         { return nil }
 func (c *captureProcessor) ForceFlush(context.Context) error                       { return nil }
 func (c *captureProcessor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
+
+// TestInvalidUTF8KeysMerge: two invalid keys can become the same valid one.
+// ccotel's provider leaves out the SDK's key de-duplication, so the
+// replacement de-duplicates as the SDK would: the record sent is the one a
+// provider on the SDK's defaults would send.
+func TestInvalidUTF8KeysMerge(t *testing.T) {
+	var r otellog.Record
+	r.SetBody(attribute.MapValue(attribute.String("b\xfe", "1"), attribute.String("b\xff", "2")))
+	r.AddAttributes(
+		attribute.String("k\xfe", "first"), attribute.String("model", "m"), attribute.String("k\xff", "last"),
+		attribute.KeyValue{Key: "m", Value: attribute.MapValue(attribute.String("x\xfe", "1"), attribute.String("x\xff", "2"))},
+	)
+	var got []string
+	for _, fast := range []bool{false, true} {
+		var capture captureProcessor
+		opts := []sdklog.LoggerProviderOption{sdklog.WithProcessor(&capture)}
+		if fast {
+			opts = append(opts, sdklog.WithAllowKeyDuplication())
+		}
+		sdklog.NewLoggerProvider(opts...).Logger("x").Emit(context.Background(), r)
+		out := validUTF8Records(capture.records)
+		s := out[0].Body().String() + " |"
+		out[0].WalkAttributes(func(kv attribute.KeyValue) bool {
+			s += " " + string(kv.Key) + "=" + kv.Value.String()
+			return true
+		})
+		got = append(got, s)
+	}
+	if got[1] != got[0] {
+		t.Errorf("without the SDK's de-duplication\n%s\nwith it\n%s", got[1], got[0])
+	}
+	if want := "k\uFFFD=last"; !strings.Contains(got[0], want) || strings.Count(got[0], "k\uFFFD") != 1 {
+		t.Errorf("%s: want one %s", got[0], want)
+	}
+}

@@ -6,6 +6,8 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
+
+	"github.com/ccotel/ccotel/internal/logdedup"
 )
 
 // validUTF8Records returns records with every invalid UTF-8 sequence in a
@@ -25,12 +27,19 @@ func validUTF8Records(records []sdklog.Record) []sdklog.Record {
 			out = append([]sdklog.Record(nil), records...)
 		}
 		c := out[i].Clone()
-		c.SetBody(validValue(c.Body()))
+		// Two keys may become one: ccotel's provider leaves out the SDK's
+		// key de-duplication, so it is done here as the SDK would do it.
+		body := validValue(c.Body())
+		if v, ok := logdedup.Value(body); ok {
+			body = v
+		}
+		c.SetBody(body)
 		kvs := make([]attribute.KeyValue, 0, c.AttributesLen())
 		c.WalkAttributes(func(kv attribute.KeyValue) bool {
 			kvs = append(kvs, attribute.KeyValue{Key: attribute.Key(strings.ToValidUTF8(string(kv.Key), "\uFFFD")), Value: validValue(kv.Value)})
 			return true
 		})
+		kvs, _ = logdedup.Set(kvs, logdedup.CountLimit)
 		c.SetAttributes(kvs...)
 		out[i] = c
 	}
