@@ -53,7 +53,7 @@ func spanLimits(t config.TracesConfig) sdktrace.SpanLimits {
 
 // logLimits are the SDK's default log record limits (128 attributes, no
 // value length limit) with the configured value length limit, and no key
-// de-duplication by the SDK (see hostLoggers).
+// de-duplication by the SDK (see Telemetry.hostLoggers).
 func logLimits(l config.LogsConfig) []sdklog.LoggerProviderOption {
 	length := -1
 	if l.AttributeValueLengthLimit > 0 {

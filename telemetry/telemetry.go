@@ -28,6 +28,7 @@ import (
 	"github.com/ccotel/ccotel/events"
 	"github.com/ccotel/ccotel/internal/core"
 	"github.com/ccotel/ccotel/internal/exporter"
+	"github.com/ccotel/ccotel/internal/logdedup"
 	"github.com/ccotel/ccotel/internal/redact"
 	"github.com/ccotel/ccotel/internal/spans"
 	"github.com/ccotel/ccotel/metrics"
@@ -59,7 +60,11 @@ type Telemetry struct {
 
 	meterProvider  *sdkmetric.MeterProvider
 	loggerProvider *sdklog.LoggerProvider
-	hostLoggers    *hostLoggers // what LoggerProvider returns (loggers.go)
+	// hostLoggers is what LoggerProvider returns: loggerProvider leaves out
+	// the SDK's key de-duplication (the events' keys are unique, and what
+	// the host or the user chooses goes through internal/logdedup), so the
+	// host's records are de-duplicated by this wrapper, as the SDK would.
+	hostLoggers    *logdedup.Provider
 	tracerProvider *sdktrace.TracerProvider
 	pipelines      *exporter.Pipelines
 	resource       *resource.Resource
@@ -185,10 +190,11 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 		lopts = append(lopts, sdklog.WithProcessor(p))
 	}
 	for _, p := range o.logProcessors {
-		lopts = append(lopts, sdklog.WithProcessor(hostProcessor{p}))
+		// A host's processor may repeat a key: resolved as the SDK would.
+		lopts = append(lopts, sdklog.WithProcessor(logdedup.Processor{Processor: p}))
 	}
 	t.loggerProvider = sdklog.NewLoggerProvider(lopts...)
-	t.hostLoggers = &hostLoggers{p: t.loggerProvider}
+	t.hostLoggers = logdedup.NewProvider(t.loggerProvider)
 
 	if spans := append(t.pipelines.SpanProcessors, o.spanProcessors...); len(spans) > 0 {
 		topts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res),

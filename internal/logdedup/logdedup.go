@@ -12,6 +12,8 @@
 // the host's redactor, a host's own record, a host processor's change) goes
 // through this package first, which leaves the SDK the same attributes to
 // keep, in the same order, with the same values and the same dropped count.
+// Provider and Processor give the host's records and processors the SDK's
+// default behaviour on that provider.
 //
 // It reads no environment variables.
 package logdedup
