@@ -203,25 +203,25 @@ func (k *usageKey) sends(u *UsageAttrs) bool {
 	if u == nil {
 		return *k == usageKey{}
 	}
-	if q := u.Query.metricValue(); k.fast != (u.Speed == SpeedFast) || moved(k.query, q) != 0 && k.query != q {
-		return false
+	// Three groups, so that the compiler keeps each in registers.
+	if moved(k.model, u.Model)|moved(k.effort, string(u.Effort))|moved(k.names[0], u.Agent.Value) != 0 ||
+		moved(k.names[1], u.Skill.Value)|moved(k.names[2], u.Plugin.Value)|moved(k.names[3], u.Marketplace.Value) != 0 ||
+		moved(k.names[4], u.MCPServer.Value)|moved(k.names[5], u.MCPTool.Value)|
+			uintptr(k.origins[0]^u.Agent.Origin|k.origins[1]^u.Skill.Origin|k.origins[2]^u.Plugin.Origin|
+				k.origins[3]^u.Marketplace.Origin|k.origins[4]^u.MCPServer.Origin|k.origins[5]^u.MCPTool.Origin) != 0 {
+		if k.model != u.Model || k.effort != string(u.Effort) || k.name(0) != u.Agent || k.name(1) != u.Skill ||
+			k.name(2) != u.Plugin || k.name(3) != u.Marketplace || k.name(4) != u.MCPServer || k.name(5) != u.MCPTool {
+			return false
+		}
 	}
-	if moved(k.model, u.Model)|moved(k.effort, string(u.Effort))|
-		moved(k.names[0], u.Agent.Value)|moved(k.names[1], u.Skill.Value)|moved(k.names[2], u.Plugin.Value)|
-		moved(k.names[3], u.Marketplace.Value)|moved(k.names[4], u.MCPServer.Value)|moved(k.names[5], u.MCPTool.Value)|
-		uintptr(k.origins[0]^u.Agent.Origin|k.origins[1]^u.Skill.Origin|k.origins[2]^u.Plugin.Origin|
-			k.origins[3]^u.Marketplace.Origin|k.origins[4]^u.MCPServer.Origin|k.origins[5]^u.MCPTool.Origin) == 0 {
-		return true
-	}
-	return k.model == u.Model && k.effort == string(u.Effort) &&
-		k.name(0) == u.Agent && k.name(1) == u.Skill && k.name(2) == u.Plugin &&
-		k.name(3) == u.Marketplace && k.name(4) == u.MCPServer && k.name(5) == u.MCPTool
+	q := u.Query.metricValue()
+	return k.fast == (u.Speed == SpeedFast) && (moved(k.query, q) == 0 || k.query == q)
 }
 
 // moved is zero when a and b are the same string in memory (same data, same
 // length), so equal without reading them.
 func moved(a, b string) uintptr {
-	return uintptr(len(a)^len(b)) | uintptr(unsafe.Pointer(unsafe.StringData(a))) ^ uintptr(unsafe.Pointer(unsafe.StringData(b)))
+	return uintptr(len(a)^len(b)) | (uintptr(unsafe.Pointer(unsafe.StringData(a))) ^ uintptr(unsafe.Pointer(unsafe.StringData(b))))
 }
 
 // field is one metric-specific value, in the position of its Attribute in

@@ -755,4 +755,18 @@ func TestSendsComparesContents(t *testing.T) {
 			t.Errorf("change %d: %+v matches the key of %+v", i, u, base)
 		}
 	}
+	// The same data, another length: a prefix of the key's string, at every
+	// alignment.
+	s := strings.Repeat("m", 64)
+	for off := range 8 {
+		u := base
+		u.Model = s[off : off+2]
+		k := newUsageKey(&u)
+		for _, n := range []int{1, 3, 4, 6} {
+			u.Model = s[off : off+n]
+			if k.sends(&u) {
+				t.Errorf("model %q matches the key of %q (same data)", u.Model, k.model)
+			}
+		}
+	}
 }
