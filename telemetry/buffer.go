@@ -65,11 +65,19 @@ func (b *Buffer) Emit(ctx context.Context, emit func(context.Context, *events.Em
 	}
 	// Once flushed, Emit goes straight to the handle. An Emit that sees
 	// target nil takes the lock, so it cannot overtake a flush in progress.
+	// One call either way, the host's function or one that buffers it: with
+	// a call of each Emit would not inline, and the flushed path (a disabled
+	// handle's: the off path) would cost the host a call of its own. The
+	// function that buffers is allocated (emit leaks, and so what is
+	// assigned to it), but only before the flush, which allocates anyway.
+	var e *events.Emitter
 	if t := b.target.Load(); t != nil {
-		emit(ctx, t.Events())
-		return
+		e = t.events
+	} else {
+		host := emit
+		emit = func(ctx context.Context, _ *events.Emitter) { b.buffer(ctx, host) }
 	}
-	b.buffer(ctx, emit)
+	emit(ctx, e)
 }
 
 func (b *Buffer) buffer(ctx context.Context, emit func(context.Context, *events.Emitter)) {
