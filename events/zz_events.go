@@ -31,7 +31,7 @@ type UserPrompt struct {
 // UserPrompt emits claude_code.user_prompt.
 func (e *Emitter) UserPrompt(ctx context.Context, ev UserPrompt) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.userPrompt(ctx, &ev)
 	}
 }
@@ -83,7 +83,7 @@ type AssistantResponse struct {
 // AssistantResponse emits claude_code.assistant_response.
 func (e *Emitter) AssistantResponse(ctx context.Context, ev AssistantResponse) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.assistantResponse(ctx, &ev)
 	}
 }
@@ -156,7 +156,7 @@ type ToolResult struct {
 // ToolResult emits claude_code.tool_result.
 func (e *Emitter) ToolResult(ctx context.Context, ev ToolResult) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.toolResult(ctx, &ev)
 	}
 }
@@ -250,7 +250,7 @@ type APIRequest struct {
 // APIRequest emits claude_code.api_request.
 func (e *Emitter) APIRequest(ctx context.Context, ev APIRequest) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.aPIRequest(ctx, &ev)
 	}
 }
@@ -357,7 +357,7 @@ type APIError struct {
 // APIError emits claude_code.api_error.
 func (e *Emitter) APIError(ctx context.Context, ev APIError) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.aPIError(ctx, &ev)
 	}
 }
@@ -462,7 +462,7 @@ type APIRefusal struct {
 // APIRefusal emits claude_code.api_refusal.
 func (e *Emitter) APIRefusal(ctx context.Context, ev APIRefusal) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.aPIRefusal(ctx, &ev)
 	}
 }
@@ -554,7 +554,7 @@ type APIRequestBody struct {
 // APIRequestBody emits claude_code.api_request_body.
 func (e *Emitter) APIRequestBody(ctx context.Context, ev APIRequestBody) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.aPIRequestBody(ctx, &ev)
 	}
 }
@@ -616,7 +616,7 @@ type APIResponseBody struct {
 // APIResponseBody emits claude_code.api_response_body.
 func (e *Emitter) APIResponseBody(ctx context.Context, ev APIResponseBody) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.aPIResponseBody(ctx, &ev)
 	}
 }
@@ -689,7 +689,7 @@ type ToolDecision struct {
 // ToolDecision emits claude_code.tool_decision.
 func (e *Emitter) ToolDecision(ctx context.Context, ev ToolDecision) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.toolDecision(ctx, &ev)
 	}
 }
@@ -747,7 +747,7 @@ type PermissionModeChanged struct {
 // PermissionModeChanged emits claude_code.permission_mode_changed.
 func (e *Emitter) PermissionModeChanged(ctx context.Context, ev PermissionModeChanged) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.permissionModeChanged(ctx, &ev)
 	}
 }
@@ -784,7 +784,7 @@ type Auth struct {
 // Auth emits claude_code.auth.
 func (e *Emitter) Auth(ctx context.Context, ev Auth) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.auth(ctx, &ev)
 	}
 }
@@ -839,7 +839,7 @@ type MCPServerConnection struct {
 // MCPServerConnection emits claude_code.mcp_server_connection.
 func (e *Emitter) MCPServerConnection(ctx context.Context, ev MCPServerConnection) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.mCPServerConnection(ctx, &ev)
 	}
 }
@@ -895,7 +895,7 @@ type InternalError struct {
 // InternalError emits claude_code.internal_error.
 func (e *Emitter) InternalError(ctx context.Context, ev InternalError) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.internalError(ctx, &ev)
 	}
 }
@@ -931,7 +931,7 @@ type PluginInstalled struct {
 // PluginInstalled emits claude_code.plugin_installed.
 func (e *Emitter) PluginInstalled(ctx context.Context, ev PluginInstalled) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.pluginInstalled(ctx, &ev)
 	}
 }
@@ -998,7 +998,7 @@ type PluginLoaded struct {
 // PluginLoaded emits claude_code.plugin_loaded.
 func (e *Emitter) PluginLoaded(ctx context.Context, ev PluginLoaded) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.pluginLoaded(ctx, &ev)
 	}
 }
@@ -1063,7 +1063,7 @@ type SkillActivated struct {
 // SkillActivated emits claude_code.skill_activated.
 func (e *Emitter) SkillActivated(ctx context.Context, ev SkillActivated) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.skillActivated(ctx, &ev)
 	}
 }
@@ -1111,7 +1111,7 @@ type AtMention struct {
 // AtMention emits claude_code.at_mention.
 func (e *Emitter) AtMention(ctx context.Context, ev AtMention) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.atMention(ctx, &ev)
 	}
 }
@@ -1149,7 +1149,7 @@ type APIRetriesExhausted struct {
 // APIRetriesExhausted emits claude_code.api_retries_exhausted.
 func (e *Emitter) APIRetriesExhausted(ctx context.Context, ev APIRetriesExhausted) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.aPIRetriesExhausted(ctx, &ev)
 	}
 }
@@ -1204,7 +1204,7 @@ type HookRegistered struct {
 // HookRegistered emits claude_code.hook_registered.
 func (e *Emitter) HookRegistered(ctx context.Context, ev HookRegistered) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.hookRegistered(ctx, &ev)
 	}
 }
@@ -1261,7 +1261,7 @@ type HookExecutionStart struct {
 // HookExecutionStart emits claude_code.hook_execution_start.
 func (e *Emitter) HookExecutionStart(ctx context.Context, ev HookExecutionStart) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.hookExecutionStart(ctx, &ev)
 	}
 }
@@ -1332,7 +1332,7 @@ type HookExecutionComplete struct {
 // HookExecutionComplete emits claude_code.hook_execution_complete.
 func (e *Emitter) HookExecutionComplete(ctx context.Context, ev HookExecutionComplete) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.hookExecutionComplete(ctx, &ev)
 	}
 }
@@ -1385,7 +1385,7 @@ type HookPluginMetrics struct {
 // HookPluginMetrics emits claude_code.hook_plugin_metrics.
 func (e *Emitter) HookPluginMetrics(ctx context.Context, ev HookPluginMetrics) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.hookPluginMetrics(ctx, &ev)
 	}
 }
@@ -1428,7 +1428,7 @@ type Compaction struct {
 // Compaction emits claude_code.compaction.
 func (e *Emitter) Compaction(ctx context.Context, ev Compaction) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.compaction(ctx, &ev)
 	}
 }
@@ -1489,7 +1489,7 @@ type SubagentCompleted struct {
 // SubagentCompleted emits claude_code.subagent_completed.
 func (e *Emitter) SubagentCompleted(ctx context.Context, ev SubagentCompleted) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.subagentCompleted(ctx, &ev)
 	}
 }
@@ -1550,7 +1550,7 @@ type FeedbackSurvey struct {
 // FeedbackSurvey emits claude_code.feedback_survey.
 func (e *Emitter) FeedbackSurvey(ctx context.Context, ev FeedbackSurvey) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.feedbackSurvey(ctx, &ev)
 	}
 }
@@ -1609,7 +1609,7 @@ type RetentionSweep struct {
 // RetentionSweep emits claude_code.retention_sweep.
 func (e *Emitter) RetentionSweep(ctx context.Context, ev RetentionSweep) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.retentionSweep(ctx, &ev)
 	}
 }
@@ -1671,7 +1671,7 @@ type ManagedSettingsResolved struct {
 // ManagedSettingsResolved emits claude_code.managed_settings_resolved.
 func (e *Emitter) ManagedSettingsResolved(ctx context.Context, ev ManagedSettingsResolved) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.managedSettingsResolved(ctx, &ev)
 	}
 }
@@ -1711,7 +1711,7 @@ type Tool struct {
 // Tool emits claude_code.tool.
 func (e *Emitter) Tool(ctx context.Context, ev Tool) {
 	if e != nil {
-		ev := ev // the copy is made on, not off: see gen.go
+		ev := ev // the copy is made on, not off: see internal/gen
 		e.tool(ctx, &ev)
 	}
 }

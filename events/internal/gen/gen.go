@@ -88,7 +88,7 @@ func genEvent(w func(string, ...any), ev *eventspec.Event) error {
 	lower := strings.ToLower(ev.Type[:1]) + ev.Type[1:]
 	w("// %s emits claude_code.%s.\n", ev.Type, ev.Name)
 	w("func (e *Emitter) %s(ctx context.Context, ev %s) {\n", ev.Type, ev.Type)
-	w("\tif e != nil {\n\t\tev := ev // the copy is made on, not off: see gen.go\n\t\te.%s(ctx, &ev)\n\t}\n}\n\n", lower)
+	w("\tif e != nil {\n\t\tev := ev // the copy is made on, not off: see internal/gen\n\t\te.%s(ctx, &ev)\n\t}\n}\n\n", lower)
 	w("func (e *Emitter) %s(ctx context.Context, ev *%s) {\n", lower, ev.Type)
 	w("\tdefer e.recover(%q)\n", ev.Name)
 	gate := "0"
