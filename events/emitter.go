@@ -135,12 +135,10 @@ func (e *Emitter) begin(ctx context.Context, b *builder, body string, early bool
 	} else {
 		b.push(ss.EventAttributes...)
 	}
-	// Room for the nine fraction digits AppendFormat writes before it keeps
-	// three: a [24]byte would be reallocated.
-	var ts [len("2006-01-02T15:04:05.000000000Z")]byte
+	var ts [len(timestampLayout)]byte
 	b.push(
 		attribute.String("event.name", b.name),
-		attribute.String("event.timestamp", string(now.UTC().AppendFormat(ts[:0], "2006-01-02T15:04:05.000Z"))),
+		attribute.String("event.timestamp", string(appendTimestamp(ts[:0], now))),
 		attribute.Int64("event.sequence", e.st.NextSequence()),
 	)
 	if p := core.PromptFromContext(ctx); p != nil && p.ID != "" {
@@ -152,12 +150,37 @@ func (e *Emitter) begin(ctx context.Context, b *builder, body string, early bool
 	return true
 }
 
+// timestampLayout is event.timestamp's: JavaScript's Date.toISOString.
+const timestampLayout = "2006-01-02T15:04:05.000Z"
+
+// appendTimestamp appends t in UTC as timestampLayout, as AppendFormat
+// writes it (the fraction cut, not rounded), without AppendFormat's walk of
+// the layout, which was most of begin's time. Years AppendFormat writes with
+// a sign or more than four digits are left to it.
+func appendTimestamp(buf []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(buf, timestampLayout)
+	}
+	h, mi, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	return append(buf,
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+mo/10), byte('0'+mo%10), '-', byte('0'+d/10), byte('0'+d%10), 'T',
+		byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':',
+		byte('0'+s/10), byte('0'+s%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+}
+
 // add appends an event-specific attribute after the host's redactor, bounded
 // at redact.IdentifierMax: this and addContent are where every value of an
 // event is bounded, whatever the host passed or its redactor returned.
 func (b *builder) add(a attribute.KeyValue) {
 	if b.redo(&a) {
-		a.Value, _ = redact.Bound(a.Value, redact.IdentifierMax)
+		switch a.Value.Type() {
+		case attribute.STRING, attribute.STRINGSLICE: // what Bound cuts
+			a.Value, _ = redact.Bound(a.Value, redact.IdentifierMax)
+		}
 		b.push(a)
 	}
 }

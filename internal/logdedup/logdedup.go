@@ -165,8 +165,29 @@ func Value(v attribute.Value) (attribute.Value, bool) {
 // dropped count. A record with no duplicate is left alone, with no
 // allocation.
 func Fix(r *sdklog.Record, limit int) {
-	var buf [32]attribute.KeyValue
-	kvs := buf[:0]
+	// The keys first, in a closure the compiler inlines: a call per
+	// attribute cost more than the check.
+	var keys [48]attribute.Key
+	n, hit := 0, false
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		switch kv.Value.Type() {
+		case attribute.MAP, attribute.SLICE:
+			hit = true
+			return false
+		}
+		if n == len(keys) {
+			hit = true
+			return false
+		}
+		keys[n] = kv.Key
+		n++
+		return true
+	})
+	body := r.Body().Type()
+	if !hit && !dupKeys(keys[:n]) && body != attribute.MAP && body != attribute.SLICE {
+		return
+	}
+	kvs := make([]attribute.KeyValue, 0, r.AttributesLen())
 	r.WalkAttributes(func(kv attribute.KeyValue) bool {
 		kvs = append(kvs, kv)
 		return true
@@ -179,44 +200,39 @@ func Fix(r *sdklog.Record, limit int) {
 	}
 }
 
-// suspect reports whether kvs may hold a duplicate: two attributes with the
-// same key, or a map or slice value (looked into by the slow path). It
-// allocates nothing.
+// suspect reports whether kvs may hold a duplicate: two valid attributes
+// with the same key, or a map or slice value (looked into by the slow path).
+// It allocates nothing.
 func suspect(kvs []attribute.KeyValue) bool {
+	if len(kvs) > 48 {
+		return true
+	}
+	var keys [48]attribute.Key
+	n := 0
 	for _, a := range kvs {
 		switch a.Value.Type() {
 		case attribute.MAP, attribute.SLICE:
 			return true
 		}
+		keys[n] = a.Key
+		n++
 	}
-	return dupKeys(kvs)
+	return dupKeys(keys[:n])
 }
 
-// dupKeys reports whether two valid attributes of kvs share a key, with an
-// open-addressing table on the stack for up to 64 attributes.
-func dupKeys(kvs []attribute.KeyValue) bool {
-	if len(kvs) < 2 {
+// dupKeys reports whether two of keys (at most 127) are the same non-empty
+// key (an empty key is dropped by the SDK), with an open-addressing table on
+// the stack.
+func dupKeys(keys []attribute.Key) bool {
+	if len(keys) < 2 {
 		return false
 	}
-	if len(kvs) > 64 {
-		seen := make(map[attribute.Key]struct{}, len(kvs))
-		for _, a := range kvs {
-			if !a.Valid() {
-				continue
-			}
-			if _, ok := seen[a.Key]; ok {
-				return true
-			}
-			seen[a.Key] = struct{}{}
-		}
-		return false
-	}
-	var slots [128]uint8 // index+1 into kvs; 0 is free
-	for i, a := range kvs {
-		if !a.Valid() {
+	var slots [128]uint8 // index+1 into keys; 0 is free
+	for i, key := range keys {
+		k := string(key)
+		if k == "" {
 			continue
 		}
-		k := string(a.Key)
 		for h := hash(k); ; h++ {
 			h &= uint(len(slots) - 1)
 			j := slots[h]
@@ -224,7 +240,7 @@ func dupKeys(kvs []attribute.KeyValue) bool {
 				slots[h] = uint8(i + 1)
 				break
 			}
-			if string(kvs[j-1].Key) == k {
+			if string(keys[j-1]) == k {
 				return true
 			}
 		}
