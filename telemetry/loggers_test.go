@@ -80,3 +80,34 @@ func dumpRecords(recs []sdklog.Record) string {
 	}
 	return b.String()
 }
+
+// TestEventKeysFromTheUser: OTEL_RESOURCE_ATTRIBUTES is copied onto every
+// record, and its keys may be an event's own. ccotel's provider leaves out
+// the SDK's de-duplication, so the event comes out as the SDK made it: each
+// key once, at its first position (the copy's), with the last value (the
+// event's).
+func TestEventKeysFromTheUser(t *testing.T) {
+	var sink logSink
+	tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_RESOURCE_ATTRIBUTES=model=x,event.name=y,dept=z"},
+		telemetry.WithLogProcessor(&sink))
+	ctx, _ := tel.StartSession(context.Background())
+	tel.Events().APIRequest(ctx, events.APIRequest{Model: "claude"})
+	recs := sink.all()
+	r := recs[len(recs)-1]
+	if b := r.Body().String(); b != "claude_code.api_request" {
+		t.Fatalf("last record %s", b)
+	}
+	var keys []string
+	vals := map[string]string{}
+	r.WalkAttributes(func(kv attribute.KeyValue) bool {
+		keys = append(keys, string(kv.Key))
+		vals[string(kv.Key)] = kv.Value.String()
+		return true
+	})
+	if got := strings.Join(keys[:3], ","); got != "model,event.name,dept" {
+		t.Errorf("first keys %s, want the copies' model,event.name,dept", got)
+	}
+	if strings.Count(strings.Join(keys, ","), "model") != 1 || vals["model"] != "claude" || vals["event.name"] != "api_request" {
+		t.Errorf("keys %v, values %v: want model=claude and event.name=api_request once", keys, vals)
+	}
+}
