@@ -165,26 +165,9 @@ func Value(v attribute.Value) (attribute.Value, bool) {
 // dropped count. A record with no duplicate is left alone, with no
 // allocation.
 func Fix(r *sdklog.Record, limit int) {
-	// The keys first, in a closure the compiler inlines: a call per
-	// attribute cost more than the check.
-	var keys [48]attribute.Key
-	n, hit := 0, false
-	r.WalkAttributes(func(kv attribute.KeyValue) bool {
-		switch kv.Value.Type() {
-		case attribute.MAP, attribute.SLICE:
-			hit = true
-			return false
-		}
-		if n == len(keys) {
-			hit = true
-			return false
-		}
-		keys[n] = kv.Key
-		n++
-		return true
-	})
-	body := r.Body().Type()
-	if !hit && !dupKeys(keys[:n]) && body != attribute.MAP && body != attribute.SLICE {
+	var c keyCheck
+	r.WalkAttributes(func(kv attribute.KeyValue) bool { return c.add(kv) })
+	if !c.suspect(r.Body()) {
 		return
 	}
 	kvs := make([]attribute.KeyValue, 0, r.AttributesLen())
@@ -200,24 +183,43 @@ func Fix(r *sdklog.Record, limit int) {
 	}
 }
 
+// keyCheck collects a record's keys, in a walk whose closure the compiler
+// inlines (a call per attribute cost more than the check), stopping at a map
+// or slice value or past len(keys) attributes, which take the slow path.
+type keyCheck struct {
+	keys [48]attribute.Key
+	n    int
+	hit  bool
+}
+
+func (c *keyCheck) add(kv attribute.KeyValue) bool {
+	if t := kv.Value.Type(); t == attribute.MAP || t == attribute.SLICE || c.n == len(c.keys) {
+		c.hit = true
+		return false
+	}
+	c.keys[c.n] = kv.Key
+	c.n++
+	return true
+}
+
+// suspect reports whether the record whose keys c collected, with body, may
+// hold a duplicate.
+func (c *keyCheck) suspect(body attribute.Value) bool {
+	t := body.Type()
+	return c.hit || t == attribute.MAP || t == attribute.SLICE || dupKeys(c.keys[:c.n])
+}
+
 // suspect reports whether kvs may hold a duplicate: two valid attributes
 // with the same key, or a map or slice value (looked into by the slow path).
 // It allocates nothing.
 func suspect(kvs []attribute.KeyValue) bool {
-	if len(kvs) > 48 {
-		return true
-	}
-	var keys [48]attribute.Key
-	n := 0
+	var c keyCheck
 	for _, a := range kvs {
-		switch a.Value.Type() {
-		case attribute.MAP, attribute.SLICE:
+		if !c.add(a) {
 			return true
 		}
-		keys[n] = a.Key
-		n++
 	}
-	return dupKeys(keys[:n])
+	return dupKeys(c.keys[:c.n])
 }
 
 // dupKeys reports whether two of keys (at most 127) are the same non-empty

@@ -39,8 +39,13 @@ type logger struct {
 }
 
 func (l logger) Emit(ctx context.Context, r log.Record) {
-	var buf [16]attribute.KeyValue
-	kvs := buf[:0]
+	var check keyCheck
+	r.WalkAttributes(func(kv attribute.KeyValue) bool { return check.add(kv) })
+	if !check.suspect(r.Body()) {
+		l.Logger.Emit(ctx, r)
+		return
+	}
+	kvs := make([]attribute.KeyValue, 0, r.AttributesLen())
 	r.WalkAttributes(func(kv attribute.KeyValue) bool {
 		kvs = append(kvs, kv)
 		return true
