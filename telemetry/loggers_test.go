@@ -3,6 +3,9 @@ package telemetry_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,5 +112,45 @@ func TestEventKeysFromTheUser(t *testing.T) {
 	}
 	if strings.Count(strings.Join(keys, ","), "model") != 1 || vals["model"] != "claude" || vals["event.name"] != "api_request" {
 		t.Errorf("keys %v, values %v: want model=claude and event.name=api_request once", keys, vals)
+	}
+}
+
+const dupChildEnv = "CCOTEL_TEST_DUP_CHILD"
+
+// TestDuplicateChild is the child of TestDuplicatesPrintNothing.
+func TestDuplicateChild(t *testing.T) {
+	mode := os.Getenv(dupChildEnv)
+	if mode == "" {
+		t.Skip("run by TestDuplicatesPrintNothing as a child process")
+	}
+	tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}, telemetry.WithLogProcessor(&logSink{}))
+	if mode == "dup" {
+		// A duplicate key: the SDK's warning is made by a de-duplicating
+		// provider ccotel builds then (internal/logdedup).
+		tel.Events().HookPluginMetrics(context.Background(), events.HookPluginMetrics{PluginID: "p",
+			Metrics: []attribute.KeyValue{attribute.Bool("plugin_id", true)}})
+	}
+	_ = tel.Shutdown(context.Background())
+}
+
+// TestDuplicatesPrintNothing: the warning of a dropped duplicate is the SDK's
+// own, made through a provider that resolves its resource; with an
+// OTEL_RESOURCE_ATTRIBUTES in the process environment that the SDK cannot
+// parse (which Start already reports), a duplicate adds nothing to stderr.
+func TestDuplicatesPrintNothing(t *testing.T) {
+	stderr := map[string]string{}
+	for _, mode := range []string{"unique", "dup"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestDuplicateChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), dupChildEnv+"="+mode, "OTEL_RESOURCE_ATTRIBUTES=noequals")
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%s: %v\n%s%s", mode, err, &out, &errb)
+		}
+		// Strip the log package's timestamps.
+		stderr[mode] = regexp.MustCompile(`(?m)^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d `).ReplaceAllString(errb.String(), "")
+	}
+	if stderr["dup"] != stderr["unique"] {
+		t.Errorf("a duplicate changed stderr:\nunique keys:\n%s\na duplicate:\n%s", stderr["unique"], stderr["dup"])
 	}
 }

@@ -320,7 +320,12 @@ func value(v attribute.Value, depth int) (attribute.Value, bool) {
 // per process (its "key duplication: dropping key-value pair" warning to
 // the global logger, at verbosity 1), by emitting a record with a repeated
 // key on a provider that de-duplicates. The SDK's own once makes further
-// calls free; this once spares building the provider again.
+// calls free; this once spares building the provider again. The provider
+// has the SDK's default resource, computed once per process, which ccotel's
+// meter provider has already computed (and reported a problem with) by the
+// time a record exists: given a resource, the provider would parse the
+// process's OTEL_RESOURCE_ATTRIBUTES again and could print on stderr
+// (telemetry's TestDuplicatesPrintNothing).
 var warn = sync.OnceFunc(func() {
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(nop{}),
 		sdklog.WithAttributeCountLimit(-1), sdklog.WithAttributeValueLengthLimit(-1))
