@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -217,6 +218,36 @@ func TestServed(t *testing.T) {
 		}
 		if cached := ss.Served(p) == v; cached != (i < maxVariants) {
 			t.Errorf("variant %d cached %v, want %v", i, cached, i < maxVariants)
+		}
+	}
+}
+
+// TestDefaultSessionRacingEmits: the host's first StartSession sets the
+// default session while other goroutines emit without a session in their
+// context (a data race under -race before), and from then on the default
+// is that session, whether or not an emit made one before.
+func TestDefaultSessionRacingEmits(t *testing.T) {
+	for _, emitFirst := range []bool{false, true} {
+		st := NewState(config.Config{}, Static{})
+		if emitFirst {
+			st.Session(context.Background())
+		}
+		started := st.NewSession("started")
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for range 100 {
+					if ss := st.Session(context.Background()); ss == nil {
+						t.Error("no default session")
+						return
+					}
+				}
+			})
+		}
+		st.SetDefaultSession(started)
+		wg.Wait()
+		if got := st.DefaultSession(); got != started {
+			t.Errorf("emit first %v: default session %q, want the started one", emitFirst, got.ID)
 		}
 	}
 }

@@ -46,8 +46,10 @@ type State struct {
 	Series   *Series
 	sequence atomic.Int64
 
-	defaultOnce    sync.Once
-	defaultSession *Session
+	defaultOnce sync.Once
+	// defaultSession is atomic: the host's first StartSession sets it
+	// while emits without a session in their context may read it.
+	defaultSession atomic.Pointer[Session]
 }
 
 // NewState builds the state. cfg supplies the toggles, content flags, identity
@@ -108,19 +110,23 @@ func (s *State) Session(ctx context.Context) *Session {
 	if ss, ok := ctx.Value(sessionKey{}).(*Session); ok && ss.state == s {
 		return ss
 	}
-	s.defaultOnce.Do(func() { s.defaultSession = s.NewSession(NewUUID()) })
-	return s.defaultSession
+	if ss := s.defaultSession.Load(); ss != nil {
+		return ss
+	}
+	s.defaultOnce.Do(func() {
+		if s.defaultSession.Load() == nil {
+			s.defaultSession.CompareAndSwap(nil, s.NewSession(NewUUID()))
+		}
+	})
+	return s.defaultSession.Load()
 }
 
 // DefaultSession is the session used when a context carries none.
 func (s *State) DefaultSession() *Session { return s.Session(context.Background()) }
 
-// SetDefaultSession makes ss the session used when a context carries none.
-// It must be called before the first emit.
-func (s *State) SetDefaultSession(ss *Session) {
-	s.defaultOnce.Do(func() {})
-	s.defaultSession = ss
-}
+// SetDefaultSession makes ss the session used when a context carries none,
+// from now on; an emit racing with it uses ss or the session made before.
+func (s *State) SetDefaultSession(ss *Session) { s.defaultSession.Store(ss) }
 
 var builtinKeys = map[string]bool{
 	"user.id": true, "session.id": true, "app.version": true, "app.entrypoint": true,
