@@ -101,27 +101,45 @@ func allocsOf(f func()) (allocs, bytes float64) {
 	return float64(after.Mallocs-before.Mallocs) / runs, float64(after.TotalAlloc-before.TotalAlloc) / runs
 }
 
-// discard is a log processor that drops every record: an event's cost
+// discard is a log exporter that drops every record: an event's cost
 // without export.
 type discard struct{}
 
-func (discard) OnEmit(context.Context, *sdklog.Record) error           { return nil }
-func (discard) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
-func (discard) Shutdown(context.Context) error                         { return nil }
-func (discard) ForceFlush(context.Context) error                       { return nil }
+func (discard) Export(context.Context, []sdklog.Record) error { return nil }
+func (discard) Shutdown(context.Context) error                { return nil }
+func (discard) ForceFlush(context.Context) error              { return nil }
 
-// capture keeps the last record, to check that raw and ccotel build the
-// same one.
+// capture keeps the last record exported, to check that raw and ccotel
+// build the same one.
 type capture struct {
 	discard
 	last *sdklog.Record
 }
 
-func (c *capture) OnEmit(_ context.Context, r *sdklog.Record) error {
-	cp := r.Clone()
+func (c *capture) Export(_ context.Context, recs []sdklog.Record) error {
+	cp := recs[len(recs)-1].Clone()
 	c.last = &cp
 	return nil
 }
+
+// hostProcessor is a processor of the host's own, which ccotel cannot tell
+// from one that changes records (so the SDK's key de-duplication stays on),
+// handing each record to an exporter.
+type hostProcessor struct {
+	e   sdklog.Exporter
+	buf [1]sdklog.Record
+}
+
+func (p *hostProcessor) OnEmit(ctx context.Context, r *sdklog.Record) error {
+	p.buf[0] = *r
+	return p.e.Export(ctx, p.buf[:])
+}
+func (p *hostProcessor) Enabled(context.Context, sdklog.EnabledParameters) bool { return true }
+func (p *hostProcessor) Shutdown(context.Context) error                         { return nil }
+func (p *hostProcessor) ForceFlush(context.Context) error                       { return nil }
+
+func simple(e sdklog.Exporter) sdklog.Processor { return sdklog.NewSimpleProcessor(e) }
+func host(e sdklog.Exporter) sdklog.Processor   { return &hostProcessor{e: e} }
 
 var enabledEnv = []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}
 
@@ -443,30 +461,40 @@ func BenchmarkEvent(b *testing.B) {
 			logger.Emit(ctx, r)
 		}, func(e *events.Emitter, ctx context.Context) { e.ToolResult(ctx, toolResult) }},
 	}
-	// name compares with the raw code on the SDK's defaults (the goal);
-	// name_raw_without_dedup with the raw provider also built with
-	// WithAllowKeyDuplication, as ccotel's is, so that ccotel's own work
-	// against an equally tuned hand-written program stays visible.
+	// Both sides hand their records to the same kind of processor and an
+	// exporter that drops them. name compares with the raw code on the
+	// SDK's defaults (the goal), ccotel with an exporting processor only
+	// (its default: its own exporters), where it leaves the SDK's key
+	// de-duplication out; name_raw_without_dedup with the raw provider also
+	// built with WithAllowKeyDuplication, so that ccotel's own work against
+	// an equally tuned hand-written program stays visible;
+	// name_host_processor with a processor of the host's own on both sides,
+	// with which ccotel keeps the SDK's de-duplication on.
 	for _, c := range cases {
 		for _, v := range []struct {
 			suffix string
 			opts   []sdklog.LoggerProviderOption
-		}{{"", nil}, {"_raw_without_dedup", []sdklog.LoggerProviderOption{sdklog.WithAllowKeyDuplication()}}} {
+			proc   func(sdklog.Exporter) sdklog.Processor
+		}{
+			{"", nil, simple},
+			{"_raw_without_dedup", []sdklog.LoggerProviderOption{sdklog.WithAllowKeyDuplication()}, simple},
+			{"_host_processor", nil, host},
+		} {
 			b.Run(c.name+v.suffix, func(b *testing.B) {
-				// The same records first, to a capturing processor.
+				// The same records first, to a capturing exporter.
 				var oursRec, rawRec capture
-				tel := startCcotel(b, enabledEnv, telemetry.WithLogProcessor(&oursRec))
+				tel := startCcotel(b, enabledEnv, telemetry.WithLogProcessor(v.proc(&oursRec)))
 				ctx, s := tel.StartSession(context.Background())
 				c.ours(tel.Events(), ctx)
-				lp := sdklog.NewLoggerProvider(append(v.opts, sdklog.WithProcessor(&rawRec))...)
+				lp := sdklog.NewLoggerProvider(append(v.opts, sdklog.WithProcessor(v.proc(&rawRec)))...)
 				c.raw(lp.Logger("com.anthropic.claude_code.events"), ctx, s.ID(), 0)
 				if got, want := keys(oursRec.last), keys(rawRec.last); got != want {
 					b.Fatalf("the raw record differs from ccotel's:\nccotel %s\nraw    %s", got, want)
 				}
 
-				tel = startCcotel(b, enabledEnv, telemetry.WithLogProcessor(discard{}))
+				tel = startCcotel(b, enabledEnv, telemetry.WithLogProcessor(v.proc(discard{})))
 				ctx, s = tel.StartSession(context.Background())
-				lp = sdklog.NewLoggerProvider(append(v.opts, sdklog.WithProcessor(discard{}))...)
+				lp = sdklog.NewLoggerProvider(append(v.opts, sdklog.WithProcessor(v.proc(discard{})))...)
 				b.Cleanup(func() { _ = lp.Shutdown(context.Background()) })
 				logger := lp.Logger("com.anthropic.claude_code.events")
 				sid, seq := s.ID(), int64(0)

@@ -33,6 +33,18 @@ func (s *logSink) Enabled(context.Context, sdklog.EnabledParameters) bool { retu
 func (s *logSink) Shutdown(context.Context) error                         { return nil }
 func (s *logSink) ForceFlush(context.Context) error                       { return nil }
 
+// Export makes a logSink an exporter too: telemetry.WithLogProcessor(
+// sdklog.NewSimpleProcessor(sink)) captures records as ccotel's own
+// exporters get them, with the SDK's key de-duplication left out.
+func (s *logSink) Export(_ context.Context, recs []sdklog.Record) error {
+	s.mu.Lock()
+	for _, r := range recs {
+		s.records = append(s.records, r.Clone())
+	}
+	s.mu.Unlock()
+	return nil
+}
+
 func (s *logSink) all() []sdklog.Record {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -27,13 +27,20 @@ func (o *overwrite) OnEmit(_ context.Context, r *sdklog.Record) error {
 }
 
 // TestHostRecordsAsTheSDK: ccotel's provider leaves out the SDK's key
-// de-duplication, but a host's own records (LoggerProvider) and a host's
-// processor that repeats a key (WithLogProcessor) get what a provider on
-// the SDK's defaults gives them: the processors after it see the same
-// attributes in the same order, the same scope attributes, body and dropped
-// count.
+// de-duplication when the host's processors only export, and a host's own
+// records (LoggerProvider) still get what a provider on the SDK's defaults
+// gives them: the same attributes in the same order, the same scope
+// attributes, body and dropped count. A host processor that changes records
+// turns the SDK's de-duplication back on: every processor then sees what it
+// saw on a provider with the SDK's defaults, including a processor that
+// enriches a record and hands it to its own next one, and a record already
+// at the count limit.
 func TestHostRecordsAsTheSDK(t *testing.T) {
 	dupMap := attribute.MapValue(attribute.Int("a", 1), attribute.Int("b", 2), attribute.Int("a", 3))
+	full := make([]attribute.KeyValue, 130)
+	for i := range full {
+		full[i] = attribute.Int(fmt.Sprintf("k%03d", i), i)
+	}
 	emit := func(lp log.LoggerProvider) {
 		l := lp.Logger("host", log.WithInstrumentationAttributes(attribute.KeyValue{Key: "scope", Value: dupMap}))
 		var r log.Record
@@ -44,30 +51,71 @@ func TestHostRecordsAsTheSDK(t *testing.T) {
 		var plain log.Record
 		plain.AddAttributes(attribute.String("model", "m"), attribute.Int("n", 1))
 		l.Emit(context.Background(), plain)
+		var atLimit log.Record
+		atLimit.AddAttributes(full...)
+		l.Emit(context.Background(), atLimit)
+	}
+	sdkDefaults := func(ps ...sdklog.Processor) *sdklog.LoggerProvider {
+		opts := []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(128), sdklog.WithAttributeValueLengthLimit(-1)}
+		for _, p := range ps {
+			opts = append(opts, sdklog.WithProcessor(p))
+		}
+		return sdklog.NewLoggerProvider(opts...)
 	}
 
-	var oursSink logSink
+	for _, c := range []struct {
+		name  string
+		procs func(sink *logSink) []sdklog.Processor
+	}{
+		{"export only", func(sink *logSink) []sdklog.Processor {
+			return []sdklog.Processor{sdklog.NewSimpleProcessor(sink)}
+		}},
+		{"a processor that changes records", func(sink *logSink) []sdklog.Processor {
+			return []sdklog.Processor{&overwrite{}, sink}
+		}},
+		{"a processor that enriches for its own next one", func(sink *logSink) []sdklog.Processor {
+			return []sdklog.Processor{&enrich{next: sink}}
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var oursSink, sdkSink logSink
+			var opts []telemetry.Option
+			for _, p := range c.procs(&oursSink) {
+				opts = append(opts, telemetry.WithLogProcessor(p))
+			}
+			tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}, opts...)
+			emit(tel.LoggerProvider())
+			emit(sdkDefaults(c.procs(&sdkSink)...))
+			if got, want := dumpRecords(oursSink.all()), dumpRecords(sdkSink.all()); got != want {
+				t.Errorf("\nccotel %s\nSDK    %s", got, want)
+			}
+		})
+	}
+
+	// ccotel's own event, changed by a processor.
+	var sink logSink
 	tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"},
-		telemetry.WithLogProcessor(&overwrite{}), telemetry.WithLogProcessor(&oursSink))
-	emit(tel.LoggerProvider())
-
-	var sdkSink logSink
-	emit(sdklog.NewLoggerProvider(sdklog.WithProcessor(&overwrite{}), sdklog.WithProcessor(&sdkSink),
-		sdklog.WithAttributeCountLimit(128), sdklog.WithAttributeValueLengthLimit(-1)))
-
-	got, want := dumpRecords(oursSink.all()), dumpRecords(sdkSink.all())
-	if got != want {
-		t.Errorf("\nccotel %s\nSDK    %s", got, want)
-	}
-
-	// ccotel's own event, changed by the same processor.
+		telemetry.WithLogProcessor(&overwrite{}), telemetry.WithLogProcessor(&sink))
 	ctx, _ := tel.StartSession(context.Background())
 	tel.Events().APIRequest(ctx, events.APIRequest{Model: "claude"})
-	recs := oursSink.all()
+	recs := sink.all()
 	ev := dumpRecords(recs[len(recs)-1:])
 	if strings.Count(ev, `"model"`) != 1 || !strings.Contains(ev, `"model"=STRING:redacted`) {
 		t.Errorf("the processor's model did not replace the event's:\n%s", ev)
 	}
+}
+
+// enrich is a host's processor that adds to a record, repeating keys
+// already there, and hands it to a processor of its own.
+type enrich struct {
+	logSink
+	next sdklog.Processor
+}
+
+func (e *enrich) OnEmit(ctx context.Context, r *sdklog.Record) error {
+	r.AddAttributes(attribute.String("model", "enriched"), attribute.String("k001", "enriched"),
+		attribute.Int("x", 1), attribute.Int("x", 2))
+	return e.next.OnEmit(ctx, r)
 }
 
 func dumpRecords(recs []sdklog.Record) string {
@@ -92,7 +140,7 @@ func dumpRecords(recs []sdklog.Record) string {
 func TestEventKeysFromTheUser(t *testing.T) {
 	var sink logSink
 	tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1", "OTEL_RESOURCE_ATTRIBUTES=model=x,event.name=y,dept=z"},
-		telemetry.WithLogProcessor(&sink))
+		telemetry.WithLogProcessor(sdklog.NewSimpleProcessor(&sink)))
 	ctx, _ := tel.StartSession(context.Background())
 	tel.Events().APIRequest(ctx, events.APIRequest{Model: "claude"})
 	recs := sink.all()
@@ -123,7 +171,7 @@ func TestDuplicateChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("run by TestDuplicatesPrintNothing as a child process")
 	}
-	tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}, telemetry.WithLogProcessor(&logSink{}))
+	tel := start(t, []string{"CLAUDE_CODE_ENABLE_TELEMETRY=1"}, telemetry.WithLogProcessor(sdklog.NewSimpleProcessor(&logSink{})))
 	if mode == "dup" {
 		// A duplicate key: the SDK's warning is made by a de-duplicating
 		// provider ccotel builds then (internal/logdedup).

@@ -214,6 +214,13 @@ func WithMetricReader(r sdkmetric.Reader) Option {
 
 // WithLogProcessor adds a log processor besides the configured exporters, as
 // WithMetricReader does for metrics. By default, there is none.
+//
+// With only the SDK's batch and simple processors (which export records and
+// change none), ccotel's provider leaves out the SDK's key de-duplication,
+// about two thirds of an event's cost, as ccotel builds unique keys itself.
+// Any other processor may change the records it is handed, so with one the
+// SDK's de-duplication stays on and every processor sees what it would see
+// on a provider with the SDK's defaults.
 func WithLogProcessor(p sdklog.Processor) Option {
 	return optionFunc(func(o *options) { o.logProcessors = append(o.logProcessors, p) })
 }

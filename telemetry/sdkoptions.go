@@ -52,17 +52,37 @@ func spanLimits(t config.TracesConfig) sdktrace.SpanLimits {
 }
 
 // logLimits are the SDK's default log record limits (128 attributes, no
-// value length limit) with the configured value length limit, and no key
-// de-duplication by the SDK (see Telemetry.hostLoggers).
-func logLimits(l config.LogsConfig) []sdklog.LoggerProviderOption {
+// value length limit) with the configured value length limit. When
+// skipSDKDedup is true the SDK's key de-duplication, most of an event's cost,
+// is left out: ccotel de-duplicates what may repeat a key itself, as the
+// SDK would (internal/logdedup; Telemetry.hostLoggers for the host's own
+// records).
+func logLimits(l config.LogsConfig, skipSDKDedup bool) []sdklog.LoggerProviderOption {
 	length := -1
 	if l.AttributeValueLengthLimit > 0 {
 		length = l.AttributeValueLengthLimit
 	}
-	return []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(logdedup.CountLimit),
-		sdklog.WithAttributeValueLengthLimit(length),
-		// ccotel de-duplicates what may repeat a key itself, as the SDK
-		// would (internal/logdedup), so the SDK's de-duplication, most of an
-		// event's cost, is left out.
-		sdklog.WithAllowKeyDuplication()}
+	opts := []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(logdedup.CountLimit),
+		sdklog.WithAttributeValueLengthLimit(length)}
+	if skipSDKDedup {
+		opts = append(opts, sdklog.WithAllowKeyDuplication())
+	}
+	return opts
+}
+
+// exportOnly reports whether the host's log processors are all the SDK's
+// batch or simple processors, which hand records to an exporter and change
+// none. Any other processor may change the records it is handed
+// (AddAttributes with a key already there, for a processor that enriches
+// records before its own next one), and needs the SDK's de-duplication on
+// the records themselves, as a provider with the SDK's defaults has it.
+func exportOnly(ps []sdklog.Processor) bool {
+	for _, p := range ps {
+		switch p.(type) {
+		case *sdklog.BatchProcessor, *sdklog.SimpleProcessor:
+		default:
+			return false
+		}
+	}
+	return true
 }

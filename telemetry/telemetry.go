@@ -185,13 +185,10 @@ func Start(ctx context.Context, opts ...Option) (*Telemetry, error) {
 	}
 	t.meterProvider = sdkmetric.NewMeterProvider(mopts...)
 
-	lopts := append([]sdklog.LoggerProviderOption{sdklog.WithResource(res)}, logLimits(cfg.Logs)...)
-	for _, p := range t.pipelines.LogProcessors {
+	lopts := append([]sdklog.LoggerProviderOption{sdklog.WithResource(res)},
+		logLimits(cfg.Logs, exportOnly(o.logProcessors))...)
+	for _, p := range append(t.pipelines.LogProcessors, o.logProcessors...) {
 		lopts = append(lopts, sdklog.WithProcessor(p))
-	}
-	for _, p := range o.logProcessors {
-		// A host's processor may repeat a key: resolved as the SDK would.
-		lopts = append(lopts, sdklog.WithProcessor(logdedup.Processor{Processor: p}))
 	}
 	t.loggerProvider = sdklog.NewLoggerProvider(lopts...)
 	t.hostLoggers = logdedup.NewProvider(t.loggerProvider)

@@ -157,32 +157,6 @@ func Value(v attribute.Value) (attribute.Value, bool) {
 	return v, false
 }
 
-// Fix makes r, a record of a provider built with WithAllowKeyDuplication
-// that a host's processor may have changed (AddAttributes with a key already
-// there, SetAttributes or SetBody with duplicate keys), the record the SDK
-// would have made by default, as far as the record tells: a change past the
-// count limit is seen only by its result, and SetAttributes resets the
-// dropped count. A record with no duplicate is left alone, with no
-// allocation.
-func Fix(r *sdklog.Record, limit int) {
-	var c keyCheck
-	r.WalkAttributes(func(kv attribute.KeyValue) bool { return c.add(kv) })
-	if !c.suspect(r.Body()) {
-		return
-	}
-	kvs := make([]attribute.KeyValue, 0, r.AttributesLen())
-	r.WalkAttributes(func(kv attribute.KeyValue) bool {
-		kvs = append(kvs, kv)
-		return true
-	})
-	if out, changed := Set(kvs, limit); changed {
-		r.SetAttributes(out...)
-	}
-	if body, ok := Value(r.Body()); ok {
-		r.SetBody(body)
-	}
-}
-
 // keyCheck collects a record's keys, in a walk whose closure the compiler
 // inlines (a call per attribute cost more than the check), stopping at a map
 // or slice value or past len(keys) attributes, which take the slow path.

@@ -19,19 +19,9 @@ import (
 type capture struct {
 	nop
 	last sdklog.Record
-	// change, when set, is what a host's processor does to the record.
-	change func(*sdklog.Record)
-	fix    bool // Fix after change, as telemetry does for a host's processor
-	limit  int
 }
 
 func (c *capture) OnEmit(_ context.Context, r *sdklog.Record) error {
-	if c.change != nil {
-		c.change(r)
-		if c.fix {
-			Fix(r, c.limit)
-		}
-	}
 	c.last = r.Clone()
 	return nil
 }
@@ -39,7 +29,7 @@ func (c *capture) OnEmit(_ context.Context, r *sdklog.Record) error {
 // providers returns a provider on the SDK's defaults and one without its
 // key de-duplication, both with the count limit and no value length limit.
 func providers(t testing.TB, limit int) (dflt, fast log.Logger, dc, fc *capture) {
-	dc, fc = &capture{limit: limit}, &capture{limit: limit}
+	dc, fc = &capture{}, &capture{}
 	opts := []sdklog.LoggerProviderOption{sdklog.WithAttributeCountLimit(limit), sdklog.WithAttributeValueLengthLimit(-1)}
 	dp := sdklog.NewLoggerProvider(append(opts, sdklog.WithProcessor(dc))...)
 	fp := sdklog.NewLoggerProvider(append(opts, sdklog.WithProcessor(fc), sdklog.WithAllowKeyDuplication())...)
@@ -138,40 +128,6 @@ func TestAttributesNoAllocation(t *testing.T) {
 	}
 }
 
-// TestFixAsTheSDK: a host's processor changing a record of the fast
-// provider, then Fix, leaves what the same change leaves on a record of the
-// default provider, under the count limit.
-func TestFixAsTheSDK(t *testing.T) {
-	s := attribute.String
-	base := []attribute.KeyValue{s("user.id", "u"), s("model", "m"), s("event.name", "e")}
-	tests := []struct {
-		name   string
-		change func(*sdklog.Record)
-	}{
-		{"none", func(*sdklog.Record) {}},
-		{"AddAttributes overwrites", func(r *sdklog.Record) { r.AddAttributes(s("model", "redacted"), s("new", "1")) }},
-		{"AddAttributes twice in one call", func(r *sdklog.Record) { r.AddAttributes(s("x", "1"), s("x", "2")) }},
-		{"SetAttributes", func(r *sdklog.Record) { r.SetAttributes(s("a", "1"), s("b", "1"), s("a", "2")) }},
-		{"nested", func(r *sdklog.Record) {
-			r.AddAttributes(attribute.KeyValue{Key: "m", Value: m(s("k", "1"), s("k", "2"))})
-		}},
-		{"SetBody", func(r *sdklog.Record) { r.SetBody(m(s("k", "1"), s("k", "2"))) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dflt, fast, dc, fc := providers(t, CountLimit)
-			dc.change, fc.change, fc.fix = tt.change, tt.change, true
-			var r log.Record
-			r.AddAttributes(base...)
-			dflt.Emit(context.Background(), r)
-			fast.Emit(context.Background(), r)
-			if got, want := dump(&fc.last), dump(&dc.last); got != want {
-				t.Errorf("\ngot  %s\nwant %s", got, want)
-			}
-		})
-	}
-}
-
 // FuzzAttributes compares, for records made of data with colliding
 // top-level and nested keys, what the default provider hands a processor
 // with what the fast one does after Attributes and Value.
@@ -254,25 +210,4 @@ func TestWarnsOnce(t *testing.T) {
 	kvs = append(kvs, attribute.String("a", "2"))
 	_, _ = Attributes(kvs, CountLimit)
 	_, _ = Attributes(kvs, CountLimit)
-}
-
-// BenchmarkFix is what a host's processor costs ccotel per record: the check
-// of an api_request-sized record that has no duplicate.
-func BenchmarkFix(b *testing.B) {
-	var kvs []attribute.KeyValue
-	for _, k := range []string{"user.id", "session.id", "anthropic.provider", "anthropic.custom_base_url",
-		"terminal.type", "event.name", "event.timestamp", "event.sequence", "model", "input_tokens",
-		"output_tokens", "cache_read_tokens", "cache_creation_tokens", "cache_creation_5m_tokens",
-		"cache_creation_1h_tokens", "cost_usd", "cost_usd_micros", "duration_ms", "request_id", "speed", "query_source"} {
-		kvs = append(kvs, attribute.String(k, "v"))
-	}
-	_, fast, _, fc := providers(b, CountLimit)
-	var r log.Record
-	r.AddAttributes(kvs...)
-	fast.Emit(context.Background(), r)
-	rec := fc.last
-	b.ReportAllocs()
-	for b.Loop() {
-		Fix(&rec, CountLimit)
-	}
 }

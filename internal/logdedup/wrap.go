@@ -67,16 +67,3 @@ func (l logger) Emit(ctx context.Context, r log.Record) {
 	c.AddAttributes(out...)
 	l.Logger.Emit(ctx, c)
 }
-
-// Processor wraps a host's processor, which may change the records it is
-// handed: a change that repeats a key is resolved as the SDK does by default
-// (Fix), before the next processor sees the record.
-type Processor struct {
-	sdklog.Processor
-}
-
-func (p Processor) OnEmit(ctx context.Context, r *sdklog.Record) error {
-	err := p.Processor.OnEmit(ctx, r)
-	Fix(r, CountLimit)
-	return err
-}
