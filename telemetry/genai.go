@@ -113,7 +113,7 @@ func (g *genAI) entry(k genAIKey) *genAIEntry {
 	if k.errorType != "" {
 		kv = append(kv, attribute.String("error.type", k.errorType))
 	}
-	set := attribute.NewSet(kv...)
+	set := attribute.NewSet(core.Bound(kv)...) // a host's model name may hold anything
 	e := &genAIEntry{set: set, opts: []metric.RecordOption{metric.WithAttributeSet(set)}}
 	if g.cached.Load() >= maxGenAIEntries {
 		return e

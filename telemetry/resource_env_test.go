@@ -59,10 +59,7 @@ func TestShellDoesNotLeakIntoResource(t *testing.T) {
 	for _, protocol := range []string{"grpc", "http/protobuf", "http/json"} {
 		t.Run(protocol, func(t *testing.T) {
 			rcv := otlptest.Start(t, otlptest.Options{})
-			endpoint := rcv.HTTPEndpoint()
-			if protocol == "grpc" {
-				endpoint = rcv.GRPCEndpoint()
-			}
+			endpoint := rcv.Endpoint(protocol)
 			var console syncBuffer
 			tel, err := telemetry.Start(context.Background(), telemetry.WithConsoleWriter(&console),
 				telemetry.WithLoadOptions(config.WithManagedSettingsPath(managed), config.WithEnviron([]string{

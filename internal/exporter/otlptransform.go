@@ -13,7 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -32,6 +35,8 @@ import (
 	mpb "go.opentelemetry.io/proto/otlp/metrics/v1"
 	rpb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tpb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"github.com/ccotel/ccotel/internal/core"
 )
 
 // ---- metrics ----
@@ -59,18 +64,18 @@ func metricsRequest(rm *metricdata.ResourceMetrics) (req *colmetricpb.ExportMetr
 		}
 		sms = append(sms, &mpb.ScopeMetrics{
 			Scope: &cpb.InstrumentationScope{
-				Name:       sm.Scope.Name,
-				Version:    sm.Scope.Version,
+				Name:       validString(sm.Scope.Name),
+				Version:    validString(sm.Scope.Version),
 				Attributes: attrIter(sm.Scope.Attributes.Iter()),
 			},
 			Metrics:   ms,
-			SchemaUrl: sm.Scope.SchemaURL,
+			SchemaUrl: validString(sm.Scope.SchemaURL),
 		})
 	}
 	return &colmetricpb.ExportMetricsServiceRequest{ResourceMetrics: []*mpb.ResourceMetrics{{
 		Resource:     &rpb.Resource{Attributes: attrIter(rm.Resource.Iter())}, // nil-safe
 		ScopeMetrics: sms,
-		SchemaUrl:    rm.Resource.SchemaURL(),
+		SchemaUrl:    validString(rm.Resource.SchemaURL()),
 	}}}, points, bad, errors.Join(errs...)
 }
 
@@ -102,7 +107,7 @@ func pointCount(d metricdata.Aggregation) int {
 
 func metricPB(m metricdata.Metrics) (*mpb.Metric, error) {
 	var err error
-	out := &mpb.Metric{Name: m.Name, Description: m.Description, Unit: m.Unit}
+	out := &mpb.Metric{Name: validString(m.Name), Description: validString(m.Description), Unit: validString(m.Unit)}
 	switch a := m.Data.(type) {
 	case metricdata.Gauge[int64]:
 		out.Data = gauge(a)
@@ -243,7 +248,7 @@ func exemplars[N int64 | float64](exs []metricdata.Exemplar[N]) []*mpb.Exemplar 
 	out := make([]*mpb.Exemplar, 0, len(exs))
 	for _, ex := range exs {
 		e := &mpb.Exemplar{
-			FilteredAttributes: keyValues(ex.FilteredAttributes),
+			FilteredAttributes: keyValues(validKeyValues(ex.FilteredAttributes)),
 			TimeUnixNano:       timeUnixNano(ex.Time),
 			SpanId:             ex.SpanID,
 			TraceId:            ex.TraceID,
@@ -302,12 +307,8 @@ func logsRequest(records []sdklog.Record, res *resource.Resource) *collogspb.Exp
 		if !iOk {
 			sl = new(lpb.ScopeLogs)
 			if scope != (instrumentation.Scope{}) {
-				sl.Scope = &cpb.InstrumentationScope{
-					Name:       scope.Name,
-					Version:    scope.Version,
-					Attributes: attrIter(scope.Attributes.Iter()),
-				}
-				sl.SchemaUrl = scope.SchemaURL
+				sl.Scope = scopePB(scope)
+				sl.SchemaUrl = validString(scope.SchemaURL)
 			}
 			scopeMap[k] = sl
 		}
@@ -318,7 +319,7 @@ func logsRequest(records []sdklog.Record, res *resource.Resource) *collogspb.Exp
 			if res.Len() > 0 {
 				rl.Resource = &rpb.Resource{Attributes: attrIter(res.Iter())}
 			}
-			rl.SchemaUrl = res.SchemaURL()
+			rl.SchemaUrl = validString(res.SchemaURL())
 			resMap[rKey] = rl
 			order = append(order, rl)
 		}
@@ -389,7 +390,7 @@ func tracesRequest(sdl []sdktrace.ReadOnlySpan, res *resource.Resource) (*coltra
 		k := key{r: rKey, is: scope}
 		ss, iOk := ssm[k]
 		if !iOk {
-			ss = &tpb.ScopeSpans{Scope: scopePB(scope), Spans: []*tpb.Span{}, SchemaUrl: scope.SchemaURL}
+			ss = &tpb.ScopeSpans{Scope: scopePB(scope), Spans: []*tpb.Span{}, SchemaUrl: validString(scope.SchemaURL)}
 			ssm[k] = ss
 		}
 		ss.Spans = append(ss.Spans, span(sd))
@@ -399,7 +400,7 @@ func tracesRequest(sdl []sdktrace.ReadOnlySpan, res *resource.Resource) (*coltra
 			if sr != nil {
 				rpbr = &rpb.Resource{Attributes: attrIter(sr.Iter())}
 			}
-			rs = &tpb.ResourceSpans{Resource: rpbr, ScopeSpans: []*tpb.ScopeSpans{ss}, SchemaUrl: sr.SchemaURL()}
+			rs = &tpb.ResourceSpans{Resource: rpbr, ScopeSpans: []*tpb.ScopeSpans{ss}, SchemaUrl: validString(sr.SchemaURL())}
 			rsm[rKey] = rs
 			order = append(order, rs)
 			continue
@@ -415,7 +416,7 @@ func scopePB(il instrumentation.Scope) *cpb.InstrumentationScope {
 	if il == (instrumentation.Scope{}) {
 		return nil
 	}
-	return &cpb.InstrumentationScope{Name: il.Name, Version: il.Version, Attributes: attrIter(il.Attributes.Iter())}
+	return &cpb.InstrumentationScope{Name: validString(il.Name), Version: validString(il.Version), Attributes: attrIter(il.Attributes.Iter())}
 }
 
 func span(sd sdktrace.ReadOnlySpan) *tpb.Span {
@@ -527,16 +528,40 @@ func clampUint32(v int) uint32 {
 	return uint32(min(max(v, 0), math.MaxUint32))
 }
 
+// attrIter converts an attribute set (a resource, a scope's, a data
+// point's). A set with invalid UTF-8 is sent repaired, as core.ValidUTF8
+// does: the last line of defence for sets ccotel did not build (a host
+// instrument's points, a host tracer's scope), since protobuf would refuse
+// the whole request.
 func attrIter(iter attribute.Iterator) []*cpb.KeyValue {
 	if iter.Len() == 0 {
 		return nil
 	}
 	out := make([]*cpb.KeyValue, 0, iter.Len())
+	valid := true
 	for iter.Next() {
-		out = append(out, keyValue(iter.Attribute()))
+		kv := iter.Attribute()
+		valid = valid && utf8.ValidString(string(kv.Key)) && core.ValueValid(kv.Value)
+		out = append(out, keyValue(kv))
+	}
+	if !valid {
+		return keyValues(core.ValidUTF8(iter.ToSlice()))
 	}
 	return out
 }
+
+// validKeyValues returns kv, or a repaired copy (core.ValidUTF8) when it
+// holds invalid UTF-8.
+func validKeyValues(kv []attribute.KeyValue) []attribute.KeyValue {
+	if core.KeyValuesValid(kv) {
+		return kv
+	}
+	return core.ValidUTF8(slices.Clone(kv))
+}
+
+// validString returns s with U+FFFD for its invalid UTF-8; s itself, with
+// no allocation, when it is valid.
+func validString(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 func keyValues(attrs []attribute.KeyValue) []*cpb.KeyValue {
 	if len(attrs) == 0 {

@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -11,7 +10,8 @@ import (
 )
 
 // validUTF8Spans does for spans what validUTF8Records does for log records:
-// a span whose name, attributes, event attributes or status message hold
+// a span whose name, attributes (nested keys and values included), event
+// names and attributes, link attributes or status message hold
 // invalid UTF-8 is replaced by a view with U+FFFD in their place, so one bad
 // value (a model name, a shell command with binary bytes) cannot fail the
 // export of the whole batch. Valid batches pass without copying.
@@ -33,33 +33,17 @@ func validUTF8Spans(spans []sdktrace.ReadOnlySpan) []sdktrace.ReadOnlySpan {
 }
 
 func spanValid(s sdktrace.ReadOnlySpan) bool {
-	if !utf8.ValidString(s.Name()) || !utf8.ValidString(s.Status().Description) || !attrsValid(s.Attributes()) {
+	if !utf8.ValidString(s.Name()) || !utf8.ValidString(s.Status().Description) || !core.KeyValuesValid(s.Attributes()) {
 		return false
 	}
 	for _, e := range s.Events() {
-		if !utf8.ValidString(e.Name) || !attrsValid(e.Attributes) {
+		if !utf8.ValidString(e.Name) || !core.KeyValuesValid(e.Attributes) {
 			return false
 		}
 	}
-	return true
-}
-
-func attrsValid(kv []attribute.KeyValue) bool {
-	for _, a := range kv {
-		if !utf8.ValidString(string(a.Key)) {
+	for _, l := range s.Links() {
+		if !core.KeyValuesValid(l.Attributes) {
 			return false
-		}
-		switch a.Value.Type() {
-		case attribute.STRING:
-			if !utf8.ValidString(a.Value.AsString()) {
-				return false
-			}
-		case attribute.STRINGSLICE:
-			for _, s := range a.Value.AsStringSlice() {
-				if !utf8.ValidString(s) {
-					return false
-				}
-			}
 		}
 	}
 	return true
@@ -68,23 +52,31 @@ func attrsValid(kv []attribute.KeyValue) bool {
 // validSpan is a ReadOnlySpan whose strings are repaired on read.
 type validSpan struct{ sdktrace.ReadOnlySpan }
 
-func (s validSpan) Name() string { return strings.ToValidUTF8(s.ReadOnlySpan.Name(), "\uFFFD") }
+func (s validSpan) Name() string { return validString(s.ReadOnlySpan.Name()) }
 
 func (s validSpan) Attributes() []attribute.KeyValue {
-	return core.ValidUTF8(append([]attribute.KeyValue(nil), s.ReadOnlySpan.Attributes()...))
+	return validKeyValues(s.ReadOnlySpan.Attributes())
 }
 
 func (s validSpan) Events() []sdktrace.Event {
 	evs := append([]sdktrace.Event(nil), s.ReadOnlySpan.Events()...)
 	for i := range evs {
-		evs[i].Name = strings.ToValidUTF8(evs[i].Name, "\uFFFD")
-		evs[i].Attributes = core.ValidUTF8(append([]attribute.KeyValue(nil), evs[i].Attributes...))
+		evs[i].Name = validString(evs[i].Name)
+		evs[i].Attributes = validKeyValues(evs[i].Attributes)
 	}
 	return evs
 }
 
+func (s validSpan) Links() []sdktrace.Link {
+	ls := append([]sdktrace.Link(nil), s.ReadOnlySpan.Links()...)
+	for i := range ls {
+		ls[i].Attributes = validKeyValues(ls[i].Attributes)
+	}
+	return ls
+}
+
 func (s validSpan) Status() sdktrace.Status {
 	st := s.ReadOnlySpan.Status()
-	st.Description = strings.ToValidUTF8(st.Description, "\uFFFD")
+	st.Description = validString(st.Description)
 	return st
 }

@@ -159,6 +159,15 @@ func (r *Receiver) HTTPEndpoint() string {
 	return r.scheme() + "://" + r.httpLn.Addr().String()
 }
 
+// Endpoint is the endpoint of an OTEL_EXPORTER_OTLP_PROTOCOL: GRPCEndpoint
+// for "grpc", HTTPEndpoint otherwise.
+func (r *Receiver) Endpoint(protocol string) string {
+	if protocol == "grpc" {
+		return r.GRPCEndpoint()
+	}
+	return r.HTTPEndpoint()
+}
+
 // HTTPURL is the full URL of one signal, HTTPEndpoint()+"/v1/"+signal.
 func (r *Receiver) HTTPURL(s Signal) string {
 	return r.HTTPEndpoint() + "/v1/" + string(s)
