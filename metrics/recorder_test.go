@@ -395,6 +395,47 @@ func TestHostRedactor(t *testing.T) {
 	}
 }
 
+// TestHostRedactorInvalidUTF8: what the host's redactor returns is repaired
+// when the set is built, at any depth, so two combinations that differ only
+// in their invalid bytes are one series, not two points with the same
+// attributes.
+func TestHostRedactorInvalidUTF8(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		out  func(model string) attribute.Value
+		want attribute.Value
+	}{
+		{"string", func(m string) attribute.Value { return attribute.StringValue(m) },
+			attribute.StringValue("m\uFFFD")},
+		{"map key", func(m string) attribute.Value { return attribute.MapValue(attribute.String("k"+m, "v")) },
+			attribute.MapValue(attribute.String("km\uFFFD", "v"))},
+		{"map value", func(m string) attribute.Value { return attribute.MapValue(attribute.String("k", m)) },
+			attribute.MapValue(attribute.String("k", "m\uFFFD"))},
+		{"slice of maps", func(m string) attribute.Value {
+			return attribute.SliceValue(attribute.MapValue(attribute.StringSlice(m, []string{m})))
+		}, attribute.SliceValue(attribute.MapValue(attribute.StringSlice("m\uFFFD", []string{"m\uFFFD"})))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := defaultRig(t)
+			g.st.Redact = func(_, key string, v attribute.Value) (attribute.Value, bool) {
+				if key == "model" {
+					return tc.out(v.AsString()), true
+				}
+				return v, true
+			}
+			g.r.Cost(g.ctx, 1, &UsageAttrs{Model: "m\xfe"})
+			g.r.Cost(g.ctx, 2, &UsageAttrs{Model: "m\xff"})
+			_, pts := points(t, g.collect(t), "claude_code.cost.usage")
+			if len(pts) != 1 || pts[0].Value != 3 {
+				t.Fatalf("%d points, want one of 3: %v", len(pts), pts)
+			}
+			if got := attrMap(pts[0].Attributes)["model"]; got != tc.want {
+				t.Errorf("model = %s, want %s", got.String(), tc.want.String())
+			}
+		})
+	}
+}
+
 func TestBadValuesDropped(t *testing.T) {
 	g := defaultRig(t)
 	for _, v := range []float64{-1, math.NaN(), math.Inf(1)} {

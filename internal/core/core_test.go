@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 
@@ -173,6 +174,50 @@ func TestValidUTF8(t *testing.T) {
 		if a.Key == "user.email" && a.Value.AsString() != "a\uFFFDb" {
 			t.Errorf("standard attributes must be valid UTF-8: %q", a.Value.AsString())
 		}
+	}
+}
+
+// TestValidUTF8Nested: every string a key or value can hold, at any depth,
+// is repaired, and keys that become one are one (first position, last
+// value), in maps as at the top.
+func TestValidUTF8Nested(t *testing.T) {
+	m := attribute.MapValue
+	for _, tc := range []struct {
+		name    string
+		in, out []attribute.KeyValue
+	}{
+		{"map key", []attribute.KeyValue{attribute.Map("m", attribute.String("k\xff", "v"))},
+			[]attribute.KeyValue{attribute.Map("m", attribute.String("k\uFFFD", "v"))}},
+		{"map value", []attribute.KeyValue{attribute.Map("m", attribute.String("k", "v\xfe"))},
+			[]attribute.KeyValue{attribute.Map("m", attribute.String("k", "v\uFFFD"))}},
+		{"string slice in a map", []attribute.KeyValue{attribute.Map("m", attribute.StringSlice("s", []string{"ok", "\xc3"}))},
+			[]attribute.KeyValue{attribute.Map("m", attribute.StringSlice("s", []string{"ok", "\uFFFD"}))}},
+		{"slice of strings", []attribute.KeyValue{attribute.Slice("s", attribute.StringValue("a\xff"), attribute.IntValue(1))},
+			[]attribute.KeyValue{attribute.Slice("s", attribute.StringValue("a\uFFFD"), attribute.IntValue(1))}},
+		{"slice of maps", []attribute.KeyValue{attribute.Slice("s", m(attribute.String("k\xff", "v\xfe")))},
+			[]attribute.KeyValue{attribute.Slice("s", m(attribute.String("k\uFFFD", "v\uFFFD")))}},
+		{"map in a slice in a map", []attribute.KeyValue{attribute.Map("m", attribute.Slice("s", m(attribute.Bool("b\xff", true))))},
+			[]attribute.KeyValue{attribute.Map("m", attribute.Slice("s", m(attribute.Bool("b\uFFFD", true))))}},
+		{"map keys that become one", []attribute.KeyValue{attribute.Map("m", attribute.String("k\xfe", "1"), attribute.String("k\xff", "2"))},
+			[]attribute.KeyValue{attribute.Map("m", attribute.String("k\uFFFD", "2"))}},
+		{"keys that become one", []attribute.KeyValue{attribute.String("k\xfe", "first"), attribute.Int("n", 1), attribute.String("k\xff", "last")},
+			[]attribute.KeyValue{attribute.String("k\uFFFD", "last"), attribute.Int("n", 1)}},
+		{"valid", []attribute.KeyValue{attribute.Map("m", attribute.String("k", "v")), attribute.Slice("s", m(attribute.String("é", "ü")))},
+			[]attribute.KeyValue{attribute.Map("m", attribute.String("k", "v")), attribute.Slice("s", m(attribute.String("é", "ü")))}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ValidUTF8(slices.Clone(tc.in)); !slices.Equal(got, tc.out) {
+				t.Errorf("ValidUTF8 = %v, want %v", got, tc.out)
+			}
+			if valid := KeyValuesValid(tc.in); valid != slices.Equal(tc.in, tc.out) {
+				t.Errorf("KeyValuesValid = %v", valid)
+			}
+			for _, a := range tc.in {
+				if v, changed := ValidValue(a.Value); changed == ValueValid(a.Value) || !ValueValid(v) {
+					t.Errorf("ValidValue(%v) = %v, %v", a.Value.String(), v.String(), changed)
+				}
+			}
+		})
 	}
 }
 
