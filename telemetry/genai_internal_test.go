@@ -97,3 +97,37 @@ func TestGenAICacheBounded(t *testing.T) {
 		t.Errorf("recorded %v tokens, want %d (every call, cached or not)", tokens, 2*models)
 	}
 }
+
+// TestGenAIInvalidUTF8OneSeries: a model name with invalid UTF-8 is
+// repaired when its attribute set is built, so two names that differ only
+// in their invalid bytes are one series, not two points with the same
+// attributes in one export.
+func TestGenAIInvalidUTF8OneSeries(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
+	if err != nil || g == nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	g.response(ctx, "anthropic", "m\xfe", pricing.Usage{InputTokens: 1}, time.Second)
+	g.response(ctx, "anthropic", "m\xff", pricing.Usage{InputTokens: 1}, time.Second)
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(ctx, &rm); err != nil {
+		t.Fatal(err)
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != GenAIOperationDuration {
+				continue
+			}
+			pts := m.Data.(metricdata.Histogram[float64]).DataPoints
+			if v, _ := pts[0].Attributes.Value("gen_ai.request.model"); len(pts) != 1 || pts[0].Count != 2 || v.AsString() != "m\uFFFD" {
+				t.Errorf("%d points, first %v", len(pts), pts[0])
+			}
+			return
+		}
+	}
+	t.Fatal("no duration histogram")
+}
