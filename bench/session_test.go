@@ -216,8 +216,11 @@ func endToEnd(b *testing.B, proto, signal string) {
 
 	// The raw side exports through a second ccotel handle's providers to the
 	// same receiver: the same exporter, batching and resource, with the
-	// records built by hand.
-	rawTel := startCcotel(b, env)
+	// records built by hand. A processor of the host's own (hostProcessor,
+	// which drops what it is handed) keeps that handle's logger provider on
+	// the SDK's defaults, key de-duplication included, as a hand-written
+	// program's is.
+	rawTel := startCcotel(b, env, telemetry.WithLogProcessor(&hostProcessor{e: discard{}}))
 	meter := rawTel.MeterProvider().Meter("com.anthropic.claude_code")
 	cost, _ := meter.Float64Counter("claude_code.cost.usage", metric.WithUnit("USD"))
 	tok, _ := meter.Float64Counter("claude_code.token.usage", metric.WithUnit("tokens"))
