@@ -29,12 +29,7 @@ func TestGenAIOffCreatesNothingAndCostsNothing(t *testing.T) {
 }
 
 func TestGenAIRepeatedCombinationsDoNotAllocate(t *testing.T) {
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
-	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
-	if err != nil || g == nil {
-		t.Fatal(err)
-	}
+	g, _ := testGenAI(t)
 	ctx := context.Background()
 	u := pricing.Usage{InputTokens: 10, OutputTokens: 5, CacheReadTokens: 100}
 	record := func() {
@@ -62,13 +57,7 @@ func BenchmarkGenAIResponse(b *testing.B) {
 // TestGenAICacheBounded: a host reporting endless model names gets every call recorded, and the cache of attribute
 // sets stops at maxGenAIEntries.
 func TestGenAICacheBounded(t *testing.T) {
-	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
-	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
-	if err != nil || g == nil {
-		t.Fatal(err)
-	}
+	g, reader := testGenAI(t)
 	ctx := context.Background()
 	const models = 2 * maxGenAIEntries
 	for i := range models {
@@ -103,13 +92,7 @@ func TestGenAICacheBounded(t *testing.T) {
 // in their invalid bytes are one series, not two points with the same
 // attributes in one export.
 func TestGenAIInvalidUTF8OneSeries(t *testing.T) {
-	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
-	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
-	if err != nil || g == nil {
-		t.Fatal(err)
-	}
+	g, reader := testGenAI(t)
 	ctx := context.Background()
 	g.response(ctx, "anthropic", "m\xfe", pricing.Usage{InputTokens: 1}, time.Second)
 	g.response(ctx, "anthropic", "m\xff", pricing.Usage{InputTokens: 1}, time.Second)
@@ -130,4 +113,18 @@ func TestGenAIInvalidUTF8OneSeries(t *testing.T) {
 		}
 	}
 	t.Fatal("no duration histogram")
+}
+
+// testGenAI is the GenAI extension on a meter provider of its own, with the
+// reader that collects it.
+func testGenAI(t *testing.T) (*genAI, *sdkmetric.ManualReader) {
+	t.Helper()
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
+	g, err := newGenAI(mp, config.Config{Extensions: config.Extensions{GenAISemconv: true}}, "1", nil)
+	if err != nil || g == nil {
+		t.Fatal(err)
+	}
+	return g, reader
 }
