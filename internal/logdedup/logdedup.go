@@ -9,11 +9,12 @@
 // an event's cost. ccotel's events have unique keys by construction, so the
 // provider skips that work, and what could repeat a key (the host's
 // OTEL_RESOURCE_ATTRIBUTES copies, hook_plugin_metrics' keys, a value from
-// the host's redactor, a host's own record, a host processor's change) goes
-// through this package first, which leaves the SDK the same attributes to
-// keep, in the same order, with the same values and the same dropped count.
-// Provider and Processor give the host's records and processors the SDK's
-// default behaviour on that provider.
+// the host's redactor, a host's own record) goes through this package
+// first, which leaves the SDK the same attributes to keep, in the same
+// order, with the same values and the same dropped count.
+// Provider gives the host's own records the SDK's default behaviour on that
+// provider. A host processor that may change records is not handled here:
+// with one, telemetry keeps the SDK's de-duplication on.
 //
 // It reads no environment variables.
 package logdedup
