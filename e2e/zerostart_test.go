@@ -90,7 +90,15 @@ func TestZeroStartPanels(t *testing.T) {
 				p.WaitForQuery(t, fmt.Sprintf(`sum(%s)`, m.name), scalar(m.total), waitTimeout)
 				p.WaitForQuery(t, fmt.Sprintf(`count(%s)`, m.name), scalar(float64(m.series)), waitTimeout)
 			}
-			at := time.UnixMilli(int64(p.Query(t, `max(timestamp(claude_code_cost_usage_USD_total))`).Sum()*1000 + 0.5))
+			// Evaluated at the newest sample of every metric: the Collector exposes each point's own timestamp, and
+			// the SDK stamps each instrument's points when it collects that instrument, so one handle's decision
+			// points can be a millisecond newer than the newest cost point (a panel evaluated at the cost's time
+			// then missed that handle's decisions).
+			newest := 0.0
+			for _, m := range oneOffSeries {
+				newest = max(newest, p.Query(t, fmt.Sprintf(`max(timestamp(%s))`, m.name)).Sum())
+			}
+			at := time.UnixMilli(int64(newest*1000 + 0.5))
 			for _, panel := range dashboards.Panels {
 				key := panel.Dashboard + "/" + panel.Title
 				want, ok := oneOffTruth[key]
